@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {IIPLedgerErrors} from "./IIPLedgerErrors.sol";
+
+/// @title IP Ledger register of rights
+/// @notice An interoperable register of intellectual-property rights shared by many offices.
+/// Each right is an ERC-721 title token whose owner is the holder; title moves only by a
+/// recorded assignment. Offices are named by WIPO ST.3 codes; legal-status moves follow
+/// WIPO ST.27 / ST.61 / ST.87 categories.
+interface IIPRegistry is IIPLedgerErrors {
+    /// @notice Kinds of IP right.
+    enum IPType {
+        Patent,
+        UtilityModel,
+        TradeMark,
+        IndustrialDesign,
+        Copyright,
+        GeographicalIndication,
+        PlantVariety
+    }
+
+    /// @notice Legal status of a right. `None` means "not filed".
+    enum Status {
+        None,
+        Filed,
+        Published,
+        Opposed,
+        Registered,
+        Renewed,
+        Expired,
+        Refused,
+        Withdrawn,
+        Revoked,
+        Invalidated,
+        Surrendered,
+        Lapsed,
+        Restored
+    }
+
+    /// @notice State of a pending assignment.
+    enum AssignmentState {
+        None,
+        Requested,
+        Accepted
+    }
+
+    /// @notice On-chain record of a right (two storage slots). Strings live in events.
+    struct Right {
+        bytes2 office;
+        IPType ipType;
+        Status status;
+        uint40 filedAt;
+        uint40 filingDate;
+        uint40 registrationDate;
+        uint40 expiryDate;
+        bytes32 contentHash;
+    }
+
+    /// @notice Input of one filing.
+    struct Filing {
+        bytes2 office;
+        IPType ipType;
+        address holder;
+        uint40 filingDate;
+        bytes32 contentHash;
+        bytes32 metadataHash;
+        string applicationNumber;
+        string metadataURI;
+    }
+
+    /// @notice A pending change of ownership.
+    struct Assignment {
+        address assignee;
+        AssignmentState state;
+        bool creditorConsent;
+        uint40 requestedAt;
+        bytes32 deedHash;
+    }
+
+    /// @notice A recorded security interest.
+    struct Pledge {
+        address creditor;
+        uint40 recordedAt;
+    }
+
+    /// @notice A document hash anchored against a right; `anchoredAt` is the proof of existence.
+    struct Anchor {
+        bytes32 documentHash;
+        bytes32 tag;
+        address anchoredBy;
+        uint40 anchoredAt;
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    /// @notice The office code was already added.
+    /// @param code The office code.
+    error OfficeExists(bytes2 code);
+
+    /// @notice A right with the same (office, type, application number) was already filed.
+    /// @param rightId The existing right's id.
+    error RightExists(uint256 rightId);
+
+    /// @notice The application number is empty.
+    error EmptyApplicationNumber();
+
+    /// @notice A batch contains no filings.
+    error EmptyBatch();
+
+    /// @notice The caller is neither the holder of the right nor a registrar of its office.
+    /// @param rightId The right.
+    /// @param caller The caller.
+    error NotHolderOrRegistrar(uint256 rightId, address caller);
+
+    /// @notice The caller may not make this status move (only withdrawal and surrender are the holder's).
+    /// @param rightId The right.
+    /// @param caller The caller.
+    /// @param to The requested status.
+    error StatusMoveNotAllowed(uint256 rightId, address caller, Status to);
+
+    /// @notice The legal-status move is not in the lifecycle graph.
+    /// @param rightId The right.
+    /// @param from The current status.
+    /// @param to The requested status.
+    error InvalidTransition(uint256 rightId, Status from, Status to);
+
+    /// @notice This target status carries details: use `register` or `renew`.
+    /// @param to The requested status.
+    error StatusNeedsDetails(Status to);
+
+    /// @notice Dates are inconsistent (`later` must be after `earlier`).
+    /// @param earlier The date that must come first.
+    /// @param later The date that must come after it.
+    error InvalidDates(uint40 earlier, uint40 later);
+
+    /// @notice A bare ERC-721 transfer or approval was attempted; title moves only by recorded assignment.
+    /// @param rightId The right.
+    error TitleLocked(uint256 rightId);
+
+    /// @notice The right's status does not allow an assignment.
+    /// @param rightId The right.
+    /// @param status Its current status.
+    error NotAssignable(uint256 rightId, Status status);
+
+    /// @notice An assignment is already pending for the right.
+    /// @param rightId The right.
+    /// @param assignee The pending assignee.
+    error AssignmentPending(uint256 rightId, address assignee);
+
+    /// @notice The right has no pending assignment in the required state.
+    /// @param rightId The right.
+    /// @param state The state it is in.
+    error NoPendingAssignment(uint256 rightId, AssignmentState state);
+
+    /// @notice The caller is not the assignee of the pending assignment.
+    /// @param rightId The right.
+    /// @param caller The caller.
+    error NotAssignee(uint256 rightId, address caller);
+
+    /// @notice An active pledge blocks the assignment until the creditor consents.
+    /// @param rightId The right.
+    /// @param creditor The creditor whose consent is needed.
+    error CreditorConsentRequired(uint256 rightId, address creditor);
+
+    /// @notice A pledge is already active on the right.
+    /// @param rightId The right.
+    /// @param creditor The existing creditor.
+    error PledgeActive(uint256 rightId, address creditor);
+
+    /// @notice The right has no active pledge.
+    /// @param rightId The right.
+    error NoActivePledge(uint256 rightId);
+
+    /// @notice The caller is not the creditor of the right's pledge.
+    /// @param rightId The right.
+    /// @param caller The caller.
+    error NotCreditor(uint256 rightId, address caller);
+
+    // ------------------------------------------------------------------ events
+
+    /// @notice An office joined the register.
+    /// @param office The office's ST.3 code.
+    /// @param recordalRequired Whether its assignments need recordal by its registrar.
+    event OfficeAdded(bytes2 indexed office, bool recordalRequired);
+
+    /// @notice An office changed whether assignments need recordal.
+    /// @param office The office.
+    /// @param recordalRequired The new setting.
+    event RecordalRequirementSet(bytes2 indexed office, bool recordalRequired);
+
+    /// @notice A right was filed.
+    /// @param rightId The right's id (see `rightIdOf`).
+    /// @param office The office of filing.
+    /// @param holder The applicant and first holder.
+    /// @param ipType The kind of right.
+    /// @param applicationNumber The ST.13 application number.
+    /// @param filingDate The filing date (unix seconds).
+    /// @param contentHash SHA-256 of the specification or representation.
+    /// @param metadataURI URI of the ST.96/ST.97-style metadata document.
+    /// @param metadataHash Hash of that document.
+    event RightFiled(
+        uint256 indexed rightId,
+        bytes2 indexed office,
+        address indexed holder,
+        IPType ipType,
+        string applicationNumber,
+        uint40 filingDate,
+        bytes32 contentHash,
+        string metadataURI,
+        bytes32 metadataHash
+    );
+
+    /// @notice A legal-status event was recorded.
+    /// @param rightId The right.
+    /// @param from The previous status.
+    /// @param to The new status.
+    /// @param eventCode The standard event code (ST.27 category letter + number, see `eventCodeOf`).
+    /// @param effectiveDate The date the event takes effect (unix seconds).
+    /// @param documentHash Hash of the supporting document (zero if none).
+    event StatusChanged(
+        uint256 indexed rightId, Status from, Status to, bytes3 eventCode, uint40 effectiveDate, bytes32 documentHash
+    );
+
+    /// @notice Registration details were set (status moved to Registered).
+    /// @param rightId The right.
+    /// @param registrationNumber The registration number.
+    /// @param registrationDate The registration date.
+    /// @param expiryDate The expiry date.
+    event RightRegistered(uint256 indexed rightId, string registrationNumber, uint40 registrationDate, uint40 expiryDate);
+
+    /// @notice The right was renewed.
+    /// @param rightId The right.
+    /// @param expiryDate The new expiry date.
+    event RightRenewed(uint256 indexed rightId, uint40 expiryDate);
+
+    /// @notice The right's metadata document changed.
+    /// @param rightId The right.
+    /// @param metadataURI The new URI.
+    /// @param metadataHash The new hash.
+    event MetadataChanged(uint256 indexed rightId, string metadataURI, bytes32 metadataHash);
+
+    /// @notice A document hash was anchored against a right.
+    /// @param rightId The right.
+    /// @param documentHash The document's hash.
+    /// @param tag A short label of the document's role (e.g. "deed", "priority", "evidence").
+    /// @param anchoredBy The account that anchored it.
+    /// @param index Its position in `anchorsOf(rightId)`.
+    event DocumentAnchored(
+        uint256 indexed rightId, bytes32 indexed documentHash, bytes32 indexed tag, address anchoredBy, uint256 index
+    );
+
+    /// @notice The holder asked to assign the right.
+    /// @param rightId The right.
+    /// @param holder The current holder.
+    /// @param assignee The proposed new holder.
+    /// @param deedHash Hash of the deed of assignment.
+    event AssignmentRequested(uint256 indexed rightId, address indexed holder, address indexed assignee, bytes32 deedHash);
+
+    /// @notice The assignee accepted the assignment.
+    /// @param rightId The right.
+    /// @param assignee The assignee.
+    /// @param bySignature True when accepted by a relayed EIP-712 signature.
+    event AssignmentAccepted(uint256 indexed rightId, address indexed assignee, bool bySignature);
+
+    /// @notice Title moved: the assignment took effect (recorded by the office, or at acceptance).
+    /// @param rightId The right.
+    /// @param from The previous holder.
+    /// @param to The new holder.
+    /// @param deedHash Hash of the deed of assignment.
+    /// @param recordedBy The registrar who recorded it, or the zero address when no recordal was required.
+    event AssignmentRecorded(
+        uint256 indexed rightId, address indexed from, address indexed to, bytes32 deedHash, address recordedBy
+    );
+
+    /// @notice The holder cancelled a pending assignment.
+    /// @param rightId The right.
+    /// @param assignee The assignee.
+    event AssignmentCancelled(uint256 indexed rightId, address indexed assignee);
+
+    /// @notice The office rejected a pending assignment.
+    /// @param rightId The right.
+    /// @param assignee The assignee.
+    /// @param registrar The registrar who rejected it.
+    event AssignmentRejected(uint256 indexed rightId, address indexed assignee, address registrar);
+
+    /// @notice The holder recorded a security interest.
+    /// @param rightId The right.
+    /// @param creditor The secured creditor.
+    /// @param agreementHash Hash of the security agreement.
+    event PledgeRecorded(uint256 indexed rightId, address indexed creditor, bytes32 agreementHash);
+
+    /// @notice The creditor consented to the pending assignment.
+    /// @param rightId The right.
+    /// @param creditor The creditor.
+    /// @param assignee The assignee consented to.
+    event AssignmentConsented(uint256 indexed rightId, address indexed creditor, address indexed assignee);
+
+    /// @notice The creditor released the security interest.
+    /// @param rightId The right.
+    /// @param creditor The creditor.
+    event PledgeReleased(uint256 indexed rightId, address indexed creditor);
+
+    // ------------------------------------------------------------------ offices
+
+    /// @notice Adds an office (governor only).
+    /// @param office ST.3 code, two upper-case letters.
+    /// @param recordalRequired Whether assignments need recordal by the office's registrar.
+    function addOffice(bytes2 office, bool recordalRequired) external;
+
+    /// @notice Sets whether an office's assignments need recordal (governor only).
+    /// @param office The office.
+    /// @param recordalRequired The new setting.
+    function setRecordalRequired(bytes2 office, bool recordalRequired) external;
+
+    /// @notice Grants an office's registrar role (governor only).
+    /// @param office The office.
+    /// @param account The new registrar.
+    function grantRegistrar(bytes2 office, address account) external;
+
+    /// @notice Pauses every state change (pauser only). Reads keep working.
+    function pause() external;
+
+    /// @notice Lifts a pause (pauser only).
+    function unpause() external;
+
+    // ------------------------------------------------------------------ rights
+
+    /// @notice Files one right. The caller is the holder, or a registrar of the office filing for a holder.
+    /// @param filing The filing.
+    /// @return rightId The new right's id.
+    function file(Filing calldata filing) external returns (uint256 rightId);
+
+    /// @notice Files many rights in one transaction.
+    /// @param filings The filings.
+    /// @param skipExisting If true, a filing whose right already exists is skipped instead of reverting.
+    /// @return filed How many rights were filed.
+    function fileBatch(Filing[] calldata filings, bool skipExisting) external returns (uint256 filed);
+
+    /// @notice Moves a right to Registered and sets its registration details (office registrar only).
+    /// @param rightId The right.
+    /// @param registrationNumber The registration number.
+    /// @param registrationDate The registration date.
+    /// @param expiryDate The expiry date (after the registration date).
+    /// @param documentHash Hash of the decision (zero if none).
+    function register(
+        uint256 rightId,
+        string calldata registrationNumber,
+        uint40 registrationDate,
+        uint40 expiryDate,
+        bytes32 documentHash
+    ) external;
+
+    /// @notice Renews a registered right to a later expiry date (office registrar only).
+    /// @param rightId The right.
+    /// @param expiryDate The new expiry date (after the current one).
+    /// @param documentHash Hash of the renewal document (zero if none).
+    function renew(uint256 rightId, uint40 expiryDate, bytes32 documentHash) external;
+
+    /// @notice Records any other legal-status move. Withdrawal and surrender may also come from the holder.
+    /// @param rightId The right.
+    /// @param to The new status.
+    /// @param effectiveDate The date it takes effect (0 = now).
+    /// @param documentHash Hash of the supporting document (zero if none).
+    function changeStatus(uint256 rightId, Status to, uint40 effectiveDate, bytes32 documentHash) external;
+
+    /// @notice Replaces the right's metadata document (holder or office registrar).
+    /// @param rightId The right.
+    /// @param metadataURI The new URI.
+    /// @param metadataHash The new hash.
+    function updateMetadata(uint256 rightId, string calldata metadataURI, bytes32 metadataHash) external;
+
+    /// @notice Anchors a document hash against a right; the block time is the proof of existence.
+    /// @param rightId The right.
+    /// @param documentHash The document's hash.
+    /// @param tag A short label of its role.
+    function anchorDocument(uint256 rightId, bytes32 documentHash, bytes32 tag) external;
+
+    // ------------------------------------------------------------------ assignments
+
+    /// @notice The holder asks to assign the right to `assignee`.
+    /// @param rightId The right.
+    /// @param assignee The proposed new holder.
+    /// @param deedHash Hash of the deed of assignment.
+    function requestAssignment(uint256 rightId, address assignee, bytes32 deedHash) external;
+
+    /// @notice The assignee accepts the pending assignment.
+    /// @param rightId The right.
+    function acceptAssignment(uint256 rightId) external;
+
+    /// @notice Anyone relays the assignee's EIP-712 acceptance.
+    /// @param rightId The right.
+    /// @param deadline The signature's deadline.
+    /// @param signature The assignee's signature over `AcceptAssignment`.
+    function acceptAssignmentBySig(uint256 rightId, uint256 deadline, bytes calldata signature) external;
+
+    /// @notice The office registrar records an accepted assignment; title moves.
+    /// @param rightId The right.
+    function recordAssignment(uint256 rightId) external;
+
+    /// @notice The holder cancels a pending assignment before it takes effect.
+    /// @param rightId The right.
+    function cancelAssignment(uint256 rightId) external;
+
+    /// @notice The office registrar rejects a pending assignment.
+    /// @param rightId The right.
+    function rejectAssignment(uint256 rightId) external;
+
+    // ------------------------------------------------------------------ security interests
+
+    /// @notice The holder records a pledge to a creditor.
+    /// @param rightId The right.
+    /// @param creditor The secured creditor.
+    /// @param agreementHash Hash of the security agreement.
+    function recordPledge(uint256 rightId, address creditor, bytes32 agreementHash) external;
+
+    /// @notice The creditor consents to the pending assignment.
+    /// @param rightId The right.
+    function consentToAssignment(uint256 rightId) external;
+
+    /// @notice Anyone relays the creditor's EIP-712 consent.
+    /// @param rightId The right.
+    /// @param deadline The signature's deadline.
+    /// @param signature The creditor's signature over `ConsentToAssignment`.
+    function consentToAssignmentBySig(uint256 rightId, uint256 deadline, bytes calldata signature) external;
+
+    /// @notice The creditor releases the pledge.
+    /// @param rightId The right.
+    function releasePledge(uint256 rightId) external;
+
+    // ------------------------------------------------------------------ reads
+
+    /// @notice The id of the right filed at `office` for `ipType` under `applicationNumber`.
+    /// @param office The office.
+    /// @param ipType The kind of right.
+    /// @param applicationNumber The ST.13 application number.
+    /// @return The right id: uint256(keccak256(abi.encode(office, uint8(ipType), applicationNumber))).
+    function rightIdOf(bytes2 office, IPType ipType, string calldata applicationNumber) external pure returns (uint256);
+
+    /// @notice The on-chain record of a right (reverts if unknown).
+    /// @param rightId The right.
+    /// @return The record.
+    function rightOf(uint256 rightId) external view returns (Right memory);
+
+    /// @notice Whether a right exists.
+    /// @param rightId The right.
+    /// @return True if filed.
+    function exists(uint256 rightId) external view returns (bool);
+
+    /// @notice Current holder and status in one call (zero and None if unknown).
+    /// @param rightId The right.
+    /// @return holder The holder.
+    /// @return status The status.
+    function holderAndStatus(uint256 rightId) external view returns (address holder, Status status);
+
+    /// @notice Whether the right has ended (Expired, Refused, Withdrawn, Revoked, Invalidated, Surrendered, Lapsed).
+    /// @param rightId The right.
+    /// @return True if ended.
+    function isEnded(uint256 rightId) external view returns (bool);
+
+    /// @notice The pending assignment of a right.
+    /// @param rightId The right.
+    /// @return The assignment (state None if there is none).
+    function pendingAssignment(uint256 rightId) external view returns (Assignment memory);
+
+    /// @notice The active pledge of a right.
+    /// @param rightId The right.
+    /// @return The pledge (creditor zero if none).
+    function pledgeOf(uint256 rightId) external view returns (Pledge memory);
+
+    /// @notice The documents anchored against a right, oldest first.
+    /// @param rightId The right.
+    /// @return The anchors.
+    function anchorsOf(uint256 rightId) external view returns (Anchor[] memory);
+
+    /// @notice Whether an office exists and whether it requires recordal.
+    /// @param office The office.
+    /// @return exists_ True if added.
+    /// @return recordalRequired Its recordal setting.
+    function officeInfo(bytes2 office) external view returns (bool exists_, bool recordalRequired);
+
+    /// @notice Every office code, in the order added.
+    /// @return The codes.
+    function offices() external view returns (bytes2[] memory);
+
+    /// @notice The registrar role of an office: keccak256(abi.encode("REGISTRAR", office)).
+    /// @param office The office.
+    /// @return The role id.
+    function registrarRole(bytes2 office) external pure returns (bytes32);
+
+    /// @notice Whether `account` is a registrar of `office`.
+    /// @param office The office.
+    /// @param account The account.
+    /// @return True if it holds the role.
+    function isRegistrar(bytes2 office, address account) external view returns (bool);
+
+    /// @notice The standard event code recorded for a move to `to` (see README, legal-status codes).
+    /// @param to The status.
+    /// @return The three-character code, e.g. "E10" for Registered.
+    function eventCodeOf(Status to) external pure returns (bytes3);
+}

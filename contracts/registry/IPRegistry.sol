@@ -1,0 +1,582 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+
+import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
+
+/// @title IPRegistry
+/// @notice The shared register of IP rights: offices, filings, legal status, anchors,
+/// recorded assignments and security interests. See {IIPRegistry} for the API.
+contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Nonces {
+    /*//////////////////////////////////////////////////////////////
+                                CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Adds offices and grants their registrar roles.
+    bytes32 public constant GOVERNOR_ROLE = keccak256("GOVERNOR_ROLE");
+    /// @notice May pause and unpause every state change.
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    /// @notice EIP-712 type of an assignee's acceptance.
+    bytes32 public constant ACCEPT_ASSIGNMENT_TYPEHASH =
+        keccak256("AcceptAssignment(uint256 rightId,address assignee,bytes32 deedHash,uint256 nonce,uint256 deadline)");
+    /// @notice EIP-712 type of a creditor's consent to an assignment.
+    bytes32 public constant CONSENT_TO_ASSIGNMENT_TYPEHASH = keccak256(
+        "ConsentToAssignment(uint256 rightId,address creditor,address assignee,bytes32 deedHash,uint256 nonce,uint256 deadline)"
+    );
+
+    /// @dev Three ASCII bytes per Status value: the standard event code of a move to that status.
+    bytes private constant _EVENT_CODES = "---A10B10D10E10G10M10H20H10M20F20M30M40N10";
+
+    /// @dev ERC-5192 (minimal soulbound / locked) and ERC-4906 (metadata update) interface ids.
+    bytes4 private constant _ERC5192_ID = 0xb45a3c0e;
+    bytes4 private constant _ERC4906_ID = 0x49064906;
+
+    /*//////////////////////////////////////////////////////////////
+                                 STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    struct OfficeConfig {
+        bool exists;
+        bool recordalRequired;
+    }
+
+    mapping(bytes2 office => OfficeConfig) private _offices;
+    bytes2[] private _officeCodes;
+
+    mapping(uint256 rightId => Right) private _rights;
+    mapping(uint256 rightId => string) private _metadataURIs;
+    mapping(uint256 rightId => Assignment) private _assignments;
+    mapping(uint256 rightId => Pledge) private _pledges;
+    mapping(uint256 rightId => Anchor[]) private _anchors;
+
+    /// @notice ERC-5192: emitted once per token when it is minted locked.
+    /// @param tokenId The right.
+    event Locked(uint256 tokenId);
+
+    /// @notice ERC-4906: the token's metadata changed.
+    /// @param _tokenId The right.
+    event MetadataUpdate(uint256 _tokenId);
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param governor The first governor, admin and pauser.
+    constructor(address governor) ERC721("IP Ledger Title", "IPT") EIP712("IP Ledger Registry", "1") {
+        if (governor == address(0)) revert InvalidAccount(governor);
+        _grantRole(DEFAULT_ADMIN_ROLE, governor);
+        _grantRole(GOVERNOR_ROLE, governor);
+        _grantRole(PAUSER_ROLE, governor);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 OFFICES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    function addOffice(bytes2 office, bool recordalRequired) external onlyRole(GOVERNOR_ROLE) whenNotPaused {
+        _checkOfficeCode(office);
+        if (_offices[office].exists) revert OfficeExists(office);
+        _offices[office] = OfficeConfig({exists: true, recordalRequired: recordalRequired});
+        _officeCodes.push(office);
+        _setRoleAdmin(registrarRole(office), GOVERNOR_ROLE);
+        emit OfficeAdded(office, recordalRequired);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function setRecordalRequired(bytes2 office, bool recordalRequired) external onlyRole(GOVERNOR_ROLE) whenNotPaused {
+        _checkOfficeExists(office);
+        _offices[office].recordalRequired = recordalRequired;
+        emit RecordalRequirementSet(office, recordalRequired);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function grantRegistrar(bytes2 office, address account) external onlyRole(GOVERNOR_ROLE) whenNotPaused {
+        _checkOfficeExists(office);
+        if (account == address(0)) revert InvalidAccount(account);
+        _grantRole(registrarRole(office), account);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @inheritdoc IIPRegistry
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  RIGHTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    function file(Filing calldata filing) external whenNotPaused returns (uint256 rightId) {
+        rightId = _file(filing, false);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function fileBatch(Filing[] calldata filings, bool skipExisting) external whenNotPaused returns (uint256 filed) {
+        uint256 n = filings.length;
+        if (n == 0) revert EmptyBatch();
+        for (uint256 i; i < n; ++i) {
+            if (_file(filings[i], skipExisting) != 0) ++filed;
+        }
+    }
+
+    /// @inheritdoc IIPRegistry
+    function register(
+        uint256 rightId,
+        string calldata registrationNumber,
+        uint40 registrationDate,
+        uint40 expiryDate,
+        bytes32 documentHash
+    ) external whenNotPaused {
+        Right storage r = _existing(rightId);
+        _checkRegistrar(r.office);
+        if (expiryDate <= registrationDate) revert InvalidDates(registrationDate, expiryDate);
+        r.registrationDate = registrationDate;
+        r.expiryDate = expiryDate;
+        _move(rightId, r, Status.Registered, registrationDate, documentHash);
+        emit RightRegistered(rightId, registrationNumber, registrationDate, expiryDate);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function renew(uint256 rightId, uint40 expiryDate, bytes32 documentHash) external whenNotPaused {
+        Right storage r = _existing(rightId);
+        _checkRegistrar(r.office);
+        if (expiryDate <= r.expiryDate) revert InvalidDates(r.expiryDate, expiryDate);
+        r.expiryDate = expiryDate;
+        _move(rightId, r, Status.Renewed, uint40(block.timestamp), documentHash);
+        emit RightRenewed(rightId, expiryDate);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function changeStatus(uint256 rightId, Status to, uint40 effectiveDate, bytes32 documentHash)
+        external
+        whenNotPaused
+    {
+        Right storage r = _existing(rightId);
+        if (to == Status.Registered || to == Status.Renewed) revert StatusNeedsDetails(to);
+        if (!hasRole(registrarRole(r.office), msg.sender)) {
+            bool holderMove = to == Status.Withdrawn || to == Status.Surrendered;
+            if (!holderMove || _ownerOf(rightId) != msg.sender) revert StatusMoveNotAllowed(rightId, msg.sender, to);
+        }
+        _move(rightId, r, to, effectiveDate == 0 ? uint40(block.timestamp) : effectiveDate, documentHash);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function updateMetadata(uint256 rightId, string calldata metadataURI, bytes32 metadataHash)
+        external
+        whenNotPaused
+    {
+        Right storage r = _existing(rightId);
+        _checkHolderOrRegistrar(rightId, r.office);
+        _metadataURIs[rightId] = metadataURI;
+        emit MetadataChanged(rightId, metadataURI, metadataHash);
+        emit MetadataUpdate(rightId);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function anchorDocument(uint256 rightId, bytes32 documentHash, bytes32 tag) external whenNotPaused {
+        _existing(rightId);
+        Anchor[] storage list = _anchors[rightId];
+        list.push(
+            Anchor({documentHash: documentHash, tag: tag, anchoredBy: msg.sender, anchoredAt: uint40(block.timestamp)})
+        );
+        emit DocumentAnchored(rightId, documentHash, tag, msg.sender, list.length - 1);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               ASSIGNMENTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    function requestAssignment(uint256 rightId, address assignee, bytes32 deedHash) external whenNotPaused {
+        Right storage r = _existing(rightId);
+        address holder = _ownerOf(rightId);
+        if (holder != msg.sender) revert NotHolder(rightId, msg.sender);
+        _checkAssignable(rightId, r.status);
+        if (assignee == address(0) || assignee == holder) revert InvalidAccount(assignee);
+        Assignment storage a = _assignments[rightId];
+        if (a.state != AssignmentState.None) revert AssignmentPending(rightId, a.assignee);
+        _assignments[rightId] = Assignment({
+            assignee: assignee,
+            state: AssignmentState.Requested,
+            creditorConsent: false,
+            requestedAt: uint40(block.timestamp),
+            deedHash: deedHash
+        });
+        emit AssignmentRequested(rightId, holder, assignee, deedHash);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function acceptAssignment(uint256 rightId) external whenNotPaused {
+        Assignment storage a = _pending(rightId, AssignmentState.Requested);
+        if (a.assignee != msg.sender) revert NotAssignee(rightId, msg.sender);
+        _accept(rightId, a, false);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function acceptAssignmentBySig(uint256 rightId, uint256 deadline, bytes calldata signature)
+        external
+        whenNotPaused
+    {
+        Assignment storage a = _pending(rightId, AssignmentState.Requested);
+        address assignee = a.assignee;
+        bytes32 structHash = keccak256(
+            abi.encode(ACCEPT_ASSIGNMENT_TYPEHASH, rightId, assignee, a.deedHash, _useNonce(assignee), deadline)
+        );
+        _checkSignature(assignee, structHash, deadline, signature);
+        _accept(rightId, a, true);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function recordAssignment(uint256 rightId) external whenNotPaused {
+        Right storage r = _existing(rightId);
+        _checkRegistrar(r.office);
+        Assignment storage a = _pending(rightId, AssignmentState.Accepted);
+        _checkAssignable(rightId, r.status);
+        _effect(rightId, a, msg.sender);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function cancelAssignment(uint256 rightId) external whenNotPaused {
+        _existing(rightId);
+        if (_ownerOf(rightId) != msg.sender) revert NotHolder(rightId, msg.sender);
+        Assignment storage a = _assignments[rightId];
+        if (a.state == AssignmentState.None) revert NoPendingAssignment(rightId, AssignmentState.None);
+        address assignee = a.assignee;
+        delete _assignments[rightId];
+        emit AssignmentCancelled(rightId, assignee);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function rejectAssignment(uint256 rightId) external whenNotPaused {
+        Right storage r = _existing(rightId);
+        _checkRegistrar(r.office);
+        Assignment storage a = _assignments[rightId];
+        if (a.state == AssignmentState.None) revert NoPendingAssignment(rightId, AssignmentState.None);
+        address assignee = a.assignee;
+        delete _assignments[rightId];
+        emit AssignmentRejected(rightId, assignee, msg.sender);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                           SECURITY INTERESTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    function recordPledge(uint256 rightId, address creditor, bytes32 agreementHash) external whenNotPaused {
+        Right storage r = _existing(rightId);
+        address holder = _ownerOf(rightId);
+        if (holder != msg.sender) revert NotHolder(rightId, msg.sender);
+        _checkAssignable(rightId, r.status);
+        if (creditor == address(0) || creditor == holder) revert InvalidAccount(creditor);
+        address current = _pledges[rightId].creditor;
+        if (current != address(0)) revert PledgeActive(rightId, current);
+        _pledges[rightId] = Pledge({creditor: creditor, recordedAt: uint40(block.timestamp)});
+        emit PledgeRecorded(rightId, creditor, agreementHash);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function consentToAssignment(uint256 rightId) external whenNotPaused {
+        address creditor = _pledges[rightId].creditor;
+        if (creditor == address(0)) revert NoActivePledge(rightId);
+        if (creditor != msg.sender) revert NotCreditor(rightId, msg.sender);
+        _consent(rightId, creditor);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function consentToAssignmentBySig(uint256 rightId, uint256 deadline, bytes calldata signature)
+        external
+        whenNotPaused
+    {
+        address creditor = _pledges[rightId].creditor;
+        if (creditor == address(0)) revert NoActivePledge(rightId);
+        Assignment storage a = _assignments[rightId];
+        if (a.state == AssignmentState.None) revert NoPendingAssignment(rightId, AssignmentState.None);
+        bytes32 structHash = keccak256(
+            abi.encode(
+                CONSENT_TO_ASSIGNMENT_TYPEHASH, rightId, creditor, a.assignee, a.deedHash, _useNonce(creditor), deadline
+            )
+        );
+        _checkSignature(creditor, structHash, deadline, signature);
+        _consent(rightId, creditor);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function releasePledge(uint256 rightId) external whenNotPaused {
+        address creditor = _pledges[rightId].creditor;
+        if (creditor == address(0)) revert NoActivePledge(rightId);
+        if (creditor != msg.sender) revert NotCreditor(rightId, msg.sender);
+        delete _pledges[rightId];
+        emit PledgeReleased(rightId, creditor);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  READS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc IIPRegistry
+    function rightIdOf(bytes2 office, IPType ipType, string calldata applicationNumber) public pure returns (uint256) {
+        return uint256(keccak256(abi.encode(office, uint8(ipType), applicationNumber)));
+    }
+
+    /// @inheritdoc IIPRegistry
+    function rightOf(uint256 rightId) external view returns (Right memory) {
+        return _existing(rightId);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function exists(uint256 rightId) external view returns (bool) {
+        return _rights[rightId].status != Status.None;
+    }
+
+    /// @inheritdoc IIPRegistry
+    function holderAndStatus(uint256 rightId) external view returns (address holder, Status status) {
+        return (_ownerOf(rightId), _rights[rightId].status);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function isEnded(uint256 rightId) external view returns (bool) {
+        return _isEnded(_rights[rightId].status);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function pendingAssignment(uint256 rightId) external view returns (Assignment memory) {
+        return _assignments[rightId];
+    }
+
+    /// @inheritdoc IIPRegistry
+    function pledgeOf(uint256 rightId) external view returns (Pledge memory) {
+        return _pledges[rightId];
+    }
+
+    /// @inheritdoc IIPRegistry
+    function anchorsOf(uint256 rightId) external view returns (Anchor[] memory) {
+        return _anchors[rightId];
+    }
+
+    /// @inheritdoc IIPRegistry
+    function officeInfo(bytes2 office) external view returns (bool exists_, bool recordalRequired) {
+        OfficeConfig memory o = _offices[office];
+        return (o.exists, o.recordalRequired);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function offices() external view returns (bytes2[] memory) {
+        return _officeCodes;
+    }
+
+    /// @inheritdoc IIPRegistry
+    function registrarRole(bytes2 office) public pure returns (bytes32) {
+        return keccak256(abi.encode("REGISTRAR", office));
+    }
+
+    /// @inheritdoc IIPRegistry
+    function isRegistrar(bytes2 office, address account) external view returns (bool) {
+        return hasRole(registrarRole(office), account);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function eventCodeOf(Status to) public pure returns (bytes3) {
+        uint256 i = uint256(to) * 3;
+        return bytes3(bytes.concat(_EVENT_CODES[i], _EVENT_CODES[i + 1], _EVENT_CODES[i + 2]));
+    }
+
+    /// @notice ERC-5192: every title token is locked; it moves only by recorded assignment.
+    /// @param tokenId The right.
+    /// @return Always true for an existing right.
+    function locked(uint256 tokenId) external view returns (bool) {
+        _requireOwned(tokenId);
+        return true;
+    }
+
+    /// @notice The metadata URI of the right.
+    /// @param tokenId The right.
+    /// @return The URI given at filing or by the latest `updateMetadata`.
+    function tokenURI(uint256 tokenId) public view override returns (string memory) {
+        _requireOwned(tokenId);
+        return _metadataURIs[tokenId];
+    }
+
+    /// @inheritdoc ERC721
+    function supportsInterface(bytes4 interfaceId) public view override(ERC721, AccessControl) returns (bool) {
+        return interfaceId == _ERC5192_ID || interfaceId == _ERC4906_ID || super.supportsInterface(interfaceId);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                     ERC-721 TRANSFERS ARE LOCKED
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Always reverts: title moves only by recorded assignment.
+    function transferFrom(address, address, uint256 tokenId) public pure override {
+        revert TitleLocked(tokenId);
+    }
+
+    /// @notice Always reverts: title moves only by recorded assignment.
+    function approve(address, uint256 tokenId) public pure override {
+        revert TitleLocked(tokenId);
+    }
+
+    /// @notice Always reverts: title moves only by recorded assignment.
+    function setApprovalForAll(address, bool) public pure override {
+        revert TitleLocked(0);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Files one right; returns 0 when `skipExisting` and it already exists.
+    function _file(Filing calldata f, bool skipExisting) internal returns (uint256 rightId) {
+        _checkOfficeExists(f.office);
+        if (bytes(f.applicationNumber).length == 0) revert EmptyApplicationNumber();
+        if (f.holder == address(0)) revert InvalidAccount(f.holder);
+        if (f.holder != msg.sender) _checkRegistrar(f.office);
+        rightId = rightIdOf(f.office, f.ipType, f.applicationNumber);
+        Right storage r = _rights[rightId];
+        if (r.status != Status.None) {
+            if (skipExisting) return 0;
+            revert RightExists(rightId);
+        }
+        uint40 filingDate = f.filingDate == 0 ? uint40(block.timestamp) : f.filingDate;
+        r.office = f.office;
+        r.ipType = f.ipType;
+        r.status = Status.Filed;
+        r.filedAt = uint40(block.timestamp);
+        r.filingDate = filingDate;
+        r.contentHash = f.contentHash;
+        if (bytes(f.metadataURI).length != 0) _metadataURIs[rightId] = f.metadataURI;
+        _mint(f.holder, rightId);
+        emit Locked(rightId);
+        emit RightFiled(
+            rightId,
+            f.office,
+            f.holder,
+            f.ipType,
+            f.applicationNumber,
+            filingDate,
+            f.contentHash,
+            f.metadataURI,
+            f.metadataHash
+        );
+        emit StatusChanged(rightId, Status.None, Status.Filed, eventCodeOf(Status.Filed), filingDate, f.contentHash);
+    }
+
+    /// @dev Moves a right along the lifecycle graph and records the legal-status event.
+    function _move(uint256 rightId, Right storage r, Status to, uint40 effectiveDate, bytes32 documentHash) internal {
+        Status from = r.status;
+        if (_allowedTargets(from) & (uint256(1) << uint8(to)) == 0) revert InvalidTransition(rightId, from, to);
+        r.status = to;
+        emit StatusChanged(rightId, from, to, eventCodeOf(to), effectiveDate, documentHash);
+    }
+
+    /// @dev Bit set of the statuses reachable from `from`.
+    function _allowedTargets(Status from) internal pure returns (uint256 mask) {
+        uint256 ended = _bit(Status.Expired) | _bit(Status.Revoked) | _bit(Status.Invalidated)
+            | _bit(Status.Surrendered) | _bit(Status.Lapsed);
+        if (from == Status.Filed) {
+            mask = _bit(Status.Published) | _bit(Status.Refused) | _bit(Status.Withdrawn);
+        } else if (from == Status.Published) {
+            mask = _bit(Status.Registered) | _bit(Status.Opposed) | _bit(Status.Refused) | _bit(Status.Withdrawn);
+        } else if (from == Status.Opposed) {
+            mask = _bit(Status.Registered) | _bit(Status.Refused);
+        } else if (from == Status.Registered || from == Status.Renewed || from == Status.Restored) {
+            mask = _bit(Status.Renewed) | ended;
+        } else if (from == Status.Lapsed) {
+            mask = _bit(Status.Restored);
+        }
+    }
+
+    function _bit(Status s) private pure returns (uint256) {
+        return uint256(1) << uint8(s);
+    }
+
+    function _isEnded(Status s) internal pure returns (bool) {
+        return s == Status.Expired || s == Status.Refused || s == Status.Withdrawn || s == Status.Revoked
+            || s == Status.Invalidated || s == Status.Surrendered || s == Status.Lapsed;
+    }
+
+    function _accept(uint256 rightId, Assignment storage a, bool bySignature) internal {
+        Right storage r = _rights[rightId];
+        _checkAssignable(rightId, r.status);
+        a.state = AssignmentState.Accepted;
+        emit AssignmentAccepted(rightId, a.assignee, bySignature);
+        if (!_offices[r.office].recordalRequired) _effect(rightId, a, address(0));
+    }
+
+    /// @dev Moves title to the assignee. Checks the creditor's consent, clears the assignment, then transfers.
+    function _effect(uint256 rightId, Assignment storage a, address recordedBy) internal {
+        address creditor = _pledges[rightId].creditor;
+        if (creditor != address(0) && !a.creditorConsent) revert CreditorConsentRequired(rightId, creditor);
+        address from = _ownerOf(rightId);
+        address to = a.assignee;
+        bytes32 deedHash = a.deedHash;
+        delete _assignments[rightId];
+        _transfer(from, to, rightId);
+        emit AssignmentRecorded(rightId, from, to, deedHash, recordedBy);
+    }
+
+    function _consent(uint256 rightId, address creditor) internal {
+        Assignment storage a = _assignments[rightId];
+        if (a.state == AssignmentState.None) revert NoPendingAssignment(rightId, AssignmentState.None);
+        a.creditorConsent = true;
+        emit AssignmentConsented(rightId, creditor, a.assignee);
+    }
+
+    function _checkSignature(address signer, bytes32 structHash, uint256 deadline, bytes calldata signature)
+        internal
+        view
+    {
+        if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
+        (address recovered,,) = ECDSA.tryRecover(_hashTypedDataV4(structHash), signature);
+        if (recovered != signer) revert InvalidSignature(signer, recovered);
+    }
+
+    function _existing(uint256 rightId) internal view returns (Right storage r) {
+        r = _rights[rightId];
+        if (r.status == Status.None) revert RightNotFound(rightId);
+    }
+
+    function _pending(uint256 rightId, AssignmentState required) internal view returns (Assignment storage a) {
+        a = _assignments[rightId];
+        if (a.state != required) revert NoPendingAssignment(rightId, a.state);
+    }
+
+    function _checkAssignable(uint256 rightId, Status status) internal pure {
+        if (status == Status.None || (_isEnded(status) && status != Status.Lapsed)) {
+            revert NotAssignable(rightId, status);
+        }
+    }
+
+    function _checkRegistrar(bytes2 office) internal view {
+        if (!hasRole(registrarRole(office), msg.sender)) revert NotRegistrar(office, msg.sender);
+    }
+
+    function _checkHolderOrRegistrar(uint256 rightId, bytes2 office) internal view {
+        if (_ownerOf(rightId) != msg.sender && !hasRole(registrarRole(office), msg.sender)) {
+            revert NotHolderOrRegistrar(rightId, msg.sender);
+        }
+    }
+
+    function _checkOfficeExists(bytes2 office) internal view {
+        if (!_offices[office].exists) revert UnknownOffice(office);
+    }
+
+    function _checkOfficeCode(bytes2 office) internal pure {
+        for (uint256 i; i < 2; ++i) {
+            bytes1 c = office[i];
+            if (c < 0x41 || c > 0x5A) revert InvalidOfficeCode(office);
+        }
+    }
+}
