@@ -1,0 +1,326 @@
+"""The ``ipledger`` command line: thin commands over the SDK.
+
+Every command takes ``--network``, ``--account`` and ``--json``; errors print one line on
+stderr and exit 2 (bad input) or 1 (refused by the chain, or the chain unreachable).
+Heavy modules are imported inside the commands so that ``ipledger --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import IPLedgerError, UsageError
+
+DEFAULT_NETWORK_ENV = "IPLEDGER_NETWORK"
+
+
+# ---------------------------------------------------------------- shared options
+
+
+def _network_default() -> str:
+    return os.environ.get(DEFAULT_NETWORK_ENV, "local")
+
+
+def chain_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--network, --account, --allow-env-key, --json."""
+    func = click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(func)
+    func = click.option("--allow-env-key", is_flag=True,
+                        help="Allow --account env: sign with the raw key in IPLEDGER_PRIVATE_KEY.")(func)
+    func = click.option("--account", "-a", default="0", show_default=True,
+                        help="Signer: dev account index or address, keystore:NAME, or env (with --allow-env-key).")(func)
+    func = click.option("--network", "-n", default=_network_default, show_default="local, or $IPLEDGER_NETWORK",
+                        help="Network from brownie-config.yaml (local, anvil, ganache, sepolia, ...) or an RPC URL.")(func)
+    return func
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")(func)
+
+
+def _client(network: str, account: str, allow_env_key: bool) -> Any:
+    """An SDK connection to a deployed register."""
+    from .accounts import resolve_account
+    from .chain import connect
+    from .client import IPLedger
+    from .config import load_config
+
+    config = load_config()
+    settings = config.network(network)
+    if settings.backend in ("embedded", "anvil", "ganache"):
+        raise UsageError(
+            f"network '{network}' starts empty for each command; run `ipledger node` in another terminal and use "
+            "--network local, or try everything at once with `ipledger demo`"
+        )
+    chain = connect(network, config)
+    try:
+        if settings.live and account == "env" and not allow_env_key:
+            raise UsageError("live networks need an encrypted keystore (--account keystore:NAME) or --allow-env-key")
+        signer = resolve_account(chain, account, allow_env_key=allow_env_key)
+        return IPLedger.connect(chain=chain, account=signer, config=config)
+    except BaseException:
+        chain.close()
+        raise
+
+
+def _emit(as_json: bool, value: Any, render: Callable[[], None]) -> None:
+    from . import render as r
+
+    if as_json:
+        r.print_json(value)
+    else:
+        render()
+
+
+def _tx_out(as_json: bool, what: str, res: Any, extra: dict[str, Any] | None = None) -> None:
+    from . import render as r
+
+    data = {"action": what, "tx_hash": res.tx_hash, "gas_used": res.gas_used, "block": res.block,
+            "events": [{"name": e.name, "args": e.args} for e in res.events], **(extra or {})}
+    if as_json:
+        r.print_json(data)
+        return
+    line = f"{what}: block {res.block}, gas {res.gas_used:,}, tx {res.tx_hash}"
+    for k, v in (extra or {}).items():
+        line += f"\n  {k}: {r.plain(v)}"
+    click.echo(line)
+
+
+def _right_arg(value: str) -> int:
+    from .domain import parse_right_ref
+
+    return parse_right_ref(value)
+
+
+def _date(value: str | None, what: str) -> int | None:
+    """A date as YYYY-MM-DD (UTC midnight) or unix seconds."""
+    if value is None:
+        return None
+    import datetime as dt
+
+    text = value.strip()
+    if text.isdigit():
+        return int(text)
+    try:
+        d = dt.datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        raise UsageError(f"{what} '{value}' is not a date; use YYYY-MM-DD (e.g. 2031-05-01) or unix seconds") from None
+    return int(d.timestamp())
+
+
+def _hash_arg(value: str | None, file: str | None, what: str) -> bytes | None:
+    """A hash given directly (0x…) or computed as SHA-256 of a file."""
+    from .client import to_bytes32
+
+    if value and file:
+        raise UsageError(f"give either --{what}-hash or --{what}, not both")
+    if file:
+        import hashlib
+
+        path = Path(file)
+        if not path.is_file():
+            raise UsageError(f"file '{file}' does not exist; give the path of the {what} document")
+        return hashlib.sha256(path.read_bytes()).digest()
+    return to_bytes32(value, f"{what} hash") if value else None
+
+
+def handled(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Runs a command; toolkit errors become one line on stderr and an exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except IPLedgerError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- the group
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="ipledger")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (compiler choice, node start) on stderr.")
+def cli(verbose: bool) -> None:
+    """IP Ledger: a shared blockchain register of IP rights.
+
+    \b
+    Try it:      ipledger demo
+    Local node:  ipledger node            (another terminal)
+                 ipledger deploy && ipledger office add EM --recordal
+                 ipledger register EM TM 018234567 --content mark.png
+                 ipledger history EM/TM/018234567
+    """
+    import logging
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+# ---------------------------------------------------------------- build and deploy
+
+
+@cli.command("compile")
+@click.option("--force", is_flag=True, help="Compile even when nothing changed.")
+@json_option
+@handled
+def compile_cmd(force: bool, as_json: bool) -> None:
+    """Compile contracts/ into build/ (cached: a warm run makes no compiler call).
+
+    \b
+    Example:  ipledger compile
+    """
+    from . import render as r
+    from .compiler import compile_project
+    from .config import load_config
+
+    result = compile_project(load_config(), force=force)
+    data = {"cached": result.cached, "compiler": result.compiler,
+            "contracts": {n: a.code_size for n, a in sorted(result.artifacts.items()) if a.code_size}}
+    _emit(as_json, data, lambda: (
+        click.echo(f"{'up to date (cache)' if result.cached else 'compiled with ' + result.compiler}"),
+        r.console().print(r.table("Contracts", ("contract", "runtime bytes"),
+                                  [(n, f"{s:,}") for n, s in data["contracts"].items()]))))
+
+
+@cli.command()
+@chain_options
+@click.option("--force", is_flag=True, help="Deploy again even if a valid deployment exists.")
+@handled
+def deploy(network: str, account: str, allow_env_key: bool, as_json: bool, force: bool) -> None:
+    """Deploy the contract suite and write deployments/<chain-id>.json.
+
+    \b
+    Example:  ipledger deploy --network local
+    """
+    from . import render as r
+    from .accounts import resolve_account
+    from .chain import connect
+    from .compiler import compile_project
+    from .config import load_config
+    from .deploy import deploy_suite, load_record, record_path
+
+    config = load_config()
+    settings = config.network(network)
+    if settings.backend in ("embedded", "anvil", "ganache"):
+        raise UsageError(f"network '{network}' is thrown away when the command ends; deploy to a running node "
+                         "(`ipledger node`, then --network local) or run `ipledger demo --network {network}`")
+    artifacts = compile_project(config)
+    with connect(network, config) as chain:
+        signer = resolve_account(chain, account, allow_env_key=allow_env_key)
+        existing = None
+        if not force and record_path(config, chain.chain_id).is_file():
+            try:
+                existing = load_record(config, chain, artifacts)
+            except IPLedgerError:
+                existing = None
+        dep = existing or deploy_suite(chain, signer, artifacts, config=config,
+                                       confirmations=settings.confirmations)
+    data = {"chain_id": dep.chain_id, "network": dep.network, "reused": existing is not None,
+            "record": str(record_path(config, dep.chain_id)),
+            "contracts": {n: c.address for n, c in dep.contracts.items()}}
+    _emit(as_json, data, lambda: (
+        click.echo(("already deployed (valid record) " if existing else "deployed ") + f"on chain {dep.chain_id}; "
+                   f"record {data['record']}"),
+        r.console().print(r.table("Contracts", ("contract", "address", "block"),
+                                  [(n, c.address, c.block) for n, c in dep.contracts.items()]))))
+
+
+@cli.command()
+@click.option("--network", "-n", default="embedded", show_default=True,
+              help="Where to run it: embedded (in process), anvil or ganache (launched and stopped).")
+@json_option
+@handled
+def demo(network: str, as_json: bool) -> None:
+    """Deploy on a fresh chain, register a trade mark, assign it, and print its chain of title.
+
+    \b
+    Examples:  ipledger demo
+               ipledger demo --network anvil
+    """
+    from . import render as r
+    from .demo import run_demo
+
+    result = run_demo(network)
+    if as_json:
+        r.print_json({"network": result.network, "chain_id": result.chain_id, "contracts": result.contracts,
+                      "right": result.right, "title": result.history.title, "gas": result.gas,
+                      "status_events": [e.args for e in result.history.status_events],
+                      "licenses": result.license_tree})
+        return
+    con = r.console()
+    con.print(f"IP Ledger demo on [bold]{result.network}[/] (chain id {result.chain_id})")
+    con.print(r.table("Deployed", ("contract", "address"), list(result.contracts.items())))
+    con.print(r.right_table(result.right, result.names))
+    con.print(r.title_table(result.history, result.names))
+    con.print(r.status_table(result.history))
+    if result.license_tree:
+        from .render import license_tree_table
+
+        con.print(license_tree_table(result.license_tree, result.names))
+    con.print(r.table("Gas used (from receipts)", ("action", "gas"), [(k, f"{v:,}") for k, v in result.gas.items()]))
+
+
+@cli.command()
+@click.option("--backend", type=click.Choice(["anvil", "ganache"]), default="anvil", show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8545, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--state", "state_file", default=".ipledger/node-state.json", show_default=True,
+              help="File that keeps the chain between restarts (anvil --state; a folder for ganache).")
+@click.option("--chain-id", default=31337, show_default=True, type=int)
+@handled
+def node(backend: str, host: str, port: int, state_file: str, chain_id: int) -> None:
+    """Run a local node in the foreground, keeping its state in a file (Ctrl-C stops it).
+
+    \b
+    Example:  ipledger node                  # anvil on 127.0.0.1:8545, state in .ipledger/
+              ipledger node --backend ganache --port 8546
+    """
+    import socket
+    import subprocess
+
+    from .chain import node_command
+    from .config import load_config
+
+    config = load_config()
+    with socket.socket() as s:
+        if s.connect_ex((host, port)) == 0:
+            raise UsageError(f"port {port} on {host} is in use (a node already running?); stop it or use --port")
+    state = Path(state_file)
+    if not state.is_absolute():
+        state = config.root / state
+    state.parent.mkdir(parents=True, exist_ok=True)
+    if backend == "ganache":
+        state.mkdir(parents=True, exist_ok=True)
+    cmd = node_command(config, backend, port, chain_id, host=host, state_file=state)
+    click.echo(f"{backend} on http://{host}:{port} (chain id {chain_id}), state in {state}; Ctrl-C to stop", err=True)
+    proc = subprocess.Popen(cmd)
+    try:
+        sys.exit(proc.wait())
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from . import cli_commands  # noqa: F401 - registers the register/assign/license commands
+
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,422 @@
+"""The register commands of ``ipledger`` (offices, rights, status, assignments, pledges, reads)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .cli import _client, _date, _emit, _hash_arg, _right_arg, _tx_out, chain_options, cli, handled
+
+
+# ---------------------------------------------------------------- offices
+
+
+@cli.group()
+def office() -> None:
+    """Offices (by WIPO ST.3 code) and their registrars."""
+
+
+@office.command("add")
+@click.argument("code")
+@click.option("--recordal/--no-recordal", default=False, show_default=True,
+              help="Whether assignments need recordal by the office's registrar.")
+@chain_options
+@handled
+def office_add(code: str, recordal: bool, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """Add an office (governor).
+
+    \b
+    Example:  ipledger office add EM --recordal
+    """
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, f"office {code} added", ipl.add_office(code, recordal))
+
+
+@office.command("grant")
+@click.argument("code")
+@click.argument("registrar")
+@chain_options
+@handled
+def office_grant(code: str, registrar: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """Grant an office's registrar role to an address (governor).
+
+    \b
+    Example:  ipledger office grant EM 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+    """
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, f"registrar of {code} granted", ipl.grant_registrar(code, registrar))
+
+
+@office.command("list")
+@chain_options
+@handled
+def office_list(network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """List the offices.
+
+    \b
+    Example:  ipledger office list --json
+    """
+    from . import render as r
+
+    with _client(network, account, allow_env_key) as ipl:
+        rows = ipl.offices()
+    _emit(as_json, rows, lambda: r.console().print(
+        r.table("Offices", ("office", "recordal required"), [(o["office"], o["recordal_required"]) for o in rows])))
+
+
+# ---------------------------------------------------------------- rights
+
+
+@cli.command("register")
+@click.argument("office_code", metavar="OFFICE")
+@click.argument("ip_type", metavar="TYPE")
+@click.argument("application_number")
+@click.option("--content", type=click.Path(dir_okay=False), help="File whose SHA-256 is the content hash.")
+@click.option("--content-hash", help="The content hash (0x + 64 hex digits) if you hashed it yourself.")
+@click.option("--holder", help="File for this holder (registrars only); default: the signer.")
+@click.option("--metadata-uri", default="", help="URI of the ST.96/ST.97-style metadata document.")
+@click.option("--filing-date", help="YYYY-MM-DD (default: now).")
+@chain_options
+@handled
+def register_cmd(office_code: str, ip_type: str, application_number: str, content: str | None,
+                 content_hash: str | None, holder: str | None, metadata_uri: str, filing_date: str | None,
+                 network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """File a right: OFFICE TYPE APPLICATION-NUMBER (TYPE: PT UM TM ID CR GI PV).
+
+    \b
+    Example:  ipledger register EM TM 018234567 --content mark.png
+    """
+    from .domain import format_right_id, ip_type as parse_type, office_code as parse_office
+
+    parse_office(office_code)
+    parse_type(ip_type)
+    digest = _hash_arg(content_hash, content, "content")
+    fdate = _date(filing_date, "filing date") or 0
+    with _client(network, account, allow_env_key) as ipl:
+        res = ipl.file(office_code, ip_type, application_number, holder=holder, content_hash=digest,
+                       metadata_uri=metadata_uri, filing_date=fdate)
+    _tx_out(as_json, "filed", res, {"right_id": format_right_id(res.right_id),
+                                    "ref": f"{office_code}/{ip_type.upper()}/{application_number}"})
+
+
+@cli.command("status")
+@click.argument("right")
+@click.argument("to")
+@click.option("--registration-number", help="For TO=registered: the registration number.")
+@click.option("--expiry", help="For registered/renewed: expiry date YYYY-MM-DD (default: 10 years).")
+@click.option("--effective", help="Effective date YYYY-MM-DD (default: now).")
+@click.option("--document", type=click.Path(dir_okay=False), help="Supporting document (its SHA-256 is recorded).")
+@click.option("--document-hash", help="Hash of the supporting document.")
+@chain_options
+@handled
+def status_cmd(right: str, to: str, registration_number: str | None, expiry: str | None, effective: str | None,
+               document: str | None, document_hash: str | None, network: str, account: str, allow_env_key: bool,
+               as_json: bool) -> None:
+    """Move a right to a new legal status (registrar; holders may withdraw or surrender).
+
+    \b
+    Examples:  ipledger status EM/TM/018234567 published
+               ipledger status EM/TM/018234567 registered --registration-number 018234567 --expiry 2036-01-01
+               ipledger status EM/TM/018234567 surrendered --account 2
+    """
+    from .domain import Status, status as parse_status
+    from .errors import UsageError
+
+    rid = _right_arg(right)
+    target = parse_status(to)
+    doc = _hash_arg(document_hash, document, "document")
+    eff = _date(effective, "effective date")
+    exp = _date(expiry, "expiry date")
+    with _client(network, account, allow_env_key) as ipl:
+        if target is Status.REGISTERED:
+            if not registration_number:
+                raise UsageError("moving to registered needs --registration-number")
+            res = ipl.register(rid, registration_number, registration_date=eff, expiry_date=exp, document_hash=doc)
+        elif target is Status.RENEWED:
+            if exp is None:
+                raise UsageError("renewal needs --expiry YYYY-MM-DD (after the current expiry)")
+            res = ipl.renew(rid, exp, document_hash=doc)
+        else:
+            res = ipl.change_status(rid, target, effective_date=eff or 0, document_hash=doc)
+    _tx_out(as_json, f"status {target.name.lower()}", res)
+
+
+@cli.command()
+@click.argument("right")
+@click.option("--document", type=click.Path(dir_okay=False), help="The document (its SHA-256 is anchored).")
+@click.option("--document-hash", help="The document's hash.")
+@click.option("--tag", default="document", show_default=True, help="Its role: deed, priority, evidence, ...")
+@chain_options
+@handled
+def anchor(right: str, document: str | None, document_hash: str | None, tag: str, network: str, account: str,
+           allow_env_key: bool, as_json: bool) -> None:
+    """Anchor a document's hash against a right (proof of existence at the block time).
+
+    \b
+    Example:  ipledger anchor EM/TM/018234567 --document priority.pdf --tag priority
+    """
+    from .errors import UsageError
+
+    rid = _right_arg(right)
+    doc = _hash_arg(document_hash, document, "document")
+    if doc is None:
+        raise UsageError("give --document FILE or --document-hash 0x…")
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, "anchored", ipl.anchor(rid, doc, tag))
+
+
+# ---------------------------------------------------------------- assignments and pledges
+
+
+@cli.command()
+@click.argument("right")
+@click.argument("assignee")
+@click.option("--deed", type=click.Path(dir_okay=False), help="The deed of assignment (its SHA-256 is recorded).")
+@click.option("--deed-hash", help="The deed's hash.")
+@chain_options
+@handled
+def assign(right: str, assignee: str, deed: str | None, deed_hash: str | None, network: str, account: str,
+           allow_env_key: bool, as_json: bool) -> None:
+    """Ask to assign a right to ASSIGNEE (holder).
+
+    \b
+    Example:  ipledger assign EM/TM/018234567 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --deed deed.pdf --account 2
+    """
+    from .client import address
+
+    rid = _right_arg(right)
+    address(assignee, "assignee")
+    h = _hash_arg(deed_hash, deed, "deed")
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, "assignment requested", ipl.request_assignment(rid, assignee, h))
+
+
+@cli.command()
+@click.argument("right")
+@click.option("--sign-only", is_flag=True, help="Print an EIP-712 signature for someone else to relay instead.")
+@click.option("--relay", "relay_sig", help="Relay this acceptance signature (anyone may).")
+@click.option("--deadline", default=None, help="Signature deadline YYYY-MM-DD or unix seconds (default: 1 day).")
+@chain_options
+@handled
+def accept(right: str, sign_only: bool, relay_sig: str | None, deadline: str | None, network: str, account: str,
+           allow_env_key: bool, as_json: bool) -> None:
+    """Accept a pending assignment (assignee), sign it off line, or relay a signature.
+
+    \b
+    Examples:  ipledger accept EM/TM/018234567 --account 3
+               ipledger accept EM/TM/018234567 --account 3 --sign-only --deadline 2030-01-01
+               ipledger accept EM/TM/018234567 --relay 0x… --deadline 1893456000
+    """
+    import time
+
+    from . import render as r
+
+    rid = _right_arg(right)
+    dl = _date(deadline, "deadline") or int(time.time()) + 86400
+    with _client(network, account, allow_env_key) as ipl:
+        if sign_only:
+            sig = ipl.sign_assignment_acceptance(rid, dl)
+            data = {"right_id": rid, "assignee": ipl.address, "deadline": dl, "signature": "0x" + sig.hex()}
+            _emit(as_json, data, lambda: click.echo(f"signature {data['signature']}\ndeadline {dl}"))
+            return
+        if relay_sig:
+            _tx_out(as_json, "acceptance relayed", ipl.accept_assignment_by_sig(rid, dl, relay_sig))
+            return
+        _tx_out(as_json, "assignment accepted", ipl.accept_assignment(rid))
+    del r
+
+
+@cli.command()
+@click.argument("right")
+@chain_options
+@handled
+def record(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """Record an accepted assignment; title moves (office registrar).
+
+    \b
+    Example:  ipledger record EM/TM/018234567 --account 1
+    """
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, "assignment recorded", ipl.record_assignment(_right_arg(right)))
+
+
+@cli.command()
+@click.argument("right")
+@chain_options
+@handled
+def cancel(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """Cancel a pending assignment (holder).
+
+    \b
+    Example:  ipledger cancel EM/TM/018234567 --account 2
+    """
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, "assignment cancelled", ipl.cancel_assignment(_right_arg(right)))
+
+
+@cli.command()
+@click.argument("right")
+@chain_options
+@handled
+def reject(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """Reject a pending assignment (office registrar).
+
+    \b
+    Example:  ipledger reject EM/TM/018234567 --account 1
+    """
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, "assignment rejected", ipl.reject_assignment(_right_arg(right)))
+
+
+@cli.command()
+@click.argument("right")
+@click.argument("creditor")
+@click.option("--agreement", type=click.Path(dir_okay=False), help="The security agreement (SHA-256 recorded).")
+@click.option("--agreement-hash", help="The agreement's hash.")
+@chain_options
+@handled
+def pledge(right: str, creditor: str, agreement: str | None, agreement_hash: str | None, network: str, account: str,
+           allow_env_key: bool, as_json: bool) -> None:
+    """Record a security interest in favour of CREDITOR (holder).
+
+    \b
+    Example:  ipledger pledge EM/TM/018234567 0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65 --account 2
+    """
+    from .client import address
+
+    address(creditor, "creditor")
+    h = _hash_arg(agreement_hash, agreement, "agreement")
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, "pledge recorded", ipl.record_pledge(_right_arg(right), creditor, h))
+
+
+@cli.command()
+@click.argument("right")
+@chain_options
+@handled
+def consent(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """Consent to the pending assignment of a pledged right (creditor).
+
+    \b
+    Example:  ipledger consent EM/TM/018234567 --account 4
+    """
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, "assignment consented", ipl.consent_to_assignment(_right_arg(right)))
+
+
+@cli.command()
+@click.argument("right")
+@chain_options
+@handled
+def release(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """Release the security interest (creditor).
+
+    \b
+    Example:  ipledger release EM/TM/018234567 --account 4
+    """
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, "pledge released", ipl.release_pledge(_right_arg(right)))
+
+
+# ---------------------------------------------------------------- parties
+
+
+@cli.group()
+def profile() -> None:
+    """Party profiles and their verification by offices."""
+
+
+@profile.command("publish")
+@click.argument("identity")
+@click.argument("country")
+@click.option("--metadata-uri", default="")
+@chain_options
+@handled
+def profile_publish(identity: str, country: str, metadata_uri: str, network: str, account: str,
+                    allow_env_key: bool, as_json: bool) -> None:
+    """Publish your profile: IDENTITY (a name or DID; only its hash goes on chain) and ST.3 COUNTRY.
+
+    \b
+    Example:  ipledger profile publish "did:web:acme.example" DE --account 2
+    """
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, "profile published", ipl.publish_profile(identity, country, metadata_uri))
+
+
+@profile.command("verify")
+@click.argument("party")
+@click.argument("office_code", metavar="OFFICE")
+@chain_options
+@handled
+def profile_verify(party: str, office_code: str, network: str, account: str, allow_env_key: bool,
+                   as_json: bool) -> None:
+    """Verify PARTY's current profile for OFFICE (its registrar).
+
+    \b
+    Example:  ipledger profile verify 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC EM --account 1
+    """
+    with _client(network, account, allow_env_key) as ipl:
+        _tx_out(as_json, "profile verified", ipl.verify_profile(party, office_code))
+
+
+@profile.command("show")
+@click.argument("party")
+@chain_options
+@handled
+def profile_show(party: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """Show a party's profile.
+
+    \b
+    Example:  ipledger profile show 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
+    """
+    from . import render as r
+
+    with _client(network, account, allow_env_key) as ipl:
+        data: dict[str, Any] = ipl.profile(party)
+        data["verified_by"] = [o["office"] for o in ipl.offices() if ipl.is_verified(party, o["office"])]
+    _emit(as_json, data, lambda: r.console().print(r.table("Profile", ("field", "value"), list(data.items()))))
+
+
+# ---------------------------------------------------------------- reads
+
+
+@cli.command()
+@click.argument("right")
+@chain_options
+@handled
+def show(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """Show a right (by 0x id or OFFICE/TYPE/NUMBER).
+
+    \b
+    Example:  ipledger show EM/TM/018234567
+    """
+    from . import render as r
+
+    with _client(network, account, allow_env_key) as ipl:
+        info = ipl.right(_right_arg(right))
+    _emit(as_json, info, lambda: r.console().print(r.right_table(info)))
+
+
+@cli.command()
+@click.argument("right")
+@chain_options
+@handled
+def history(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+    """A right's chain of title, legal-status events, anchors and licenses as a timeline.
+
+    \b
+    Example:  ipledger history EM/TM/018234567
+    """
+    from . import render as r
+
+    with _client(network, account, allow_env_key) as ipl:
+        h = ipl.history(_right_arg(right))
+    if as_json:
+        r.print_json({"right_id": h.right_id, "title": h.title,
+                      "events": [{"block": e.block, "name": e.name, "args": e.args} for e in h.events + h.licenses]})
+        return
+    con = r.console()
+    con.print(r.title_table(h))
+    con.print(r.status_table(h))
+    con.print(r.timeline_table(h))

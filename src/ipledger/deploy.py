@@ -1,0 +1,193 @@
+"""Deploys the contract suite and keeps ``deployments/<chain-id>.json``.
+
+A record names each contract's address, transaction, block, the deployer, the compiler and
+two code hashes: the artifact's creation code (to notice that the sources changed) and the
+runtime code on chain (to notice a different chain under the same id). Records are written
+atomically. In-process chains are never recorded: they live as long as the process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from eth_utils import keccak
+
+from .compiler import CompileResult
+from .config import Config
+from .errors import DeploymentError
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
+
+    from .chain import Chain
+
+# (contract name, constructor arguments from the addresses deployed so far and the deployer)
+SUITE: tuple[tuple[str, Callable[[dict[str, str], str], list[Any]]], ...] = (
+    ("IPRegistry", lambda done, deployer: [deployer]),
+    ("PartyRegistry", lambda done, deployer: [done["IPRegistry"]]),
+    ("LicenseRegistry", lambda done, deployer: [done["IPRegistry"]]),
+)
+
+
+@dataclass(frozen=True)
+class DeployedContract:
+    """One deployed contract."""
+
+    address: str
+    tx_hash: str
+    block: int
+    creation_code_hash: str
+    runtime_code_hash: str
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """A deployment record (``deployments/<chain-id>.json``)."""
+
+    chain_id: int
+    network: str
+    deployer: str
+    compiler: str
+    contracts: dict[str, DeployedContract] = field(default_factory=dict)
+
+    def address(self, name: str) -> str:
+        try:
+            return self.contracts[name].address
+        except KeyError:
+            raise DeploymentError(
+                f"no {name} in the deployment for chain {self.chain_id}; redeploy with `ipledger deploy --force`"
+            ) from None
+
+    @property
+    def first_block(self) -> int:
+        return min((c.block for c in self.contracts.values()), default=0)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Deployment:
+        return cls(
+            chain_id=int(data["chain_id"]),
+            network=str(data["network"]),
+            deployer=str(data["deployer"]),
+            compiler=str(data["compiler"]),
+            contracts={k: DeployedContract(**v) for k, v in data["contracts"].items()},
+        )
+
+
+def record_path(config: Config, chain_id: int) -> Path:
+    return config.deployments_dir / f"{chain_id}.json"
+
+
+def _hash(code: bytes | str) -> str:
+    raw = bytes.fromhex(code[2:] if code.startswith("0x") else code) if isinstance(code, str) else bytes(code)
+    return "0x" + keccak(raw).hex()
+
+
+def write_record(config: Config, deployment: Deployment) -> Path:
+    """Writes the record atomically (a crash leaves the old record or the new one, never half)."""
+    path = record_path(config, deployment.chain_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w") as fh:
+        json.dump(deployment.to_json(), fh, indent=2)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def load_record(config: Config, chain: Chain, artifacts: CompileResult | None = None) -> Deployment:
+    """The deployment for the chain, checked against the chain and (if given) the artifacts."""
+    chain_id = chain.chain_id
+    path = record_path(config, chain_id)
+    if not path.is_file():
+        raise DeploymentError(
+            f"no deployment for chain {chain_id} ({path.name} is missing); run `ipledger deploy --network {chain.name}`"
+        )
+    try:
+        deployment = Deployment.from_json(json.loads(path.read_text()))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DeploymentError(f"{path} is not a valid deployment record ({exc}); delete it and redeploy") from None
+    verify(deployment, chain, artifacts)
+    return deployment
+
+
+def verify(deployment: Deployment, chain: Chain, artifacts: CompileResult | None = None) -> None:
+    """Refuses a record whose chain id or code does not match the chain (or the current sources)."""
+    if deployment.chain_id != chain.chain_id:
+        raise DeploymentError(
+            f"the deployment record is for chain {deployment.chain_id} but the node is chain {chain.chain_id}; "
+            "connect to the right network or redeploy"
+        )
+    for name, c in deployment.contracts.items():
+        code = chain.w3.eth.get_code(c.address)
+        if _hash(bytes(code)) != c.runtime_code_hash:
+            raise DeploymentError(
+                f"{name} at {c.address} on chain {chain.chain_id} does not hold the recorded code (a reset node?); "
+                f"redeploy with `ipledger deploy --network {chain.name} --force`"
+            )
+        if artifacts is not None and name in artifacts.artifacts:
+            if _hash(artifacts[name].bytecode) != c.creation_code_hash:
+                raise DeploymentError(
+                    f"the {name} sources changed since it was deployed on chain {chain.chain_id}; "
+                    f"redeploy with `ipledger deploy --network {chain.name} --force`"
+                )
+
+
+def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult, *, config: Config | None = None,
+                 persist: bool | None = None, confirmations: int = 0) -> Deployment:
+    """Deploys every contract of the suite that was compiled, in order, and records it.
+
+    ``persist`` defaults to True except on the embedded chain.
+    """
+    from .transactions import Sender
+
+    sender = Sender(chain, deployer, confirmations=confirmations)
+    done: dict[str, str] = {}
+    contracts: dict[str, DeployedContract] = {}
+    for name, args_of in SUITE:
+        if name not in artifacts.artifacts:
+            continue
+        art = artifacts[name]
+        factory = chain.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
+        receipt = sender.send(factory.constructor(*args_of(done, deployer.address)), label=f"deploy {name}")
+        address = receipt["contractAddress"]
+        done[name] = address
+        contracts[name] = DeployedContract(
+            address=address,
+            tx_hash="0x" + bytes(receipt["transactionHash"]).hex(),
+            block=int(receipt["blockNumber"]),
+            creation_code_hash=_hash(art.bytecode),
+            runtime_code_hash=_hash(bytes(chain.w3.eth.get_code(address))),
+        )
+    deployment = Deployment(
+        chain_id=chain.chain_id,
+        network=chain.name,
+        deployer=deployer.address,
+        compiler=artifacts.compiler if not artifacts.cached else _cached_compiler(artifacts, config),
+        contracts=contracts,
+    )
+    if persist is None:
+        persist = chain.backend != "embedded"
+    if persist:
+        if config is None:
+            raise DeploymentError("deploy_suite(persist=True) needs the config to know where to write")
+        write_record(config, deployment)
+    return deployment
+
+
+def _cached_compiler(artifacts: CompileResult, config: Config | None) -> str:
+    if config is None:
+        return "cache"
+    try:
+        data = json.loads((config.build_dir / "ipledger-cache.json").read_text())
+        return str(data.get("compiler", "cache"))
+    except (OSError, ValueError):
+        return "cache"
