@@ -237,8 +237,9 @@ def record(right: str, network: str, account: str, allow_env_key: bool, as_json:
     \b
     Example:  ipledger record EM/TM/018234567 --account 1
     """
+    rid = _right_arg(right)
     with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "assignment recorded", ipl.record_assignment(_right_arg(right)))
+        _tx_out(as_json, "assignment recorded", ipl.record_assignment(rid))
 
 
 @cli.command()
@@ -251,8 +252,9 @@ def cancel(right: str, network: str, account: str, allow_env_key: bool, as_json:
     \b
     Example:  ipledger cancel EM/TM/018234567 --account 2
     """
+    rid = _right_arg(right)
     with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "assignment cancelled", ipl.cancel_assignment(_right_arg(right)))
+        _tx_out(as_json, "assignment cancelled", ipl.cancel_assignment(rid))
 
 
 @cli.command()
@@ -265,8 +267,9 @@ def reject(right: str, network: str, account: str, allow_env_key: bool, as_json:
     \b
     Example:  ipledger reject EM/TM/018234567 --account 1
     """
+    rid = _right_arg(right)
     with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "assignment rejected", ipl.reject_assignment(_right_arg(right)))
+        _tx_out(as_json, "assignment rejected", ipl.reject_assignment(rid))
 
 
 @cli.command()
@@ -287,8 +290,9 @@ def pledge(right: str, creditor: str, agreement: str | None, agreement_hash: str
 
     address(creditor, "creditor")
     h = _hash_arg(agreement_hash, agreement, "agreement")
+    rid = _right_arg(right)
     with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "pledge recorded", ipl.record_pledge(_right_arg(right), creditor, h))
+        _tx_out(as_json, "pledge recorded", ipl.record_pledge(rid, creditor, h))
 
 
 @cli.command()
@@ -301,8 +305,9 @@ def consent(right: str, network: str, account: str, allow_env_key: bool, as_json
     \b
     Example:  ipledger consent EM/TM/018234567 --account 4
     """
+    rid = _right_arg(right)
     with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "assignment consented", ipl.consent_to_assignment(_right_arg(right)))
+        _tx_out(as_json, "assignment consented", ipl.consent_to_assignment(rid))
 
 
 @cli.command()
@@ -315,8 +320,9 @@ def release(right: str, network: str, account: str, allow_env_key: bool, as_json
     \b
     Example:  ipledger release EM/TM/018234567 --account 4
     """
+    rid = _right_arg(right)
     with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "pledge released", ipl.release_pledge(_right_arg(right)))
+        _tx_out(as_json, "pledge released", ipl.release_pledge(rid))
 
 
 # ---------------------------------------------------------------- parties
@@ -393,8 +399,9 @@ def show(right: str, network: str, account: str, allow_env_key: bool, as_json: b
     """
     from . import render as r
 
+    rid = _right_arg(right)
     with _client(network, account, allow_env_key) as ipl:
-        info = ipl.right(_right_arg(right))
+        info = ipl.right(rid)
     _emit(as_json, info, lambda: r.console().print(r.right_table(info)))
 
 
@@ -410,8 +417,9 @@ def history(right: str, network: str, account: str, allow_env_key: bool, as_json
     """
     from . import render as r
 
+    rid = _right_arg(right)
     with _client(network, account, allow_env_key) as ipl:
-        h = ipl.history(_right_arg(right))
+        h = ipl.history(rid)
     if as_json:
         r.print_json({"right_id": h.right_id, "title": h.title,
                       "events": [{"block": e.block, "name": e.name, "args": e.args} for e in h.events + h.licenses]})

@@ -5,8 +5,9 @@ The compiler binary is chosen in this order, and the choice is logged:
 1. ``IPLEDGER_SOLC`` (an explicit path),
 2. a native solc of the pinned version: py-solc-x's ``~/.solcx/solc-vX.Y.Z`` (what
    ``solcx.install_solc`` leaves on a machine with internet) or ``solc`` on PATH,
-3. the project's registered solcjs shim, ``.solcx/solc-vX.Y.Z`` (what ``ipledger setup``
-   writes; py-solc-x and brownie find it through ``SOLCX_BINARY_PATH``).
+3. the project's registered solcjs shim, ``.solcx/solc-vX.Y.Z`` (what ``make setup``
+   writes; py-solc-x and brownie find it through ``SOLCX_BINARY_PATH``), or the one in
+   ``SOLCX_BINARY_PATH`` when the project has none.
 
 Artifacts are cached by a hash of the sources, the settings and the compiler version, so a
 warm compile with nothing changed makes no compiler call at all.
@@ -88,7 +89,7 @@ class CompileResult:
 
     artifacts: dict[str, Artifact]
     cached: bool
-    compiler: str  # "cache", or the compiler's version and kind
+    compiler: str  # the compiler's version and kind (of the run that made the cache, when cached)
     cache_key: str
 
     def __getitem__(self, name: str) -> Artifact:
@@ -184,6 +185,9 @@ def find_solc(config: Config) -> SolcBinary:
             return found
     shim = solcx_folder(config.root) / f"solc-v{version}"
     found = _candidate(shim, version)
+    env_folder = os.environ.get("SOLCX_BINARY_PATH")
+    if found is None and env_folder:
+        found = _candidate(Path(env_folder) / f"solc-v{version}", version)
     if found is None:
         raise CompilerError(
             f"no solc {version}: run `make setup` (registers the npm solcjs as {shim}) "
@@ -241,7 +245,8 @@ def _artifact_dir(config: Config) -> Path:
     return config.build_dir / "contracts"
 
 
-def _read_cache(config: Config, key: str) -> dict[str, Artifact] | None:
+def _read_cache(config: Config, key: str) -> tuple[dict[str, Artifact], str] | None:
+    """The cached artifacts and the compiler that made them, if the cache matches ``key``."""
     index = config.build_dir / "ipledger-cache.json"
     try:
         data = json.loads(index.read_text())
@@ -255,7 +260,7 @@ def _read_cache(config: Config, key: str) -> dict[str, Artifact] | None:
             artifacts[name] = Artifact.from_json(json.loads((_artifact_dir(config) / f"{name}.json").read_text()))
         except (OSError, ValueError, KeyError):
             return None
-    return artifacts
+    return artifacts, str(data.get("compiler", "unknown"))
 
 
 def _write_cache(config: Config, key: str, artifacts: dict[str, Artifact], compiler: str) -> None:
@@ -310,7 +315,7 @@ def compile_project(config: Config, *, force: bool = False) -> CompileResult:
         cached = _read_cache(config, key)
         if cached is not None:
             log.info("compile: up to date (cache %s)", key[:12])
-            return CompileResult(artifacts=cached, cached=True, compiler="cache", cache_key=key)
+            return CompileResult(artifacts=cached[0], cached=True, compiler=cached[1], cache_key=key)
     binary = find_solc(config)
     output = _run_solc(binary, config, std_input)
     errors = [e for e in output.get("errors", []) if e.get("severity") == "error"]

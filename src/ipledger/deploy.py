@@ -171,7 +171,7 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
         chain_id=chain.chain_id,
         network=chain.name,
         deployer=deployer.address,
-        compiler=artifacts.compiler if not artifacts.cached else _cached_compiler(artifacts, config),
+        compiler=artifacts.compiler,
         contracts=contracts,
     )
     if persist is None:
@@ -181,13 +181,3 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
             raise DeploymentError("deploy_suite(persist=True) needs the config to know where to write")
         write_record(config, deployment)
     return deployment
-
-
-def _cached_compiler(artifacts: CompileResult, config: Config | None) -> str:
-    if config is None:
-        return "cache"
-    try:
-        data = json.loads((config.build_dir / "ipledger-cache.json").read_text())
-        return str(data.get("compiler", "cache"))
-    except (OSError, ValueError):
-        return "cache"
