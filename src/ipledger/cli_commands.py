@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 
-from .cli import _client, _date, _emit, _hash_arg, _right_arg, _tx_out, chain_options, cli, handled
+from .cli import _client, _date, _emit, _hash_arg, _right_arg, _tx_out, chain_options, cli, handled, json_option
 
 
 # ---------------------------------------------------------------- offices
@@ -428,3 +429,81 @@ def history(right: str, network: str, account: str, allow_env_key: bool, as_json
     con.print(r.title_table(h))
     con.print(r.status_table(h))
     con.print(r.timeline_table(h))
+
+
+# ---------------------------------------------------------------- accounts
+
+
+@cli.group()
+def accounts() -> None:
+    """Encrypted keystore accounts (~/.ipledger/keystores or $IPLEDGER_KEYSTORE_DIR)."""
+
+
+@accounts.command("new")
+@click.argument("name")
+@json_option
+@handled
+def accounts_new(name: str, as_json: bool) -> None:
+    """Create a new account in an encrypted keystore (password from a prompt or $IPLEDGER_KEYSTORE_PASSWORD).
+
+    \b
+    Example:  ipledger accounts new office-em
+              ipledger register EM TM 1 --network sepolia --account keystore:office-em
+    """
+    from .accounts import create_keystore
+
+    addr = create_keystore(name)
+    _emit(as_json, {"name": name, "address": addr}, lambda: click.echo(f"created keystore '{name}': {addr}"))
+
+
+@accounts.command("import")
+@click.argument("name")
+@click.option("--from-env", is_flag=True, help="Read the key from $IPLEDGER_PRIVATE_KEY instead of a prompt.")
+@json_option
+@handled
+def accounts_import(name: str, from_env: bool, as_json: bool) -> None:
+    """Import a private key into an encrypted keystore (the key is never shown or logged).
+
+    \b
+    Example:  ipledger accounts import office-em          # prompts for the key, then a password
+    """
+    import getpass
+    import os
+
+    from .accounts import KEY_ENV, create_keystore
+    from .errors import UsageError
+
+    if from_env:
+        key = os.environ.get(KEY_ENV, "")
+        if not key:
+            raise UsageError(f"{KEY_ENV} is not set")
+    else:
+        if not sys.stdin.isatty():
+            raise UsageError("no terminal to prompt for the key: use --from-env with $IPLEDGER_PRIVATE_KEY")
+        key = getpass.getpass("private key (hidden): ")
+    addr = create_keystore(name, private_key=key)
+    _emit(as_json, {"name": name, "address": addr}, lambda: click.echo(f"imported into keystore '{name}': {addr}"))
+
+
+@accounts.command("list")
+@click.option("--network", "-n", default=None, help="Also list the dev accounts of this local network.")
+@json_option
+@handled
+def accounts_list(network: str | None, as_json: bool) -> None:
+    """List keystore accounts (and a local network's dev accounts).
+
+    \b
+    Example:  ipledger accounts list --network local
+    """
+    from . import render as r
+    from .accounts import list_keystores
+
+    rows = [{"account": f"keystore:{k['name']}", "address": k["address"]} for k in list_keystores()]
+    if network:
+        from .chain import dev_accounts
+        from .config import load_config
+
+        if not load_config().network(network).live:
+            rows += [{"account": str(i), "address": a.address} for i, a in enumerate(dev_accounts())]
+    _emit(as_json, rows, lambda: r.console().print(
+        r.table("Accounts", ("--account", "address"), [(x["account"], x["address"]) for x in rows])))
