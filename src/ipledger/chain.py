@@ -119,7 +119,8 @@ def _stop_all() -> None:
 
 
 def node_command(config: Config, backend: str, port: int, chain_id: int, *, host: str = "127.0.0.1",
-                 accounts: int = DEV_ACCOUNTS, state_file: Path | None = None) -> list[str]:
+                 accounts: int = DEV_ACCOUNTS, state_file: Path | None = None,
+                 extra_args: tuple[str, ...] = ()) -> list[str]:
     """The command line that launches an anvil or Ganache node from node_modules."""
     binary = config.node_bin / backend
     if not binary.exists():
@@ -129,7 +130,7 @@ def node_command(config: Config, backend: str, port: int, chain_id: int, *, host
                "--accounts", str(accounts), "--mnemonic", DEV_MNEMONIC, "--silent"]
         if state_file is not None:
             cmd += ["--state", str(state_file)]
-        return cmd
+        return cmd + list(extra_args)
     if backend == "ganache":
         cmd = [str(binary), "--server.host", host, "--server.port", str(port),
                "--chain.chainId", str(chain_id), "--chain.hardfork", config.compiler.evm_version,
@@ -137,15 +138,20 @@ def node_command(config: Config, backend: str, port: int, chain_id: int, *, host
                "--logging.quiet"]
         if state_file is not None:
             cmd += ["--database.dbPath", str(state_file)]
-        return cmd
+        return cmd + list(extra_args)
     raise ConfigError(f"backend '{backend}' is not a node that ipledger launches; use anvil or ganache")
 
 
 def launch_node(config: Config, backend: str, chain_id: int, *, port: int | None = None,
-                accounts: int = DEV_ACCOUNTS, timeout: float = 60.0) -> tuple[subprocess.Popen[bytes], str]:
-    """Starts anvil or Ganache on a free port and waits until it answers ``eth_chainId``."""
+                accounts: int = DEV_ACCOUNTS, timeout: float = 60.0, state_file: Path | None = None,
+                extra_args: tuple[str, ...] = ()) -> tuple[subprocess.Popen[bytes], str]:
+    """Starts anvil or Ganache on a free port and waits until it answers ``eth_chainId``.
+
+    ``extra_args`` go to the node as they are (e.g. ``("--block-time", "1")`` for anvil).
+    """
     port = port or free_port()
-    cmd = node_command(config, backend, port, chain_id, accounts=accounts)
+    cmd = node_command(config, backend, port, chain_id, accounts=accounts, state_file=state_file,
+                       extra_args=extra_args)
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     _LIVE_PROCESSES.add(proc)
     url = f"http://127.0.0.1:{port}"

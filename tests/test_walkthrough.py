@@ -1,0 +1,152 @@
+"""The README's CLI walk-through against `ipledger node`, as a user types it (subprocesses, real exit codes)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from helpers import IPLEDGER, ROOT, run_cli
+from ipledger.chain import dev_accounts, free_port, wait_ready
+
+pytestmark = pytest.mark.nodes
+
+ACCTS = [a.address for a in dev_accounts()]
+GOV, REG, ALICE, BOB, CREDITOR, CAROL, DAVE = 0, 1, 2, 3, 4, 5, 6
+
+
+class Node:
+    """An `ipledger node` process the test owns."""
+
+    def __init__(self, tmp: Path) -> None:
+        self.port = free_port()
+        self.chain_id = random.randint(900_000, 999_999)
+        self.state = tmp / "state.json"
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [str(IPLEDGER), "node", "--port", str(self.port), "--chain-id", str(self.chain_id),
+             "--state", str(self.state)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            start_new_session=True)
+        wait_ready(self.url, None, 30)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+    def cli(self, *args: str, account: int | None = None) -> subprocess.CompletedProcess[str]:
+        extra = ["--network", self.url] if account is None else ["--network", self.url, "--account", str(account)]
+        return run_cli(*args, *extra)
+
+    def ok(self, *args: str, account: int | None = None) -> str:
+        res = self.cli(*args, account=account)
+        assert res.returncode == 0, f"{args}: {res.stderr}"
+        return res.stdout
+
+
+@pytest.fixture
+def node(tmp_path: Path) -> Iterator[Node]:
+    n = Node(tmp_path)
+    n.start()
+    try:
+        yield n
+    finally:
+        n.stop()
+        (ROOT / "deployments" / f"{n.chain_id}.json").unlink(missing_ok=True)
+
+
+def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) -> None:
+    mark = tmp_path / "mark.txt"
+    mark.write_text("ACME word mark")
+    deed = tmp_path / "deed.txt"
+    deed.write_text("deed of assignment")
+    ref = "EM/TM/018234567"
+
+    node.ok("deploy")
+    assert (ROOT / "deployments" / f"{node.chain_id}.json").is_file()
+    again = json.loads(node.ok("deploy", "--json"))
+    assert again["reused"] is True, "a valid record is reused, not redeployed"
+    node.ok("office", "add", "EM", "--recordal")
+    node.ok("office", "grant", "EM", ACCTS[REG])
+    node.ok("profile", "publish", "did:web:alice.example", "DE", account=ALICE)
+    node.ok("profile", "verify", ACCTS[ALICE], "EM", account=REG)
+    prof = json.loads(node.ok("profile", "show", ACCTS[ALICE], "--json"))
+    assert prof["verified_by"] == ["EM"]
+
+    filed = json.loads(node.ok("register", "EM", "TM", "018234567", "--content", str(mark), "--json", account=ALICE))
+    assert filed["ref"] == ref
+    node.ok("status", ref, "published", account=REG)
+    node.ok("status", ref, "registered", "--registration-number", "018234567", "--expiry", "2036-01-01",
+            account=REG)
+    node.ok("anchor", ref, "--document", str(deed), "--tag", "deed", account=ALICE)
+    node.ok("pledge", ref, ACCTS[CREDITOR], account=ALICE)
+    node.ok("assign", ref, ACCTS[BOB], "--deed", str(deed), account=ALICE)
+    signed = json.loads(node.ok("accept", ref, "--sign-only", "--deadline", "2099-01-01", "--json", account=BOB))
+    # relayed by the registrar before the creditor consents: refused, and nothing moves
+    refused = node.cli("record", ref, account=REG)
+    assert refused.returncode == 1
+    node.ok("accept", ref, "--relay", signed["signature"], "--deadline", "2099-01-01", account=REG)
+    blocked = node.cli("record", ref, account=REG)
+    assert blocked.returncode == 1 and "CreditorConsentRequired(" in blocked.stderr
+    node.ok("consent", ref, account=CREDITOR)
+    node.ok("record", ref, account=REG)
+
+    shown = json.loads(node.ok("show", ref, "--json"))
+    assert shown["holder"] == ACCTS[BOB] and shown["status"] == "registered"
+    assert shown["pledge_creditor"] == ACCTS[CREDITOR]
+    hist = json.loads(node.ok("history", ref, "--json"))
+    assert [t["holder"] for t in hist["title"]] == [ACCTS[ALICE], ACCTS[BOB]]
+    names = [e["name"] for e in hist["events"]]
+    for expected in ("RightFiled", "StatusChanged", "RightRegistered", "DocumentAnchored", "PledgeRecorded",
+                     "AssignmentRequested", "AssignmentAccepted", "AssignmentConsented", "AssignmentRecorded"):
+        assert expected in names
+    text = node.ok("history", ref)
+    assert "Chain of title" in text and "Timeline" in text
+
+    # a restart keeps the register (anvil --state)
+    node.stop()
+    node.start()
+    shown = json.loads(node.ok("show", ref, "--json"))
+    assert shown["holder"] == ACCTS[BOB]
+
+
+def test_refusals_exit_1_with_decoded_error(node: Node) -> None:
+    node.ok("deploy")
+    node.ok("office", "add", "EM")
+    filed = node.cli("register", "EM", "TM", "1", account=ALICE)
+    assert filed.returncode == 0
+    res = node.cli("assign", "EM/TM/1", ACCTS[CAROL], account=BOB)
+    assert res.returncode == 1
+    assert f"NotHolder(rightId=0x" in res.stderr and f"caller={ACCTS[BOB]}" in res.stderr
+    assert "Traceback" not in res.stderr
+    twice = node.cli("register", "EM", "TM", "1", account=ALICE)
+    assert twice.returncode == 1 and "RightExists(" in twice.stderr
+    not_gov = node.cli("office", "add", "RU", account=BOB)
+    assert not_gov.returncode == 1 and "AccessControlUnauthorizedAccount(" in not_gov.stderr
+    unknown = node.cli("show", "EM/TM/404")
+    assert unknown.returncode == 1 and "RightNotFound(" in unknown.stderr
+
+
+def test_wrong_network_refused_before_sending(node: Node) -> None:
+    node.ok("deploy")
+    assert node.cli("office", "list").returncode == 0
+    # a record that claims another chain id is refused before anything is sent
+    record = ROOT / "deployments" / f"{node.chain_id}.json"
+    data = json.loads(record.read_text())
+    data["chain_id"] = 31337
+    record.write_text(json.dumps(data))
+    res = node.cli("office", "list")
+    assert res.returncode == 1 and "record is for chain 31337" in res.stderr
