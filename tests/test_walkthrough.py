@@ -58,14 +58,14 @@ class Node:
 
 
 @pytest.fixture
-def node(tmp_path: Path) -> Iterator[Node]:
+def node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Node]:
+    monkeypatch.setenv("IPLEDGER_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
     n = Node(tmp_path)
     n.start()
     try:
         yield n
     finally:
         n.stop()
-        (ROOT / "deployments" / f"{n.chain_id}.json").unlink(missing_ok=True)
 
 
 def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
     ref = "EM/TM/018234567"
 
     node.ok("deploy")
-    assert (ROOT / "deployments" / f"{node.chain_id}.json").is_file()
+    assert (Path(os.environ["IPLEDGER_DEPLOYMENTS_DIR"]) / f"{node.chain_id}.json").is_file()
     again = json.loads(node.ok("deploy", "--json"))
     assert again["reused"] is True, "a valid record is reused, not redeployed"
     node.ok("office", "add", "EM", "--recordal")
@@ -144,7 +144,7 @@ def test_wrong_network_refused_before_sending(node: Node) -> None:
     node.ok("deploy")
     assert node.cli("office", "list").returncode == 0
     # a record that claims another chain id is refused before anything is sent
-    record = ROOT / "deployments" / f"{node.chain_id}.json"
+    record = Path(os.environ["IPLEDGER_DEPLOYMENTS_DIR"]) / f"{node.chain_id}.json"
     data = json.loads(record.read_text())
     data["chain_id"] = 31337
     record.write_text(json.dumps(data))

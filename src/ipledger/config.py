@@ -85,7 +85,9 @@ class Config:
 
     @property
     def deployments_dir(self) -> Path:
-        return self.root / "deployments"
+        """``deployments/`` of the project, or ``IPLEDGER_DEPLOYMENTS_DIR``."""
+        env = os.environ.get("IPLEDGER_DEPLOYMENTS_DIR")
+        return Path(env) if env else self.root / "deployments"
 
     @property
     def node_bin(self) -> Path:
