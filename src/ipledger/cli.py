@@ -184,12 +184,14 @@ def compile_cmd(force: bool, as_json: bool) -> None:
     from .config import load_config
 
     result = compile_project(load_config(), force=force)
-    data = {"cached": result.cached, "compiler": result.compiler,
-            "contracts": {n: a.code_size for n, a in sorted(result.artifacts.items()) if a.code_size}}
-    _emit(as_json, data, lambda: (
-        click.echo(f"{'up to date (cache)' if result.cached else 'compiled with ' + result.compiler}"),
-        r.console().print(r.table("Contracts", ("contract", "runtime bytes"),
-                                  [(n, f"{s:,}") for n, s in data["contracts"].items()]))))
+    sizes = {n: a.code_size for n, a in sorted(result.artifacts.items()) if a.code_size}
+    data = {"cached": result.cached, "compiler": result.compiler, "contracts": sizes}
+
+    def show() -> None:
+        click.echo("up to date (cache)" if result.cached else f"compiled with {result.compiler}")
+        r.console().print(r.table("Contracts", ("contract", "runtime bytes"), [(n, f"{s:,}") for n, s in sizes.items()]))
+
+    _emit(as_json, data, show)
 
 
 @cli.command()
@@ -228,11 +230,13 @@ def deploy(network: str, account: str, allow_env_key: bool, as_json: bool, force
     data = {"chain_id": dep.chain_id, "network": dep.network, "reused": existing is not None,
             "record": str(record_path(config, dep.chain_id)),
             "contracts": {n: c.address for n, c in dep.contracts.items()}}
-    _emit(as_json, data, lambda: (
+    def show() -> None:
         click.echo(("already deployed (valid record) " if existing else "deployed ") + f"on chain {dep.chain_id}; "
-                   f"record {data['record']}"),
+                   f"record {data['record']}")
         r.console().print(r.table("Contracts", ("contract", "address", "block"),
-                                  [(n, c.address, c.block) for n, c in dep.contracts.items()]))))
+                                  [(n, c.address, c.block) for n, c in dep.contracts.items()]))
+
+    _emit(as_json, data, show)
 
 
 @cli.command()

@@ -231,7 +231,7 @@ class IPLedger:
         for art in artifacts.artifacts.values():
             self.decoder.add_abi(art.abi, art.metadata)
         self.contracts: dict[str, Any] = {
-            name: self.w3.eth.contract(address=c.address, abi=artifacts[name].abi)
+            name: self.w3.eth.contract(address=to_checksum_address(c.address), abi=artifacts[name].abi)
             for name, c in deployment.contracts.items()
         }
         self._topics: dict[bytes, tuple[str, str]] = {}

@@ -174,7 +174,7 @@ def parse_config(root: Path, data: dict[str, Any]) -> Config:
 
 @lru_cache(maxsize=8)
 def _load_cached(root: Path, mtime: float) -> Config:
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     path = root / CONFIG_FILE
     try:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eth_utils import keccak
+from eth_utils import keccak, to_checksum_address
 
 from .compiler import CompileResult
 from .config import Config
@@ -127,7 +127,7 @@ def verify(deployment: Deployment, chain: Chain, artifacts: CompileResult | None
             "connect to the right network or redeploy"
         )
     for name, c in deployment.contracts.items():
-        code = chain.w3.eth.get_code(c.address)
+        code = chain.w3.eth.get_code(to_checksum_address(c.address))
         if _hash(bytes(code)) != c.runtime_code_hash:
             raise DeploymentError(
                 f"{name} at {c.address} on chain {chain.chain_id} does not hold the recorded code (a reset node?); "

@@ -12,7 +12,9 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from hexbytes import HexBytes
 
 from .errors import ContractRevert, IPLedgerError, NetworkError
 from .reverts import ErrorDecoder, revert_data
@@ -109,7 +111,7 @@ class Sender:
         """Waits for the receipt (and ``confirmations`` blocks); a failed receipt raises the decoded revert."""
         w3 = self.chain.w3
         with translated(self.decoder, label):
-            receipt = w3.eth.wait_for_transaction_receipt(tx_hash, timeout=self.timeout, poll_latency=0.05)
+            receipt = w3.eth.wait_for_transaction_receipt(HexBytes(tx_hash), timeout=self.timeout, poll_latency=0.05)
             if self.confirmations:
                 target = int(receipt["blockNumber"]) + self.confirmations
                 deadline = time.monotonic() + self.timeout
@@ -131,7 +133,7 @@ class Sender:
         if tx is not None:
             call = {k: tx[k] for k in ("from", "to", "data", "value") if k in tx}
             try:
-                self.chain.w3.eth.call(call, int(receipt["blockNumber"]) - 1)
+                self.chain.w3.eth.call(cast(Any, call), int(receipt["blockNumber"]) - 1)
             except Exception as exc:  # noqa: BLE001
                 data = revert_data(exc)
                 if data is not None:
