@@ -104,6 +104,29 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
     node.ok("consent", ref, account=CREDITOR)
     node.ok("record", ref, account=REG)
 
+    # licenses: Bob (now the holder) licenses Carol; Carol sublicenses Dave, who accepts off line
+    root = json.loads(node.ok("license", "offer", ref, ACCTS[CAROL], "--kind", "exclusive", "--territory", "DE",
+                              "--territory", "FR", "--field", "software", "--royalty-bps", "500", "--sublicensable",
+                              "--json", account=BOB))
+    node.ok("license", "accept", str(root["license_id"]), account=CAROL)
+    sub = json.loads(node.ok("license", "offer", ref, ACCTS[DAVE], "--territory", "DE", "--field", "software",
+                             "--parent", str(root["license_id"]), "--json", account=CAROL))
+    too_wide = node.cli("license", "offer", ref, ACCTS[DAVE], "--territory", "IT", "--field", "software",
+                        "--parent", str(root["license_id"]), account=CAROL)
+    assert too_wide.returncode == 1 and "ExceedsParentTerritory(" in too_wide.stderr
+    dsig = json.loads(node.ok("license", "accept", str(sub["license_id"]), "--sign-only", "--deadline", "2099-01-01",
+                              "--json", account=DAVE))
+    node.ok("license", "accept", str(sub["license_id"]), "--relay", dsig["signature"], "--deadline", "2099-01-01",
+            account=GOV)
+    yes = node.cli("check", ref, ACCTS[DAVE], "--territory", "DE", "--field", "software", "--json")
+    assert yes.returncode == 0 and json.loads(yes.stdout)["license_id"] == sub["license_id"]
+    no = node.cli("check", ref, ACCTS[DAVE], "--territory", "FR", "--field", "software")
+    assert no.returncode == 3 and "licensed: no" in no.stdout
+    tree = json.loads(node.ok("license", "tree", ref, "--json"))
+    assert tree[0]["license"]["licensee"] == ACCTS[CAROL]
+    assert tree[0]["children"][0]["license"]["licensee"] == ACCTS[DAVE]
+    assert "License tree" in node.ok("license", "tree", ref)
+
     shown = json.loads(node.ok("show", ref, "--json"))
     assert shown["holder"] == ACCTS[BOB] and shown["status"] == "registered"
     assert shown["pledge_creditor"] == ACCTS[CREDITOR]
@@ -111,7 +134,8 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
     assert [t["holder"] for t in hist["title"]] == [ACCTS[ALICE], ACCTS[BOB]]
     names = [e["name"] for e in hist["events"]]
     for expected in ("RightFiled", "StatusChanged", "RightRegistered", "DocumentAnchored", "PledgeRecorded",
-                     "AssignmentRequested", "AssignmentAccepted", "AssignmentConsented", "AssignmentRecorded"):
+                     "AssignmentRequested", "AssignmentAccepted", "AssignmentConsented", "AssignmentRecorded",
+                     "LicenseOffered", "LicenseAccepted"):
         assert expected in names
     text = node.ok("history", ref)
     assert "Chain of title" in text and "Timeline" in text
@@ -121,6 +145,11 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
     node.start()
     shown = json.loads(node.ok("show", ref, "--json"))
     assert shown["holder"] == ACCTS[BOB]
+
+    # ending the root license ends the sublicense under it
+    node.ok("license", "terminate", str(root["license_id"]), account=BOB)
+    gone = node.cli("check", ref, ACCTS[DAVE], "--territory", "DE", "--field", "software")
+    assert gone.returncode == 3
 
 
 def test_refusals_exit_1_with_decoded_error(node: Node) -> None:

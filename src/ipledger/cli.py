@@ -326,13 +326,19 @@ def node(backend: str, host: str, port: int, state_file: str, chain_id: int) -> 
 
 def main() -> None:
     """Console-script entry point."""
-    from . import cli_commands  # noqa: F401 - registers the register/assign/license commands
+    from . import cli_commands, cli_license  # noqa: F401 - register the register/assign/license commands
 
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        if os.environ.get("IPLEDGER_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (set IPLEDGER_DEBUG=1 for the traceback "
+                   "and please report it)", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ the exception named after the Solidity custom error, with its arguments as attri
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,9 @@ from .config import Config, load_config
 from .deploy import Deployment, deploy_suite, load_record
 from .domain import IPType, Status, format_right_id
 from .errors import DeploymentError, UsageError
-from .reverts import ErrorDecoder
+from .licensing import LicensingMixin
+from .results import Event, TxResult
+from .reverts import ErrorDecoder, canonical_type
 from .transactions import Sender, translated
 
 if TYPE_CHECKING:
@@ -38,38 +40,6 @@ ZERO32 = b"\x00" * 32
 
 
 # ---------------------------------------------------------------- values
-
-
-@dataclass(frozen=True)
-class Event:
-    """A decoded contract event."""
-
-    name: str
-    args: dict[str, Any]
-    contract: str
-    block: int
-    log_index: int
-    tx_hash: str
-
-
-@dataclass(frozen=True)
-class TxResult:
-    """What a transaction did."""
-
-    tx_hash: str
-    gas_used: int
-    block: int
-    events: tuple[Event, ...] = ()
-
-    def event(self, name: str) -> Event:
-        """The first event called ``name`` (KeyError if none)."""
-        for e in self.events:
-            if e.name == name:
-                return e
-        raise KeyError(f"no {name} event in {self.tx_hash}; events: {[e.name for e in self.events]}")
-
-    def all(self, name: str) -> list[Event]:
-        return [e for e in self.events if e.name == name]
 
 
 @dataclass(frozen=True)
@@ -207,7 +177,7 @@ def _jsonable(value: Any) -> Any:
         return "0x" + bytes(value).hex()
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {k: _jsonable(v) for k, v in value.items()}
     return value
 
@@ -215,7 +185,7 @@ def _jsonable(value: Any) -> Any:
 # ---------------------------------------------------------------- the client
 
 
-class IPLedger:
+class IPLedger(LicensingMixin):
     """A connection to a deployed IP Ledger, acting as one account."""
 
     def __init__(self, chain: Chain, deployment: Deployment, artifacts: CompileResult, account: LocalAccount,
@@ -238,7 +208,7 @@ class IPLedger:
         for cname, contract in self.contracts.items():
             for item in contract.abi:
                 if item.get("type") == "event":
-                    sig = f"{item['name']}({','.join(i['type'] for i in item['inputs'])})"
+                    sig = f"{item['name']}({','.join(canonical_type(i) for i in item['inputs'])})"
                     self._topics[keccak(text=sig)] = (cname, item["name"])
         self.sender = Sender(chain, account, decoder=self.decoder, confirmations=confirmations)
         self._senders: dict[str, Sender] = {account.address: self.sender}

@@ -52,9 +52,13 @@ def print_json(value: Any) -> None:
 
 
 def console() -> Any:
+    import os
+    import sys
+
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "140"))
+    return Console(highlight=False, soft_wrap=False, width=width)
 
 
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
@@ -125,3 +129,25 @@ def _cell(v: Any) -> str:
     if isinstance(v, int) and v >= 2**64:
         return f"0x{v:064x}"[:12] + "…"
     return str(v)
+
+
+def license_tree_table(nodes: Any, names: dict[str, str] | None = None) -> Any:
+    """The license forest of a right as an indented table."""
+    from .licensing import LicenseNode
+
+    names = names or {}
+    rows: list[tuple[Any, ...]] = []
+
+    def walk(node: LicenseNode, level: int) -> None:
+        lic = node.license
+        who = names.get(lic.licensee, short(lic.licensee))
+        state = ("active" if lic.active else lic.state.name.lower()) if lic.state.name == "ACTIVE" else lic.state.name.lower()
+        rows.append((("   " * level) + ("└─ " if level else "") + f"#{lic.license_id}", who,
+                     lic.kind.name.lower().replace("_", "-"), ",".join(lic.territories), lic.field_label or "all",
+                     f"{lic.royalty_bps / 100:.2f}%", state + (" (sublicensable)" if lic.sublicensable else "")))
+        for child in node.children:
+            walk(child, level + 1)
+
+    for n in nodes:
+        walk(n, 0)
+    return table("License tree", ("license", "licensee", "kind", "territories", "field", "royalty", "state"), rows)

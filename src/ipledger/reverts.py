@@ -33,9 +33,10 @@ class ErrorSpec:
     notice: str
 
 
-def _canonical(inp: dict[str, Any]) -> str:
+def canonical_type(inp: dict[str, Any]) -> str:
+    """The canonical ABI type of an input, tuples spelled out (for selectors and topics)."""
     if inp["type"].startswith("tuple"):
-        inner = ",".join(_canonical(c) for c in inp["components"])
+        inner = ",".join(canonical_type(c) for c in inp["components"])
         return f"({inner}){inp['type'][5:]}"
     return str(inp["type"])
 
@@ -57,7 +58,7 @@ class ErrorDecoder:
         for item in abi:
             if item.get("type") != "error":
                 continue
-            types = tuple(_canonical(i) for i in item["inputs"])
+            types = tuple(canonical_type(i) for i in item["inputs"])
             signature = f"{item['name']}({','.join(types)})"
             selector = keccak(text=signature)[:4]
             existing = self._by_selector.get(selector)
