@@ -33,3 +33,18 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 240,
     full_env = {**os.environ, "COLUMNS": "160", **(env or {})}
     return subprocess.run([str(IPLEDGER), *args], capture_output=True, text=True, timeout=timeout,
                           env=full_env, cwd=str(cwd or ROOT))
+
+
+def processes_with_env(marker: str) -> set[int]:
+    """PIDs of live processes whose environment holds ``IPLEDGER_TEST_MARK=marker`` (children inherit it)."""
+    needle = f"IPLEDGER_TEST_MARK={marker}".encode()
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                found.add(int(entry.name))
+        except OSError:
+            continue
+    return found

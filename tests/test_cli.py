@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import uuid
 
 import pytest
 
-from helpers import ROOT, node_pids, run_cli
+from helpers import processes_with_env, run_cli
 
 
 def test_help_lists_commands_and_does_not_import_web3() -> None:
@@ -54,23 +55,12 @@ def test_demo_json_has_title_and_gas_from_receipts() -> None:
 @pytest.mark.nodes
 @pytest.mark.parametrize("network", ["anvil", "ganache"])
 def test_demo_on_node_leaves_no_process(network: str) -> None:
-    before = node_pids()
-    res = run_cli("demo", "--network", network)
+    marker = uuid.uuid4().hex
+    res = run_cli("demo", "--network", network, env={"IPLEDGER_TEST_MARK": marker})
     assert res.returncode == 0, res.stderr
-    assert "Chain of title" in res.stdout
+    assert "Chain of title" in res.stdout and "License tree" in res.stdout
     assert f"on {network}" in res.stdout
-    leftover = {p for p in node_pids() - before if _child_of_cli(p)}
-    assert leftover == set()
-
-
-def _child_of_cli(pid: int) -> bool:
-    """Whether a node process was started from this project's node_modules by our launcher (not a helper's)."""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            args = fh.read().split(b"\0")
-    except OSError:
-        return False
-    return any(str(ROOT / "node_modules").encode() in a for a in args) and b"--silent" in args or b"--logging.quiet" in args
+    assert processes_with_env(marker) == set(), "the node the demo launched must be stopped"
 
 
 def test_compile_twice_second_is_cached() -> None:

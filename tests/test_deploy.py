@@ -33,7 +33,7 @@ def _tmp_config(config: Config, tmp_path: Path) -> Config:
 def test_deploy_writes_record_and_reloads_it(anvil_chain, config: Config, artifacts: CompileResult,
                                              tmp_path: Path) -> None:
     cfg = _tmp_config(config, tmp_path)
-    dep = deploy_suite(anvil_chain, anvil_chain.accounts[0], artifacts, config=cfg)
+    dep = deploy_suite(anvil_chain, anvil_chain.accounts[0], artifacts, config=cfg, persist=True)
     path = record_path(cfg, 31337)
     data = json.loads(path.read_text())
     assert data["chain_id"] == 31337 and data["deployer"] == anvil_chain.accounts[0].address
@@ -49,7 +49,7 @@ def test_deploy_writes_record_and_reloads_it(anvil_chain, config: Config, artifa
 def test_load_record_refuses_other_chain_id(anvil_chain, config: Config, artifacts: CompileResult,
                                             tmp_path: Path) -> None:
     cfg = _tmp_config(config, tmp_path)
-    dep = deploy_suite(anvil_chain, anvil_chain.accounts[0], artifacts, config=cfg)
+    dep = deploy_suite(anvil_chain, anvil_chain.accounts[0], artifacts, config=cfg, persist=True)
     forged = dataclasses.replace(dep, chain_id=1)
     write_record(cfg, forged)
     os.replace(record_path(cfg, 1), record_path(cfg, 31337))
@@ -61,7 +61,7 @@ def test_load_record_refuses_other_chain_id(anvil_chain, config: Config, artifac
 def test_load_record_refuses_code_mismatch(anvil_chain, config: Config, artifacts: CompileResult,
                                            tmp_path: Path) -> None:
     cfg = _tmp_config(config, tmp_path)
-    dep = deploy_suite(anvil_chain, anvil_chain.accounts[0], artifacts, config=cfg)
+    dep = deploy_suite(anvil_chain, anvil_chain.accounts[0], artifacts, config=cfg, persist=True)
     reg = dep.contracts["IPRegistry"]
     # point the record at an address with no code: a reset node looks like this
     bad = dataclasses.replace(dep, contracts={**dep.contracts, "IPRegistry": dataclasses.replace(
@@ -75,7 +75,7 @@ def test_load_record_refuses_code_mismatch(anvil_chain, config: Config, artifact
 def test_load_record_refuses_changed_sources(anvil_chain, config: Config, artifacts: CompileResult,
                                              tmp_path: Path) -> None:
     cfg = _tmp_config(config, tmp_path)
-    dep = deploy_suite(anvil_chain, anvil_chain.accounts[0], artifacts, config=cfg)
+    dep = deploy_suite(anvil_chain, anvil_chain.accounts[0], artifacts, config=cfg, persist=True)
     reg = dep.contracts["IPRegistry"]
     bad = dataclasses.replace(dep, contracts={**dep.contracts, "IPRegistry": dataclasses.replace(
         reg, creation_code_hash="0x" + "00" * 32)})
@@ -114,3 +114,11 @@ def test_embedded_deploy_is_not_recorded(config: Config, artifacts: CompileResul
     with connect("embedded", config) as chain:
         deploy_suite(chain, chain.accounts[0], artifacts, config=cfg)
     assert not (tmp_path / "deployments").exists()
+
+
+@pytest.mark.nodes
+def test_launched_node_deploy_is_not_recorded_by_default(anvil_chain, config: Config, artifacts: CompileResult,
+                                                         tmp_path: Path) -> None:
+    cfg = _tmp_config(config, tmp_path)
+    deploy_suite(anvil_chain, anvil_chain.accounts[0], artifacts, config=cfg)
+    assert not (tmp_path / "deployments").exists(), "a throwaway node must not overwrite a persistent node's record"

@@ -217,8 +217,13 @@ class IPLedger(LicensingMixin):
 
     @classmethod
     def connect(cls, network: str | None = None, account: Any = 0, *, config: Config | None = None,
-                chain: Chain | None = None, deploy: bool = False, confirmations: int | None = None) -> IPLedger:
-        """Connects to ``network`` and loads (or, with ``deploy=True``, makes) the deployment."""
+                chain: Chain | None = None, deploy: bool = False, persist: bool | None = None,
+                confirmations: int | None = None) -> IPLedger:
+        """Connects to ``network`` and loads (or, with ``deploy=True``, makes) the deployment.
+
+        ``persist`` (with ``deploy``) writes the deployment record; by default only chains that
+        outlive the process (RPC networks) are recorded.
+        """
         from .accounts import resolve_account
         from .chain import connect as connect_chain
 
@@ -229,7 +234,7 @@ class IPLedger(LicensingMixin):
             artifacts = compile_project(config)
             signer = resolve_account(chain, account)
             if deploy:
-                deployment = deploy_suite(chain, signer, artifacts, config=config)
+                deployment = deploy_suite(chain, signer, artifacts, config=config, persist=persist)
             else:
                 if chain.backend == "embedded" or chain.process is not None:
                     raise DeploymentError(

@@ -3,7 +3,8 @@
 A record names each contract's address, transaction, block, the deployer, the compiler and
 two code hashes: the artifact's creation code (to notice that the sources changed) and the
 runtime code on chain (to notice a different chain under the same id). Records are written
-atomically. In-process chains are never recorded: they live as long as the process.
+atomically. Chains that end with the process (embedded, launched anvil/Ganache) are not
+recorded by default.
 """
 
 from __future__ import annotations
@@ -145,7 +146,9 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
                  persist: bool | None = None, confirmations: int = 0) -> Deployment:
     """Deploys every contract of the suite that was compiled, in order, and records it.
 
-    ``persist`` defaults to True except on the embedded chain.
+    ``persist`` defaults to True only for RPC networks: the embedded chain and the nodes launched
+    per command end with the process, and a record of theirs would overwrite that of a
+    persistent node with the same chain id.
     """
     from .transactions import Sender
 
@@ -175,7 +178,7 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
         contracts=contracts,
     )
     if persist is None:
-        persist = chain.backend != "embedded"
+        persist = chain.backend == "rpc"  # embedded and launched nodes end with the process
     if persist:
         if config is None:
             raise DeploymentError("deploy_suite(persist=True) needs the config to know where to write")

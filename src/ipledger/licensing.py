@@ -138,9 +138,11 @@ class LicensingMixin:
 
     contracts: dict[str, Any]
     account: LocalAccount
-    address: str
 
     if TYPE_CHECKING:
+        @property
+        def address(self) -> str: ...
+
         def _transact(self, fn: Any, label: str) -> TxResult: ...
         def _call(self, fn: Any, label: str) -> Any: ...
         def _sign(self, contract: Any, primary: str, fields: list[tuple[str, str]],

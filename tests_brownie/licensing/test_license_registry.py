@@ -1,0 +1,184 @@
+"""LicenseRegistry: licences and sublicences of a registered right (a tree per right)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import brownie
+import pytest
+from eth_utils import keccak
+from support import ZERO32, custom_error, now
+
+from ipledger.domain import Status
+
+EXCLUSIVE, SOLE, NON_EXCLUSIVE = range(3)  # ILicenseRegistry.LicenseKind
+OFFERED, ACTIVE, WITHDRAWN, TERMINATED, SURRENDERED = range(1, 6)  # ILicenseRegistry.LicenseState
+FIELD = "software"
+FIELD_HASH = keccak(text=FIELD)
+
+
+def terms(kind: int = NON_EXCLUSIVE, territories: tuple[bytes, ...] = (b"EM",), *, field_hash: bytes = FIELD_HASH,
+          start: int = 0, end: int = 0, royalty_bps: int = 500, sublicensable: bool = False,
+          transferable: bool = False) -> tuple[Any, ...]:
+    """An ``ILicenseRegistry.Terms`` tuple."""
+    return (kind, list(territories), field_hash, start, end, royalty_bps, sublicensable, transferable,
+            keccak(text="licence agreement"))
+
+
+@pytest.fixture(scope="module")
+def licenses(registry: Any, LicenseRegistry: Any, governor: Any) -> Any:
+    return LicenseRegistry.deploy(registry, {"from": governor})
+
+
+@pytest.fixture
+def right(registered_tm: Callable[..., int]) -> int:
+    """Alice's registered EM trade mark."""
+    return registered_tm()
+
+
+@pytest.fixture
+def offer(licenses: Any, right: int, alice: Any) -> Callable[..., int]:
+    """Offers a licence under Alice's right (by Alice, or by ``by`` under ``parent``); returns its id."""
+
+    def offer_(licensee: Any, t: tuple[Any, ...] | None = None, *, parent: int = 0, by: Any = None,
+               label: str = FIELD) -> int:
+        tx = licenses.offerLicense(right, parent, licensee, t or terms(), label, "ipfs://agreement",
+                                   {"from": by or alice})
+        return int(tx.return_value)
+
+    return offer_
+
+
+def test_license_and_sublicense_of_registered_right(licenses: Any, right: int, alice: Any, carol: Any,
+                                                    dave: Any, offer: Callable[..., int]) -> None:
+    root = offer(carol, terms(SOLE, (b"EM", b"DE"), sublicensable=True))
+    accepted = licenses.acceptLicense(root, {"from": carol})
+    sub = offer(dave, terms(NON_EXCLUSIVE, (b"DE",), royalty_bps=200), parent=root, by=carol)
+    licenses.acceptLicense(sub, {"from": dave})
+
+    assert accepted.events["LicenseAccepted"]["licensee"] == carol
+    assert accepted.events["LicenseAccepted"]["bySignature"] is False
+    assert licenses.isLicenseActive(root) is True
+    assert licenses.isLicenseActive(sub) is True
+    record = licenses.licenseOf(sub).dict()
+    assert record["parentId"] == root
+    assert record["licensor"] == carol
+    assert record["licensee"] == dave
+    assert record["depth"] == 2
+    assert record["state"] == ACTIVE
+    assert list(licenses.childrenOf(root)) == [sub]
+    assert licenses.getLicenseRevoker(sub) == carol
+    assert licenses.getLicenseRevoker(root) == alice
+    licensed, by_license = licenses.isLicensed(right, dave, b"DE", FIELD_HASH, now())
+    assert licensed is True
+    assert by_license == sub
+    licensed, _ = licenses.isLicensed(right, dave, b"FR", FIELD_HASH, now())
+    assert licensed is False
+
+
+def test_offer_emits_license_offered_with_terms(licenses: Any, right: int, alice: Any, carol: Any) -> None:
+    tx = licenses.offerLicense(right, 0, carol, terms(), FIELD, "ipfs://agreement", {"from": alice})
+
+    event = tx.events["LicenseOffered"]
+    assert event["rightId"] == right
+    assert event["licenseId"] == tx.return_value
+    assert event["licensee"] == carol
+    assert event["licensor"] == alice
+    assert event["fieldLabel"] == FIELD
+    assert licenses.licenseOf(tx.return_value).dict()["state"] == OFFERED
+
+
+def test_terminating_license_ends_its_sublicenses(licenses: Any, alice: Any, carol: Any, dave: Any,
+                                                 offer: Callable[..., int]) -> None:
+    root = offer(carol, terms(sublicensable=True))
+    licenses.acceptLicense(root, {"from": carol})
+    sub = offer(dave, terms(), parent=root, by=carol)
+    licenses.acceptLicense(sub, {"from": dave})
+
+    tx = licenses.terminateLicense(root, {"from": alice})
+
+    assert tx.events["LicenseTerminated"]["licensee"] == carol
+    assert licenses.isLicenseActive(root) is False
+    assert licenses.isLicenseActive(sub) is False
+
+
+def test_assignment_of_right_moves_licensor_position(registry: Any, licenses: Any, right: int, registrar: Any,
+                                                     alice: Any, bob: Any, carol: Any,
+                                                     offer: Callable[..., int]) -> None:
+    root = offer(carol)
+    licenses.acceptLicense(root, {"from": carol})
+    registry.requestAssignment(right, bob, ZERO32, {"from": alice})
+    registry.acceptAssignment(right, {"from": bob})
+    registry.recordAssignment(right, {"from": registrar})
+
+    assert licenses.getLicenseRevoker(root) == bob
+    assert licenses.isLicenseActive(root) is True
+
+
+def test_offer_by_non_holder_reverts_not_holder(licenses: Any, right: int, stranger: Any, carol: Any) -> None:
+    with brownie.reverts(custom_error("NotHolder", right, stranger)):
+        licenses.offerLicense(right, 0, carol, terms(), FIELD, "", {"from": stranger})
+
+
+def test_offer_under_unknown_right_reverts_right_not_found(licenses: Any, alice: Any, carol: Any) -> None:
+    with brownie.reverts(custom_error("RightNotFound", 7)):
+        licenses.offerLicense(7, 0, carol, terms(), FIELD, "", {"from": alice})
+
+
+def test_offer_under_ended_right_reverts_right_ended(registry: Any, licenses: Any, right: int, registrar: Any,
+                                                    alice: Any, carol: Any) -> None:
+    registry.changeStatus(right, Status.REVOKED, 0, ZERO32, {"from": registrar})
+    with brownie.reverts(custom_error("RightEnded", right, Status.REVOKED)):
+        licenses.offerLicense(right, 0, carol, terms(), FIELD, "", {"from": alice})
+
+
+def test_accept_by_other_account_reverts_not_licensee(licenses: Any, carol: Any, dave: Any,
+                                                      offer: Callable[..., int]) -> None:
+    lid = offer(carol)
+    with brownie.reverts(custom_error("NotLicensee", lid, dave)):
+        licenses.acceptLicense(lid, {"from": dave})
+
+
+def test_offer_with_royalty_above_100_percent_reverts_royalty_too_high(licenses: Any, right: int, alice: Any,
+                                                                        carol: Any) -> None:
+    with brownie.reverts(custom_error("RoyaltyTooHigh", 10_001)):
+        licenses.offerLicense(right, 0, carol, terms(royalty_bps=10_001), FIELD, "", {"from": alice})
+
+
+def test_offer_with_wrong_field_label_reverts_field_label_mismatch(licenses: Any, right: int, alice: Any,
+                                                                   carol: Any) -> None:
+    with brownie.reverts(custom_error("FieldLabelMismatch", FIELD_HASH, keccak(text="hardware"))):
+        licenses.offerLicense(right, 0, carol, terms(), "hardware", "", {"from": alice})
+
+
+def test_sublicense_outside_parent_territory_reverts_exceeds_parent_territory(
+        licenses: Any, carol: Any, dave: Any, offer: Callable[..., int]) -> None:
+    root = offer(carol, terms(territories=(b"EM", b"DE"), sublicensable=True))
+    licenses.acceptLicense(root, {"from": carol})
+    with brownie.reverts(custom_error("ExceedsParentTerritory", root, b"FR")):
+        offer(dave, terms(territories=(b"DE", b"FR")), parent=root, by=carol)
+
+
+def test_sublicense_of_stronger_kind_reverts_exceeds_parent_kind(licenses: Any, carol: Any, dave: Any,
+                                                                 offer: Callable[..., int]) -> None:
+    root = offer(carol, terms(SOLE, sublicensable=True))
+    licenses.acceptLicense(root, {"from": carol})
+    with brownie.reverts(custom_error("ExceedsParentKind", root, SOLE, EXCLUSIVE)):
+        offer(dave, terms(EXCLUSIVE), parent=root, by=carol)
+
+
+def test_sublicense_under_non_sublicensable_licence_reverts_not_sublicensable(
+        licenses: Any, carol: Any, dave: Any, offer: Callable[..., int]) -> None:
+    root = offer(carol, terms(sublicensable=False))
+    licenses.acceptLicense(root, {"from": carol})
+    with brownie.reverts(custom_error("NotSublicensable", root)):
+        offer(dave, terms(), parent=root, by=carol)
+
+
+def test_second_exclusive_licence_in_same_scope_reverts_license_conflict(licenses: Any, carol: Any, dave: Any,
+                                                                         offer: Callable[..., int]) -> None:
+    first = offer(carol, terms(EXCLUSIVE))
+    next_id = licenses.licenseCount() + 1
+    with brownie.reverts(custom_error("LicenseConflict", next_id, first)):
+        offer(dave, terms(EXCLUSIVE))
