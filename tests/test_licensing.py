@@ -18,7 +18,7 @@ from eth_tester.exceptions import TransactionFailed
 from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 
-from ipledger.chain import Chain, connect
+from ipledger.chain import Chain, EmbeddedRevert, connect
 from ipledger.compiler import CompileResult
 from ipledger.config import Config
 
@@ -42,6 +42,8 @@ def field(label: str) -> bytes:
 
 def revert_data(exc: BaseException) -> bytes:
     """The raw revert data of a failed call on eth-tester or over JSON-RPC."""
+    if isinstance(exc, EmbeddedRevert):
+        return exc.data
     if isinstance(exc, TransactionFailed):
         text = str(exc.args[0])
         _, _, literal = text.partition("execution reverted: ")
@@ -248,7 +250,7 @@ def test_scenario_on_node_offer_accept_terminate_updates_is_licensed(
 def test_deploy_with_zero_registry_reverts_invalid_account(lg: Ledger, artifacts: CompileResult) -> None:
     art = artifacts["LicenseRegistry"]
     factory = lg.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-    with pytest.raises(TransactionFailed) as info:
+    with pytest.raises(EmbeddedRevert) as info:
         factory.constructor(ZERO).estimate_gas({"from": lg.a(GOV)})
     assert decode_revert(art.abi, revert_data(info.value)) == ("InvalidAccount", (ZERO,))
     assert lg.lic.functions.registry().call() == lg.reg.address

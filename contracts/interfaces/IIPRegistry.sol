@@ -105,6 +105,11 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @notice The application number is empty.
     error EmptyApplicationNumber();
 
+    /// @notice The application number starts or ends with white space or a control character, so it
+    /// would name another right than the same number written plainly.
+    /// @param applicationNumber The rejected number.
+    error MalformedApplicationNumber(string applicationNumber);
+
     /// @notice A batch contains no filings.
     error EmptyBatch();
 
@@ -357,7 +362,8 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param documentHash Hash of the renewal document (zero if none).
     function renew(uint256 rightId, uint40 expiryDate, bytes32 documentHash) external;
 
-    /// @notice Records any other legal-status move. Withdrawal and surrender may also come from the holder.
+    /// @notice Records any other legal-status move. Withdrawal and surrender may also come from the holder;
+    /// while a pledge is recorded they need its release first (they would wipe out the security interest).
     /// @param rightId The right.
     /// @param to The new status.
     /// @param effectiveDate The date it takes effect (0 = now).

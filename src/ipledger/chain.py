@@ -31,7 +31,9 @@ log = logging.getLogger(__name__)
 
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
 DEV_ACCOUNTS = 10
-RPC_TIMEOUT = 30.0
+RPC_TIMEOUT = 30.0  # seconds a node has to answer one request
+CONNECT_TIMEOUT = 5.0
+RPC_RETRIES = 3  # attempts to connect before a request fails
 
 _LIVE_PROCESSES: set[subprocess.Popen[bytes]] = set()
 
@@ -191,19 +193,68 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes] | None, timeout: float) -
 
 
 def _http_web3(url: str, timeout: float) -> Web3:
-    from web3 import HTTPProvider, Web3
+    """A Web3 over HTTP whose every request ends: connected within CONNECT_TIMEOUT, answered within ``timeout``.
 
-    return Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    web3 retries most methods five times on connection errors *and* timeouts by default, which turns a hung
+    node into minutes per call and may send a raw transaction twice. Here only failures to connect are
+    retried (the request never reached the node), a few times with a short back-off, and a raw transaction
+    is never re-sent: a dead or hung node surfaces as one ``NetworkError`` in seconds.
+    """
+    import requests
+    from web3 import HTTPProvider, Web3
+    from web3.providers.rpc.utils import REQUEST_RETRY_ALLOWLIST, ExceptionRetryConfiguration
+
+    retry = ExceptionRetryConfiguration(
+        errors=(requests.exceptions.ConnectionError,), retries=RPC_RETRIES, backoff_factor=0.1,
+        method_allowlist=[m for m in REQUEST_RETRY_ALLOWLIST if m != "eth_sendRawTransaction"])
+    return Web3(HTTPProvider(url, request_kwargs={"timeout": (min(CONNECT_TIMEOUT, timeout), timeout)},
+                             exception_retry_configuration=retry))
+
+
+class EmbeddedRevert(Exception):
+    """A call or gas estimate reverted on the embedded chain; ``data`` holds the raw revert data."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(f"execution reverted: {data!r}")
+        self.data = data
+
+
+def _raw_reverts(endpoint: Any) -> Any:
+    """Wraps an eth-tester endpoint so that a revert keeps its raw data.
+
+    web3's eth-tester provider ABI-decodes every revert as ``Error(string)``, which loses the
+    selector of a custom error whose arguments happen to decode as a string. The wrapper raises
+    ``EmbeddedRevert`` (which web3 lets through) with the bytes, so decoding is the same as over
+    JSON-RPC.
+    """
+    from eth_tester.exceptions import TransactionFailed
+
+    def wrapped(tester: Any, params: Any) -> Any:
+        try:
+            return endpoint(tester, params)
+        except TransactionFailed as exc:
+            raw = exc.args[0] if exc.args else b""
+            if isinstance(raw, Exception) and raw.args:
+                raw = raw.args[0]
+            if isinstance(raw, (bytes, bytearray)):
+                raise EmbeddedRevert(bytes(raw)) from None
+            raise
+
+    return wrapped
 
 
 def _embedded_web3() -> tuple[Web3, list[LocalAccount]]:
     from eth_account import Account
     from eth_tester import EthereumTester, PyEVMBackend
     from web3 import EthereumTesterProvider, Web3
+    from web3.providers.eth_tester.defaults import API_ENDPOINTS
 
     backend = PyEVMBackend()
     tester = EthereumTester(backend)
-    w3 = Web3(EthereumTesterProvider(tester))
+    endpoints = {ns: dict(calls) for ns, calls in API_ENDPOINTS.items()}
+    for name in ("call", "estimateGas"):
+        endpoints["eth"][name] = _raw_reverts(endpoints["eth"][name])
+    w3 = Web3(EthereumTesterProvider(tester, api_endpoints=endpoints))
     keys = backend.account_keys
     return w3, [Account.from_key(k.to_bytes()) for k in keys]
 

@@ -373,6 +373,7 @@ class IPLedger(LicensingMixin):
     # ------------------------------------------------------------ filing and status
 
     def _filing_tuple(self, f: Filing) -> tuple[Any, ...]:
+        domain.application_number(f.application_number)
         holder = address(f.holder, "holder") if f.holder else self.address
         return (domain.office_bytes(f.office), int(f.ip_type), holder, int(f.filing_date),
                 to_bytes32(f.content_hash, "content hash"), to_bytes32(f.metadata_hash, "metadata hash"),
@@ -382,8 +383,7 @@ class IPLedger(LicensingMixin):
              content_hash: bytes | str | None = None, metadata_uri: str = "", metadata_hash: bytes | str | None = None,
              filing_date: int = 0) -> FilingResult:
         """Files a right (as the applicant, or as registrar for ``holder``)."""
-        if not application_number.strip():
-            raise UsageError("the application number is empty; give the ST.13 number, e.g. 018234567")
+        domain.application_number(application_number)
         f = Filing(office=domain.office_code(office), ip_type=domain.ip_type(ip_type),
                    application_number=application_number, holder=holder,
                    content_hash=to_bytes32(content_hash, "content hash"), metadata_uri=metadata_uri,

@@ -128,12 +128,21 @@ def office_code(value: str) -> str:
     if not _OFFICE_RE.match(code):
         raise UsageError(f"office code '{value}' is not two upper-case letters (WIPO ST.3), e.g. EM, RU, US")
     if code not in ST3_CODES:
-        from difflib import get_close_matches
-
-        close = get_close_matches(code, sorted(ST3_CODES), n=3)
+        close = close_codes(code)
         hint = f" Did you mean {' or '.join(close)}?" if close else ""
         raise UsageError(f"office code '{code}' is not a WIPO ST.3 code.{hint}")
     return code
+
+
+def close_codes(code: str, n: int = 3) -> list[str]:
+    """ST.3 codes one letter away from ``code``: IP offices first, then the nearest letter."""
+
+    def distance(candidate: str) -> tuple[bool, int]:
+        diff = [abs(ord(a) - ord(b)) for a, b in zip(candidate, code) if a != b]
+        return candidate not in IP_ORGANISATIONS, diff[0]
+
+    near = [c for c in ST3_CODES if sum(a != b for a, b in zip(c, code)) == 1]
+    return sorted(near, key=lambda c: (*distance(c), c))[:n]
 
 
 def office_bytes(code: str) -> bytes:
@@ -169,11 +178,24 @@ def status(value: str | int | Status) -> Status:
     raise UsageError(f"status '{value}' is unknown; use one of {names}")
 
 
-def right_id(office: str, kind: str | int | IPType, application_number: str) -> int:
-    """The on-chain id of a right: uint256(keccak256(abi.encode(office, uint8(type), applicationNumber)))."""
-    if not application_number.strip():
+def application_number(value: str) -> str:
+    """Validates an ST.13 application number: not empty, no leading or trailing white space.
+
+    The id of a right hashes the number as written, so " 018234567" would be another right;
+    the contract refuses such numbers too (``MalformedApplicationNumber``).
+    """
+    if not value or not value.strip():
         raise UsageError("the application number is empty; give the ST.13 number, e.g. 018234567")
-    data = encode(["bytes2", "uint8", "string"], [office_bytes(office), int(ip_type(kind)), application_number])
+    if value != value.strip() or any(ord(c) < 0x20 for c in value):
+        raise UsageError(f"application number {value!r} has leading/trailing white space or control characters; "
+                         "remove them")
+    return value
+
+
+def right_id(office: str, kind: str | int | IPType, application_number_: str) -> int:
+    """The on-chain id of a right: uint256(keccak256(abi.encode(office, uint8(type), applicationNumber)))."""
+    number = application_number(application_number_)
+    data = encode(["bytes2", "uint8", "string"], [office_bytes(office), int(ip_type(kind)), number])
     return int.from_bytes(keccak(data), "big")
 
 
