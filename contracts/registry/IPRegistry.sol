@@ -144,6 +144,7 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     ) external whenNotPaused {
         Right storage r = _existing(rightId);
         _checkRegistrar(r.office);
+        if (registrationDate < r.filingDate) revert InvalidDates(r.filingDate, registrationDate);
         if (expiryDate <= registrationDate) revert InvalidDates(registrationDate, expiryDate);
         r.registrationDate = registrationDate;
         r.expiryDate = expiryDate;

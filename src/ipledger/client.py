@@ -415,8 +415,14 @@ class IPLedger(LicensingMixin):
     def register(self, right_id: int, registration_number: str, *, registration_date: int | None = None,
                  expiry_date: int | None = None, document_hash: bytes | str | None = None,
                  term_years: int = 10) -> TxResult:
-        """Registers (grants) a right: sets its registration number and dates (office registrar)."""
-        reg = int(registration_date if registration_date is not None else time.time())
+        """Registers (grants) a right: sets its registration number and dates (office registrar).
+
+        The registration date defaults to the chain's latest block time, the expiry to ``term_years`` later.
+        """
+        if registration_date is None:
+            with translated(self.decoder, "reading the chain time"):
+                registration_date = int(self.w3.eth.get_block("latest")["timestamp"])
+        reg = int(registration_date)
         exp = int(expiry_date if expiry_date is not None else reg + term_years * 365 * 86400)
         fn = self.registry.functions.register(right_id, registration_number, reg, exp,
                                               to_bytes32(document_hash, "document hash"))

@@ -160,7 +160,8 @@ def test_change_status_without_effective_date_uses_block_time(world: World, reac
 def test_register_from_published_or_opposed_sets_number_and_dates(world: World, reached: dict[Status, int],
                                                                   frm: Status) -> None:
     rid = reached[frm]
-    reg, exp = 1_750_000_000, 1_750_000_000 + TERM
+    reg = world.now() + 86_400
+    exp = reg + TERM
     res = world.registrar.register(rid, "018234567-R", registration_date=reg, expiry_date=exp, document_hash=DOC)
     assert res.event("RightRegistered").args == {"rightId": rid, "registrationNumber": "018234567-R",
                                                  "registrationDate": reg, "expiryDate": exp}
@@ -176,7 +177,7 @@ def test_register_from_published_or_opposed_sets_number_and_dates(world: World, 
 def test_register_expiry_not_after_registration_reverts_invalid_dates(world: World, reached: dict[Status, int],
                                                                       delta: int) -> None:
     rid = reached[Status.PUBLISHED]
-    reg = 1_750_000_000
+    reg = world.now() + 86_400
     with pytest.raises(ContractRevert) as exc_info:
         world.registrar.register(rid, "R-1", registration_date=reg, expiry_date=reg + delta)
     assert_revert(exc_info, "InvalidDates", earlier=reg, later=reg + delta)
@@ -264,3 +265,11 @@ def test_history_status_events_follow_walk_in_order(world: World, reached: dict[
     events = world.ipl.history(rid).status_events
     assert [(e.args["from"], e.args["to"]) for e in events] == list(zip([Status.NONE, *walk[:-1]], walk))
     assert [e.args["eventCode"] for e in events] == [EVENT_CODES[s] for s in walk]
+
+
+def test_register_before_filing_date_reverts_invalid_dates(world: World) -> None:
+    rid = world.alice.file("EM", "TM", "early", filing_date=1_700_000_000).right_id
+    world.registrar.publish(rid)
+    with pytest.raises(ContractRevert) as exc_info:
+        world.registrar.register(rid, "R-early", registration_date=1_600_000_000, expiry_date=1_900_000_000)
+    assert_revert(exc_info, "InvalidDates", earlier=1_700_000_000, later=1_600_000_000)
