@@ -195,7 +195,9 @@ def deploy(chain: Chain, artifacts: CompileResult, gas: int | None = GAS) -> Led
         lg.send(reg.functions.file(filing), REG, gas)
         rid = reg.functions.rightIdOf(b"EM", 2, number).call()
         lg.send(reg.functions.changeStatus(rid, 2, 0, b"\0" * 32), REG, gas)
-        lg.send(reg.functions.register(rid, "R-" + number, now, now + 3650 * DAY, b"\0" * 32), REG, gas)
+        filed_on = reg.functions.rightOf(rid).call()[4]  # the registration may not precede the filing date
+        lg.send(reg.functions.register(rid, "R-" + number, max(now, filed_on), now + 3650 * DAY, b"\0" * 32), REG,
+                gas)
         rights.append(rid)
     lg.right, lg.other_right = rights
     return lg
