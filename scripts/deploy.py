@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ipledger.brownie_bridge import NETWORK_ENV, brownie_chain, deploy_on, open_chain
+from ipledger.brownie_bridge import NETWORK_ENV, brownie_chain, deploy_on, open_chain, run_script
 
 if TYPE_CHECKING:
     from ipledger.client import IPLedger
@@ -78,10 +77,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from ipledger.errors import IPLedgerError
-
-    try:
-        sys.exit(main(sys.argv[1:]))
-    except IPLedgerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+    run_script(main)

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from ipledger.brownie_bridge import NETWORK_ENV, brownie_chain, deploy_on, open_chain
+from ipledger.brownie_bridge import NETWORK_ENV, brownie_chain, deploy_on, open_chain, run_script
 from ipledger.demo import GOVERNOR, print_story, trade_mark_story
 
 
@@ -70,10 +69,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    from ipledger.errors import IPLedgerError
-
-    try:
-        sys.exit(main(sys.argv[1:]))
-    except IPLedgerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
+    run_script(main)

@@ -8,7 +8,7 @@ scripts then ask ``brownie_chain`` for the chain brownie is on. Run by Python, t
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -92,3 +92,14 @@ def deploy_on(chain: Chain, config: Config, deployer: LocalAccount, *, persist: 
     deployment = deploy_suite(chain, deployer, artifacts, config=config, persist=persist,
                               confirmations=confirmations)
     return IPLedger(chain, deployment, artifacts, deployer, config=config, confirmations=confirmations)
+
+
+def run_script(main: Callable[[Sequence[str]], int]) -> None:
+    """Runs a script's ``main`` from the command line: toolkit errors print one line and set the exit code."""
+    from .errors import IPLedgerError
+
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except IPLedgerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)

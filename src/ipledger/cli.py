@@ -130,6 +130,19 @@ def _hash_arg(value: str | None, file: str | None, what: str) -> bytes | None:
     return to_bytes32(value, f"{what} hash") if value else None
 
 
+def _accept_or_sign(as_json: bool, sign_only: bool, relay_sig: str | None, deadline: int, what: str,
+                    sign: Callable[[int], bytes], relay: Callable[[int, str], Any], accept: Callable[[], Any],
+                    ids: dict[str, Any]) -> None:
+    """The three ways to accept: sign off line and print the signature, relay one, or accept directly."""
+    if sign_only:
+        data = {**ids, "deadline": deadline, "signature": "0x" + sign(deadline).hex()}
+        _emit(as_json, data, lambda: click.echo(f"signature {data['signature']}\ndeadline {deadline}"))
+    elif relay_sig:
+        _tx_out(as_json, f"{what} acceptance relayed", relay(deadline, relay_sig))
+    else:
+        _tx_out(as_json, f"{what} accepted", accept())
+
+
 def handled(func: Callable[..., Any]) -> Callable[..., Any]:
     """Runs a command; toolkit errors become one line on stderr and an exit code."""
 

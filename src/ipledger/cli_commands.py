@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .cli import _client, _date, _emit, _hash_arg, _right_arg, _tx_out, chain_options, cli, handled, json_option
+from .cli import _accept_or_sign, _client, _date, _emit, _hash_arg, _right_arg, _tx_out, chain_options, cli, handled, json_option
 
 
 # ---------------------------------------------------------------- offices
@@ -211,66 +211,13 @@ def accept(right: str, sign_only: bool, relay_sig: str | None, deadline: str | N
     """
     import time
 
-    from . import render as r
-
     rid = _right_arg(right)
     dl = _date(deadline, "deadline") or int(time.time()) + 86400
     with _client(network, account, allow_env_key) as ipl:
-        if sign_only:
-            sig = ipl.sign_assignment_acceptance(rid, dl)
-            data = {"right_id": rid, "assignee": ipl.address, "deadline": dl, "signature": "0x" + sig.hex()}
-            _emit(as_json, data, lambda: click.echo(f"signature {data['signature']}\ndeadline {dl}"))
-            return
-        if relay_sig:
-            _tx_out(as_json, "acceptance relayed", ipl.accept_assignment_by_sig(rid, dl, relay_sig))
-            return
-        _tx_out(as_json, "assignment accepted", ipl.accept_assignment(rid))
-    del r
-
-
-@cli.command()
-@click.argument("right")
-@chain_options
-@handled
-def record(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
-    """Record an accepted assignment; title moves (office registrar).
-
-    \b
-    Example:  ipledger record EM/TM/018234567 --account 1
-    """
-    rid = _right_arg(right)
-    with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "assignment recorded", ipl.record_assignment(rid))
-
-
-@cli.command()
-@click.argument("right")
-@chain_options
-@handled
-def cancel(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
-    """Cancel a pending assignment (holder).
-
-    \b
-    Example:  ipledger cancel EM/TM/018234567 --account 2
-    """
-    rid = _right_arg(right)
-    with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "assignment cancelled", ipl.cancel_assignment(rid))
-
-
-@cli.command()
-@click.argument("right")
-@chain_options
-@handled
-def reject(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
-    """Reject a pending assignment (office registrar).
-
-    \b
-    Example:  ipledger reject EM/TM/018234567 --account 1
-    """
-    rid = _right_arg(right)
-    with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "assignment rejected", ipl.reject_assignment(rid))
+        _accept_or_sign(as_json, sign_only, relay_sig, dl, "assignment",
+                        sign=lambda d: ipl.sign_assignment_acceptance(rid, d),
+                        relay=lambda d, sig: ipl.accept_assignment_by_sig(rid, d, sig),
+                        accept=lambda: ipl.accept_assignment(rid), ids={"right_id": rid, "assignee": ipl.address})
 
 
 @cli.command()
@@ -296,34 +243,46 @@ def pledge(right: str, creditor: str, agreement: str | None, agreement_hash: str
         _tx_out(as_json, "pledge recorded", ipl.record_pledge(rid, creditor, h))
 
 
-@cli.command()
-@click.argument("right")
-@chain_options
-@handled
-def consent(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
-    """Consent to the pending assignment of a pledged right (creditor).
+def _right_action(name: str, action: str, method: str, doc: str) -> None:
+    """Registers ``ipledger NAME RIGHT``: one SDK call on one right."""
+
+    @click.argument("right")
+    @chain_options
+    @handled
+    def command(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
+        rid = _right_arg(right)
+        with _client(network, account, allow_env_key) as ipl:
+            _tx_out(as_json, action, getattr(ipl, method)(rid))
+
+    command.__doc__ = doc
+    cli.command(name, help=doc)(command)
+
+
+_right_action("record", "assignment recorded", "record_assignment", """Record an accepted assignment; title moves (office registrar).
+
+    \b
+    Example:  ipledger record EM/TM/018234567 --account 1
+    """)
+_right_action("cancel", "assignment cancelled", "cancel_assignment", """Cancel a pending assignment (holder).
+
+    \b
+    Example:  ipledger cancel EM/TM/018234567 --account 2
+    """)
+_right_action("reject", "assignment rejected", "reject_assignment", """Reject a pending assignment (office registrar).
+
+    \b
+    Example:  ipledger reject EM/TM/018234567 --account 1
+    """)
+_right_action("consent", "assignment consented", "consent_to_assignment", """Consent to the pending assignment of a pledged right (creditor).
 
     \b
     Example:  ipledger consent EM/TM/018234567 --account 4
-    """
-    rid = _right_arg(right)
-    with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "assignment consented", ipl.consent_to_assignment(rid))
-
-
-@cli.command()
-@click.argument("right")
-@chain_options
-@handled
-def release(right: str, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
-    """Release the security interest (creditor).
+    """)
+_right_action("release", "pledge released", "release_pledge", """Release the security interest (creditor).
 
     \b
     Example:  ipledger release EM/TM/018234567 --account 4
-    """
-    rid = _right_arg(right)
-    with _client(network, account, allow_env_key) as ipl:
-        _tx_out(as_json, "pledge released", ipl.release_pledge(rid))
+    """)
 
 
 # ---------------------------------------------------------------- parties

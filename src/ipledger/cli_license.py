@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .cli import _client, _date, _emit, _hash_arg, _right_arg, _tx_out, chain_options, cli, handled
+from .cli import _accept_or_sign, _client, _date, _emit, _hash_arg, _right_arg, _tx_out, chain_options, cli, handled
 
 
 @cli.group("license")
@@ -105,15 +105,11 @@ def license_accept(license_id: int, sign_only: bool, relay_sig: str | None, dead
 
     dl = _date(deadline, "deadline") or int(time.time()) + 86400
     with _client(network, account, allow_env_key) as ipl:
-        if sign_only:
-            sig = ipl.sign_license_acceptance(license_id, dl)
-            data = {"license_id": license_id, "licensee": ipl.address, "deadline": dl, "signature": "0x" + sig.hex()}
-            _emit(as_json, data, lambda: click.echo(f"signature {data['signature']}\ndeadline {dl}"))
-            return
-        if relay_sig:
-            _tx_out(as_json, "license acceptance relayed", ipl.accept_license_by_sig(license_id, dl, relay_sig))
-            return
-        _tx_out(as_json, "license accepted", ipl.accept_license(license_id))
+        _accept_or_sign(as_json, sign_only, relay_sig, dl, "license",
+                        sign=lambda d: ipl.sign_license_acceptance(license_id, d),
+                        relay=lambda d, sig: ipl.accept_license_by_sig(license_id, d, sig),
+                        accept=lambda: ipl.accept_license(license_id),
+                        ids={"license_id": license_id, "licensee": ipl.address})
 
 
 @license_group.command("transfer")
