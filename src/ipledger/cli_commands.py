@@ -88,10 +88,12 @@ def register_cmd(office_code: str, ip_type: str, application_number: str, conten
     \b
     Example:  ipledger register EM TM 018234567 --content mark.png
     """
-    from .domain import format_right_id, ip_type as parse_type, office_code as parse_office
+    from .domain import application_number as parse_number, format_right_id, ip_type as parse_type
+    from .domain import office_code as parse_office
 
     parse_office(office_code)
     parse_type(ip_type)
+    parse_number(application_number)
     digest = _hash_arg(content_hash, content, "content")
     fdate = _date(filing_date, "filing date") or 0
     with _client(network, account, allow_env_key) as ipl:
@@ -129,15 +131,16 @@ def status_cmd(right: str, to: str, registration_number: str | None, expiry: str
     doc = _hash_arg(document_hash, document, "document")
     eff = _date(effective, "effective date")
     exp = _date(expiry, "expiry date")
+    if target is Status.REGISTERED and not (registration_number or "").strip():
+        raise UsageError("moving to registered needs --registration-number")
+    if target is Status.RENEWED and exp is None:
+        raise UsageError("renewal needs --expiry YYYY-MM-DD (after the current expiry)")
     with _client(network, account, allow_env_key) as ipl:
         if target is Status.REGISTERED:
-            if not registration_number:
-                raise UsageError("moving to registered needs --registration-number")
-            res = ipl.register(rid, registration_number, registration_date=eff, expiry_date=exp, document_hash=doc)
+            res = ipl.register(rid, str(registration_number), registration_date=eff, expiry_date=exp,
+                               document_hash=doc)
         elif target is Status.RENEWED:
-            if exp is None:
-                raise UsageError("renewal needs --expiry YYYY-MM-DD (after the current expiry)")
-            res = ipl.renew(rid, exp, document_hash=doc)
+            res = ipl.renew(rid, int(exp or 0), document_hash=doc)
         else:
             res = ipl.change_status(rid, target, effective_date=eff or 0, document_hash=doc)
     _tx_out(as_json, f"status {target.name.lower()}", res)

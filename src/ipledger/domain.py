@@ -189,6 +189,11 @@ def application_number(value: str) -> str:
     if value != value.strip() or any(ord(c) < 0x20 for c in value):
         raise UsageError(f"application number {value!r} has leading/trailing white space or control characters; "
                          "remove them")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(f"application number {value!r} is not valid text (undecodable bytes); "
+                         "give it in UTF-8") from None
     return value
 
 
