@@ -339,7 +339,7 @@ def node(backend: str, host: str, port: int, state_file: str, chain_id: int) -> 
 
 def main() -> None:
     """Console-script entry point."""
-    from . import cli_commands, cli_license  # noqa: F401 - register the register/assign/license commands
+    from . import cli_bulk, cli_commands, cli_license  # noqa: F401 - register the commands
 
     try:
         cli(standalone_mode=True)

@@ -72,12 +72,15 @@ class ErrorDecoder:
         if len(data) < 4:
             return revert_class("Reverted")("the transaction reverted without a reason", {}, "0x" + data.hex())
         selector, body = data[:4], data[4:]
-        if selector == ERROR_STRING:
-            (reason,) = decode(["string"], body)
-            return revert_class("Error")(f"reverted: {reason}", {"reason": reason}, "0x" + data.hex())
-        if selector == PANIC:
-            (code,) = decode(["uint256"], body)
-            return revert_class("Panic")(f"Panic(0x{code:02x}): a contract assertion failed", {"code": code},
+        if selector in (ERROR_STRING, PANIC):
+            name = "Error" if selector == ERROR_STRING else "Panic"
+            try:
+                (value,) = decode(["string" if name == "Error" else "uint256"], body)
+            except Exception:  # noqa: BLE001 - malformed data is shown, not raised
+                return revert_class(name)(f"{name}(<undecodable 0x{body.hex()}>)", {}, "0x" + data.hex())
+            if name == "Error":
+                return revert_class("Error")(f"reverted: {value}", {"reason": value}, "0x" + data.hex())
+            return revert_class("Panic")(f"Panic(0x{value:02x}): a contract assertion failed", {"code": value},
                                          "0x" + data.hex())
         spec = self._by_selector.get(selector)
         if spec is None:
