@@ -9,7 +9,7 @@ PY := $(BIN)/python
 SOLC_VERSION := 0.8.28
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test test-fast compile fuzz bench clean brownie-compile brownie-test brownie-test-ganache \
+.PHONY: setup demo test test-fast compile fuzz bench slither clean brownie-compile brownie-test brownie-test-ganache \
         brownie-run brownie-ci brownie-networks
 
 setup: $(VENV)/.installed node_modules/.installed .solcx/solc-v$(SOLC_VERSION)
@@ -41,6 +41,16 @@ test-fast: setup
 
 compile: setup
 	$(BIN)/ipledger compile
+
+fuzz: setup
+	IPLEDGER_FUZZ_PROFILE=long $(PY) -m pytest tests/test_invariants.py -q -s
+
+bench: setup
+	$(PY) benchmarks/gas.py
+	$(PY) benchmarks/bulk.py
+
+slither: setup
+	$(PY) -m pytest tests/test_slither.py -q
 
 clean:
 	rm -rf build .solcx .pytest_cache .hypothesis
