@@ -19,6 +19,8 @@ import click
 from .errors import IPLedgerError, UsageError
 
 DEFAULT_NETWORK_ENV = "IPLEDGER_NETWORK"
+MAX_DATE = 2**40 - 1  # the contracts store dates as uint40 seconds (up to the year 36812)
+MAX_UINT256 = 2**256 - 1
 
 
 # ---------------------------------------------------------------- shared options
@@ -105,13 +107,28 @@ def _date(value: str | None, what: str) -> int | None:
     import datetime as dt
 
     text = value.strip()
-    if text.isdigit():
-        return int(text)
-    try:
-        d = dt.datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc)
-    except ValueError:
-        raise UsageError(f"{what} '{value}' is not a date; use YYYY-MM-DD (e.g. 2031-05-01) or unix seconds") from None
-    return int(d.timestamp())
+    if text.isascii() and text.isdigit():  # str.isdigit() alone also accepts '²', which int() refuses
+        seconds = int(text)
+    else:
+        try:
+            d = dt.datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=dt.timezone.utc)
+        except ValueError:
+            raise UsageError(f"{what} '{value}' is not a date; use YYYY-MM-DD (e.g. 2031-05-01) or unix seconds") from None
+        seconds = int(d.timestamp())
+    if not 0 <= seconds <= MAX_DATE:
+        raise UsageError(f"{what} '{value}' is out of range; give a date from 1970-01-01 on (at most {MAX_DATE} s)")
+    return seconds
+
+
+def _signature_arg(value: str | None) -> str | None:
+    """Checks an EIP-712 signature given as 0x + 130 hex digits (65 bytes) before anything connects."""
+    if value is not None:
+        from .client import signature_bytes
+
+        if len(signature_bytes(value, "--relay signature")) != 65:
+            raise UsageError(f"--relay signature '{value}' is not 65 bytes (0x followed by 130 hex digits); "
+                             "copy it whole from --sign-only")
+    return value
 
 
 def _hash_arg(value: str | None, file: str | None, what: str) -> bytes | None:
@@ -125,7 +142,7 @@ def _hash_arg(value: str | None, file: str | None, what: str) -> bytes | None:
 
         path = Path(file)
         if not path.is_file():
-            raise UsageError(f"file '{file}' does not exist; give the path of the {what} document")
+            raise UsageError(f"file '{file}' does not exist; give the path of an existing {what} file")
         return hashlib.sha256(path.read_bytes()).digest()
     return to_bytes32(value, f"{what} hash") if value else None
 
@@ -151,10 +168,15 @@ def handled(func: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return func(*args, **kwargs)
         except IPLedgerError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {_one_line(str(exc))}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper
+
+
+def _one_line(text: str) -> str:
+    """The message on one line: newlines, control and invisible characters of echoed values are escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 # ---------------------------------------------------------------- the group

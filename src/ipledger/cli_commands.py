@@ -7,7 +7,10 @@ from typing import Any
 
 import click
 
-from .cli import _accept_or_sign, _client, _date, _emit, _hash_arg, _right_arg, _tx_out, chain_options, cli, handled, json_option
+from .cli import (
+    _accept_or_sign, _client, _date, _emit, _hash_arg, _right_arg, _signature_arg, _tx_out, chain_options, cli,
+    handled, json_option,
+)
 
 
 # ---------------------------------------------------------------- offices
@@ -30,6 +33,9 @@ def office_add(code: str, recordal: bool, network: str, account: str, allow_env_
     \b
     Example:  ipledger office add EM --recordal
     """
+    from .domain import office_code
+
+    office_code(code)
     with _client(network, account, allow_env_key) as ipl:
         _tx_out(as_json, f"office {code} added", ipl.add_office(code, recordal))
 
@@ -45,6 +51,11 @@ def office_grant(code: str, registrar: str, network: str, account: str, allow_en
     \b
     Example:  ipledger office grant EM 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
     """
+    from .client import address
+    from .domain import office_code
+
+    office_code(code)
+    address(registrar, "registrar")
     with _client(network, account, allow_env_key) as ipl:
         _tx_out(as_json, f"registrar of {code} granted", ipl.grant_registrar(code, registrar))
 
@@ -88,12 +99,15 @@ def register_cmd(office_code: str, ip_type: str, application_number: str, conten
     \b
     Example:  ipledger register EM TM 018234567 --content mark.png
     """
+    from .client import address
     from .domain import application_number as parse_number, format_right_id, ip_type as parse_type
     from .domain import office_code as parse_office
 
     parse_office(office_code)
     parse_type(ip_type)
     parse_number(application_number)
+    if holder is not None:
+        address(holder, "holder")
     digest = _hash_arg(content_hash, content, "content")
     fdate = _date(filing_date, "filing date") or 0
     with _client(network, account, allow_env_key) as ipl:
@@ -160,12 +174,14 @@ def anchor(right: str, document: str | None, document_hash: str | None, tag: str
     \b
     Example:  ipledger anchor EM/TM/018234567 --document priority.pdf --tag priority
     """
+    from .client import tag32
     from .errors import UsageError
 
     rid = _right_arg(right)
     doc = _hash_arg(document_hash, document, "document")
     if doc is None:
         raise UsageError("give --document FILE or --document-hash 0x…")
+    tag32(tag)
     with _client(network, account, allow_env_key) as ipl:
         _tx_out(as_json, "anchored", ipl.anchor(rid, doc, tag))
 
@@ -216,6 +232,7 @@ def accept(right: str, sign_only: bool, relay_sig: str | None, deadline: str | N
 
     rid = _right_arg(right)
     dl = _date(deadline, "deadline") or int(time.time()) + 86400
+    _signature_arg(relay_sig)
     with _client(network, account, allow_env_key) as ipl:
         _accept_or_sign(as_json, sign_only, relay_sig, dl, "assignment",
                         sign=lambda d: ipl.sign_assignment_acceptance(rid, d),
@@ -309,6 +326,9 @@ def profile_publish(identity: str, country: str, metadata_uri: str, network: str
     \b
     Example:  ipledger profile publish "did:web:acme.example" DE --account 2
     """
+    from .domain import office_code
+
+    office_code(country)
     with _client(network, account, allow_env_key) as ipl:
         _tx_out(as_json, "profile published", ipl.publish_profile(identity, country, metadata_uri))
 
@@ -325,6 +345,11 @@ def profile_verify(party: str, office_code: str, network: str, account: str, all
     \b
     Example:  ipledger profile verify 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC EM --account 1
     """
+    from .client import address
+    from .domain import office_code as parse_office
+
+    address(party, "party")
+    parse_office(office_code)
     with _client(network, account, allow_env_key) as ipl:
         _tx_out(as_json, "profile verified", ipl.verify_profile(party, office_code))
 
@@ -340,7 +365,9 @@ def profile_show(party: str, network: str, account: str, allow_env_key: bool, as
     Example:  ipledger profile show 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
     """
     from . import render as r
+    from .client import address
 
+    address(party, "party")
     with _client(network, account, allow_env_key) as ipl:
         data: dict[str, Any] = ipl.profile(party)
         data["verified_by"] = [o["office"] for o in ipl.offices() if ipl.is_verified(party, o["office"])]

@@ -6,7 +6,12 @@ from typing import Any
 
 import click
 
-from .cli import _accept_or_sign, _client, _date, _emit, _hash_arg, _right_arg, _tx_out, chain_options, cli, handled
+from .cli import (
+    MAX_UINT256, _accept_or_sign, _client, _date, _emit, _hash_arg, _right_arg, _signature_arg, _tx_out, chain_options,
+    cli, handled,
+)
+
+LICENSE_ID = click.IntRange(1, MAX_UINT256)
 
 
 @cli.group("license")
@@ -28,7 +33,8 @@ def license_group() -> None:
               help="Royalty in basis points (100 = 1%).")
 @click.option("--sublicensable", is_flag=True, help="The licensee may grant sublicenses.")
 @click.option("--transferable", is_flag=True, help="The licensee may transfer the license.")
-@click.option("--parent", "parent_id", default=0, type=click.IntRange(0), help="Offer a sublicense under this license.")
+@click.option("--parent", "parent_id", default=0, type=click.IntRange(0, MAX_UINT256),
+              help="Offer a sublicense under this license.")
 @click.option("--terms", "terms_file", type=click.Path(dir_okay=False), help="License agreement (SHA-256 recorded).")
 @click.option("--terms-hash", help="The agreement's hash.")
 @click.option("--terms-uri", default="", help="Where the agreement can be read.")
@@ -65,7 +71,7 @@ def license_offer(right: str, licensee: str, kind: str, territories: tuple[str, 
 
 
 def _license_action(action: str, method: str) -> Any:
-    @click.argument("license_id", type=click.IntRange(1))
+    @click.argument("license_id", type=LICENSE_ID)
     @chain_options
     @handled
     def command(license_id: int, network: str, account: str, allow_env_key: bool, as_json: bool) -> None:
@@ -88,7 +94,7 @@ for _name, _action, _method, _doc in (
 
 
 @license_group.command("accept")
-@click.argument("license_id", type=click.IntRange(1))
+@click.argument("license_id", type=LICENSE_ID)
 @click.option("--sign-only", is_flag=True, help="Print an EIP-712 signature for someone else to relay instead.")
 @click.option("--relay", "relay_sig", help="Relay this acceptance signature (anyone may).")
 @click.option("--deadline", help="Signature deadline YYYY-MM-DD or unix seconds (default: 1 day).")
@@ -104,6 +110,7 @@ def license_accept(license_id: int, sign_only: bool, relay_sig: str | None, dead
     import time
 
     dl = _date(deadline, "deadline") or int(time.time()) + 86400
+    _signature_arg(relay_sig)
     with _client(network, account, allow_env_key) as ipl:
         _accept_or_sign(as_json, sign_only, relay_sig, dl, "license",
                         sign=lambda d: ipl.sign_license_acceptance(license_id, d),
@@ -113,7 +120,7 @@ def license_accept(license_id: int, sign_only: bool, relay_sig: str | None, dead
 
 
 @license_group.command("transfer")
-@click.argument("license_id", type=click.IntRange(1))
+@click.argument("license_id", type=LICENSE_ID)
 @click.argument("to")
 @chain_options
 @handled

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from eth_utils import is_address, keccak, to_checksum_address
+from eth_utils import is_address, is_checksum_address, keccak, to_checksum_address
 
 from . import domain
 from .compiler import CompileResult, compile_project
@@ -151,10 +151,30 @@ def to_bytes32(value: bytes | str | None, what: str = "hash") -> bytes:
 
 
 def address(value: str, what: str = "address") -> str:
-    """A checksummed address, or a UsageError naming the problem."""
+    """A checksummed address, or a UsageError naming the problem.
+
+    All-lower or all-upper case hex is taken as it is; mixed case must carry a valid EIP-55 checksum
+    (eth-utils 5's ``is_address`` no longer checks it, and a typo would name someone else).
+    """
     if not isinstance(value, str) or not is_address(value):
         raise UsageError(f"{what} '{value}' is not an Ethereum address (0x followed by 40 hex digits)")
+    digits = value[2:]
+    if digits != digits.lower() and digits != digits.upper() and not is_checksum_address(value):
+        raise UsageError(f"{what} '{value}' fails its EIP-55 checksum (a typo?); copy the address again")
     return to_checksum_address(value)
+
+
+def signature_bytes(value: bytes | str, what: str = "signature") -> bytes:
+    """A signature from bytes or 0x-hex (a UsageError if the text is not hex); the contract judges the rest."""
+    if not isinstance(value, str):
+        return bytes(value)
+    text = value.strip()
+    try:
+        if not text.lower().startswith("0x"):
+            raise ValueError(text)
+        return bytes.fromhex(text[2:])
+    except ValueError:
+        raise UsageError(f"{what} '{value}' is not 0x followed by hex digits; copy it whole from --sign-only") from None
 
 
 def tag32(label: str) -> bytes:
@@ -210,7 +230,8 @@ class IPLedger(LicensingMixin):
                 if item.get("type") == "event":
                     sig = f"{item['name']}({','.join(canonical_type(i) for i in item['inputs'])})"
                     self._topics[keccak(text=sig)] = (cname, item["name"])
-        self.sender = Sender(chain, account, decoder=self.decoder, confirmations=confirmations)
+        self.sender = Sender(chain, account, decoder=self.decoder, confirmations=confirmations,
+                             expected_chain_id=deployment.chain_id)
         self._senders: dict[str, Sender] = {account.address: self.sender}
 
     # ------------------------------------------------------------ connecting
@@ -260,7 +281,8 @@ class IPLedger(LicensingMixin):
         other._owns_chain = False
         sender = self._senders.get(signer.address)
         if sender is None:
-            sender = Sender(self.chain, signer, decoder=self.decoder, confirmations=self.sender.confirmations)
+            sender = Sender(self.chain, signer, decoder=self.decoder, confirmations=self.sender.confirmations,
+                            expected_chain_id=self.deployment.chain_id)
             self._senders[signer.address] = sender
         other.sender = sender
         return other
@@ -452,7 +474,7 @@ class IPLedger(LicensingMixin):
         return self._transact(self.registry.functions.acceptAssignment(right_id), "accept assignment")
 
     def accept_assignment_by_sig(self, right_id: int, deadline: int, signature: bytes | str) -> TxResult:
-        sig = bytes.fromhex(signature[2:]) if isinstance(signature, str) else signature
+        sig = signature_bytes(signature)
         return self._transact(self.registry.functions.acceptAssignmentBySig(right_id, int(deadline), sig),
                               "relay assignment acceptance")
 
@@ -474,7 +496,7 @@ class IPLedger(LicensingMixin):
         return self._transact(self.registry.functions.consentToAssignment(right_id), "consent to assignment")
 
     def consent_to_assignment_by_sig(self, right_id: int, deadline: int, signature: bytes | str) -> TxResult:
-        sig = bytes.fromhex(signature[2:]) if isinstance(signature, str) else signature
+        sig = signature_bytes(signature)
         return self._transact(self.registry.functions.consentToAssignmentBySig(right_id, int(deadline), sig),
                               "relay creditor consent")
 

@@ -178,7 +178,9 @@ class LicensingMixin:
         return self._sign(self.licenses, "AcceptLicense", fields, message)
 
     def accept_license_by_sig(self, license_id: int, deadline: int, signature: bytes | str) -> TxResult:
-        sig = bytes.fromhex(signature[2:]) if isinstance(signature, str) else signature
+        from .client import signature_bytes
+
+        sig = signature_bytes(signature)
         return self._transact(self.licenses.functions.acceptLicenseBySig(int(license_id), int(deadline), sig),
                               "relay license acceptance")
 
