@@ -27,8 +27,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-.solcx/solc-v$(SOLC_VERSION): $(VENV)/.installed node_modules/.installed src/ipledger/_shim/solc-cli.js
-	$(PY) -m ipledger.toolchain
+.solcx/solc-v$(SOLC_VERSION): $(VENV)/.installed node_modules/.installed src/ipledger/build/_shim/solc-cli.js
+	$(PY) -m ipledger.build.setup
 
 demo: setup
 	$(BIN)/ipledger demo
@@ -43,14 +43,14 @@ compile: setup
 	$(BIN)/ipledger compile
 
 fuzz: setup
-	IPLEDGER_FUZZ_PROFILE=long $(PY) -m pytest tests/test_invariants.py -q -s
+	IPLEDGER_FUZZ_PROFILE=long $(PY) -m pytest tests/invariants/test_invariants.py -q -s
 
 bench: setup
 	$(PY) benchmarks/gas.py
 	$(PY) benchmarks/bulk.py
 
 slither: setup
-	$(PY) -m pytest tests/test_slither.py -q
+	$(PY) -m pytest tests/system/test_slither.py -q
 
 clean:
 	rm -rf build .solcx .pytest_cache .hypothesis

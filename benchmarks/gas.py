@@ -26,10 +26,10 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from eth_utils import keccak  # noqa: E402
 
-from ipledger.client import Filing, IPLedger  # noqa: E402
+from ipledger.sdk.client import Filing, IPLedger  # noqa: E402
 from ipledger.domain import IPType, Status  # noqa: E402
-from ipledger.results import TxResult  # noqa: E402
-from ipledger.transactions import Sender  # noqa: E402
+from ipledger.sdk.results import TxResult  # noqa: E402
+from ipledger.tx.sender import Sender  # noqa: E402
 
 URI_59 = "ipfs://bafkreia3bh5t2kx3ffmrqb5ghuwvhwpkxv6g4ojmvtqzz7oqkyq3m"  # a CIDv1 URI, 59 bytes
 DAY = 86400
@@ -248,7 +248,7 @@ def measure(bench: Bench) -> None:
 
     # licenses
     if "LicenseRegistry" in ipl.contracts and hasattr(ipl, "offer_license"):
-        from ipledger.licensing import LicenseTerms
+        from ipledger.sdk.licensing import LicenseTerms
 
         r8 = registered()
         terms = LicenseTerms(kind="non_exclusive", territories=("EM",), sublicensable=True, royalty_bps=250,

@@ -20,17 +20,17 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ipledger.brownie_bridge import NETWORK_ENV, brownie_chain, deploy_on, open_chain, run_script
+from ipledger.integrations.brownie import NETWORK_ENV, brownie_chain, deploy_on, open_chain, run_script
 
 if TYPE_CHECKING:
-    from ipledger.client import IPLedger
+    from ipledger.sdk.client import IPLedger
 
 
 # ---------------------------------------------------------------- output
 
 
 def print_deployment(ipl: IPLedger, record: str | None) -> None:
-    from ipledger import render
+    from ipledger.cli import render
 
     con = render.console()
     con.print(f"IP Ledger deployed on [bold]{ipl.chain.name}[/] (chain id {ipl.chain.chain_id})")

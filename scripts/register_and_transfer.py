@@ -24,8 +24,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from ipledger.brownie_bridge import NETWORK_ENV, brownie_chain, deploy_on, open_chain, run_script
-from ipledger.demo import GOVERNOR, print_story, trade_mark_story
+from ipledger.integrations.brownie import NETWORK_ENV, brownie_chain, deploy_on, open_chain, run_script
+from ipledger.sdk.demo import GOVERNOR, print_story, trade_mark_story
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -46,7 +46,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the scenario; ``brownie run`` calls this with no arguments once it is connected."""
-    from ipledger.client import IPLedger
+    from ipledger.sdk.client import IPLedger
     from ipledger.config import load_config
 
     config = load_config()

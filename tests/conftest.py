@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from ipledger.client import IPLedger
-from ipledger.compiler import CompileResult, compile_project
+from ipledger.sdk.client import IPLedger
+from ipledger.build.compiler import CompileResult, compile_project
 from ipledger.config import Config, load_config
 from ipledger.errors import ContractRevert
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ipledger.chain import connect
-from ipledger.compiler import CompileResult
+from ipledger.build.compiler import CompileResult
 from ipledger.config import Config
 from ipledger.deploy import deploy_suite, load_record, record_path, write_record
 from ipledger.errors import DeploymentError

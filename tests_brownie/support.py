@@ -14,7 +14,8 @@ from typing import Any
 from brownie import web3
 from eth_utils import is_address
 
-from ipledger.domain import IPType, office_bytes
+from ipledger.domain import IPType
+from ipledger.types import office_bytes
 
 ZERO32 = b"\x00" * 32
 YEAR = 365 * 86400

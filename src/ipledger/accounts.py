@@ -14,12 +14,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import UsageError
+from ipledger.errors import UsageError
 
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
 
-    from .chain import Chain
+    from ipledger.chain import Chain
 
 KEY_ENV = "IPLEDGER_PRIVATE_KEY"
 PASSWORD_ENV = "IPLEDGER_KEYSTORE_PASSWORD"

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from ipledger.errors import ConfigError
 
 CONFIG_FILE = "brownie-config.yaml"
 BACKENDS = ("embedded", "anvil", "ganache", "rpc")

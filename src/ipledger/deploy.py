@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from eth_utils import keccak, to_checksum_address
 
-from .compiler import CompileResult
-from .config import Config
-from .errors import DeploymentError
+from ipledger.build.compiler import CompileResult
+from ipledger.config import Config
+from ipledger.errors import DeploymentError
 
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
 
-    from .chain import Chain
+    from ipledger.chain import Chain
 
 # (contract name, constructor arguments from the addresses deployed so far and the deployer)
 SUITE: tuple[tuple[str, Callable[[dict[str, str], str], list[Any]]], ...] = (
@@ -150,7 +150,7 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
     per command end with the process, and a record of theirs would overwrite that of a
     persistent node with the same chain id.
     """
-    from .transactions import Sender
+    from ipledger.tx.sender import Sender
 
     sender = Sender(chain, deployer, confirmations=confirmations)
     done: dict[str, str] = {}

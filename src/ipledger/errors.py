@@ -21,6 +21,14 @@ class UsageError(IPLedgerError):
     exit_code = 2
 
 
+class InvalidInput(UsageError, ValueError):
+    """A value that does not parse or validate (an address, a hash, a date, a code, a number).
+
+    Both the toolkit's ``UsageError`` (the CLI prints it on one line, exit 2) and a builtin
+    ``ValueError``, so Python callers can catch it the usual way.
+    """
+
+
 class ConfigError(UsageError):
     """brownie-config.yaml or the environment is missing or inconsistent."""
 

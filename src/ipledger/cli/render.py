@@ -1,0 +1,153 @@
+"""Readable output: rich tables for people, plain JSON with ``--json``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+from enum import Enum
+from typing import Any
+
+from ipledger.domain import EVENT_CODES, Status, format_right_id
+
+
+def when(ts: int) -> str:
+    if not ts:
+        return "-"
+    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def day(ts: int) -> str:
+    if not ts:
+        return "-"
+    return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m-%d")
+
+
+def short(addr: str | None) -> str:
+    if not addr:
+        return "-"
+    return f"{addr[:6]}…{addr[-4:]}"
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready copy of dataclasses, enums and bytes."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(asdict(value))
+    if isinstance(value, Enum):
+        return value.name.lower()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (bytes, bytearray)):
+        return "0x" + bytes(value).hex()
+    if isinstance(value, int) and value >= 2**64:
+        return format_right_id(value)
+    return value
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(plain(value), indent=2, sort_keys=True))
+
+
+def console() -> Any:
+    import os
+    import sys
+
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "140"))
+    return Console(highlight=False, soft_wrap=False, width=width)
+
+
+def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", header_style="bold")
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*[str(x) for x in r])
+    return t
+
+
+def right_table(info: Any, names: dict[str, str] | None = None) -> Any:
+    names = names or {}
+    rows = [
+        ("Right", info.ref),
+        ("Id", info.id_hex),
+        ("Status", info.status.name.lower()),
+        ("Holder", f"{names.get(info.holder, '')} {info.holder}".strip()),
+        ("Filing date", day(info.filing_date)),
+        ("Registration", f"{info.registration_number or '-'} on {day(info.registration_date)}"
+         if info.registration_date else "-"),
+        ("Expiry", day(info.expiry_date)),
+        ("Content hash", info.content_hash),
+        ("Metadata", info.metadata_uri or "-"),
+        ("Pending assignee", info.pending_assignee or "-"),
+        ("Pledged to", info.pledge_creditor or "-"),
+    ]
+    return table("Right", ("field", "value"), rows)
+
+
+def title_table(history: Any, names: dict[str, str] | None = None) -> Any:
+    names = names or {}
+    rows = []
+    for i, t in enumerate(history.title, 1):
+        who = f"{names.get(t.holder, '')} {t.holder}".strip()
+        how = "filed" if t.how == "filing" else "assigned" + (f" (recorded by {short(t.recorded_by)})"
+                                                               if t.recorded_by and int(t.recorded_by, 16) else "")
+        rows.append((i, who, how, when(t.since_time), t.deed_hash[:18] + "…" if t.deed_hash else "-",
+                     t.since_block))
+    return table("Chain of title", ("#", "holder", "how", "since (UTC)", "deed", "block"), rows)
+
+
+def status_table(history: Any) -> Any:
+    rows = []
+    for e in history.status_events:
+        to = Status(e.args["to"])
+        rows.append((e.block, Status(e.args["from"]).name.lower(), to.name.lower(), EVENT_CODES.get(to, "-"),
+                     day(e.args["effectiveDate"]), e.args["documentHash"][:18] + "…"))
+    return table("Legal-status events", ("block", "from", "to", "code", "effective", "document"), rows)
+
+
+def timeline_table(history: Any) -> Any:
+    rows = []
+    for e in history.events + tuple(history.licenses):
+        if e.name in ("Transfer", "Locked", "MetadataUpdate"):
+            continue
+        detail = ", ".join(f"{k}={_cell(v)}" for k, v in e.args.items() if k != "rightId")
+        rows.append((e.block, e.name, detail))
+    rows.sort(key=lambda r: r[0])
+    return table("Timeline", ("block", "event", "details"), rows)
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, str) and v.startswith("0x") and len(v) == 66:
+        return v[:12] + "…"
+    if isinstance(v, int) and v >= 2**64:
+        return f"0x{v:064x}"[:12] + "…"
+    return str(v)
+
+
+def license_tree_table(nodes: Any, names: dict[str, str] | None = None) -> Any:
+    """The license forest of a right as an indented table."""
+    from ipledger.sdk.licensing import LicenseNode
+
+    names = names or {}
+    rows: list[tuple[Any, ...]] = []
+
+    def walk(node: LicenseNode, level: int) -> None:
+        lic = node.license
+        who = names.get(lic.licensee, short(lic.licensee))
+        state = ("active" if lic.active else lic.state.name.lower()) if lic.state.name == "ACTIVE" else lic.state.name.lower()
+        rows.append((("   " * level) + ("└─ " if level else "") + f"#{lic.license_id}", who,
+                     lic.kind.name.lower().replace("_", "-"), ",".join(lic.territories), lic.field_label or "all",
+                     f"{lic.royalty_bps / 100:.2f}%", state + (" (sublicensable)" if lic.sublicensable else "")))
+        for child in node.children:
+            walk(child, level + 1)
+
+    for n in nodes:
+        walk(n, 0)
+    return table("License tree", ("license", "licensee", "kind", "territories", "field", "royalty", "state"), rows)

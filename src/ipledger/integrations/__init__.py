@@ -1,0 +1,1 @@
+"""Integrations with tools outside the core (brownie). The core never imports these."""

@@ -1,0 +1,1 @@
+"""The typed SDK: ``IPLedger`` has one method per register action; results are frozen values."""

@@ -1,0 +1,290 @@
+"""The shared vocabulary's values: constants and the ONE set of parsers and validators.
+
+Every input that crosses into the toolkit (SDK arguments, CLI options, bulk records) is
+checked here, so that the SDK, the CLI and the importer accept and refuse the same things
+with the same words. Each parser returns the canonical value or raises ``InvalidInput``,
+which is both the toolkit's ``UsageError`` and a builtin ``ValueError``; its message names
+the value, the problem and the fix.
+
+Names and tables (IP types, statuses, ST.3 codes) live in ``ipledger.domain``; this module
+turns text into them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from eth_utils import keccak
+
+from ipledger.errors import InvalidInput
+
+ZERO32 = b"\x00" * 32
+ZERO_HASH = "0x" + "00" * 32
+MAX_UINT256 = 2**256 - 1
+MAX_DATE = 2**40 - 1  # the contracts store dates as uint40 seconds (up to the year 36812)
+MAX_NUMBER_LEN = 64  # application and registration numbers (ST.13 numbers are far shorter)
+MAX_URI_LEN = 2048
+SIGNATURE_LEN = 65  # r, s, v of an ECDSA signature
+
+# ---------------------------------------------------------------- addresses
+
+_ADDRESS_RE = re.compile(r"^0x[0-9a-fA-F]{40}$")
+_CHECKSUMS: dict[str, str] = {}
+
+
+def checksum(addr: str) -> str:
+    """The EIP-55 spelling of a 0x-hex address (cached: a file has few holders and many records).
+
+    Computed with ``eth_utils.keccak`` by the EIP-55 rule, like ``to_checksum_address``, without
+    its per-call validation (the caller has matched the address already).
+    """
+    key = addr.lower()
+    out = _CHECKSUMS.get(key)
+    if out is None:
+        digits = key[2:]
+        hashed = keccak(text=digits).hex()
+        out = _CHECKSUMS[key] = "0x" + "".join(c.upper() if int(h, 16) >= 8 else c for c, h in zip(digits, hashed))
+    return out
+
+
+def is_address(text: Any) -> bool:
+    """0x and 40 hex digits, in one case or with a valid EIP-55 checksum."""
+    if not isinstance(text, str) or not _ADDRESS_RE.match(text):
+        return False
+    digits = text[2:]
+    return digits == digits.lower() or digits == digits.upper() or checksum(text) == text
+
+
+def address(value: Any, what: str = "address") -> str:
+    """A checksummed address; mixed case must carry a valid EIP-55 checksum (a typo would name someone else)."""
+    if not isinstance(value, str) or not _ADDRESS_RE.match(value):
+        raise InvalidInput(f"{what} '{value}' is not an Ethereum address (0x followed by 40 hex digits)")
+    if not is_address(value):
+        raise InvalidInput(f"{what} '{value}' fails its EIP-55 checksum (a typo?); copy the address again")
+    return checksum(value)
+
+
+# ---------------------------------------------------------------- hashes, signatures, tags
+
+
+def bytes32(value: bytes | str | None, what: str = "hash") -> bytes:
+    """A 32-byte value from bytes or hex (with or without 0x); None is the zero hash."""
+    if value is None:
+        return ZERO32
+    if isinstance(value, (bytes, bytearray)):
+        if len(value) != 32:
+            raise InvalidInput(f"{what} must be 32 bytes, got {len(value)}")
+        return bytes(value)
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} is a {type(value).__name__}; give 0x and 64 hex digits")
+    text = value.strip()
+    raw = text[2:] if text.lower().startswith("0x") else text
+    try:
+        out = bytes.fromhex(raw)
+    except ValueError:
+        raise InvalidInput(f"{what} '{value}' is not hex; give 64 hex digits, e.g. 0x{'ab' * 32}") from None
+    if len(out) != 32:
+        raise InvalidInput(f"{what} '{value}' is {len(out)} bytes; a SHA-256 or keccak hash is 32 bytes "
+                           "(64 hex digits)")
+    return out
+
+
+def hex32(value: bytes) -> str:
+    """0x-hex of bytes (hashes as records and tables show them)."""
+    return "0x" + bytes(value).hex()
+
+
+def signature(value: bytes | str, what: str = "signature", *, length: int | None = None) -> bytes:
+    """A signature from bytes or 0x-hex; with ``length``, exactly that many bytes (else the contract judges)."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if not text.lower().startswith("0x"):
+                raise ValueError(text)
+            out = bytes.fromhex(text[2:])
+        except ValueError:
+            raise InvalidInput(f"{what} '{value}' is not 0x followed by hex digits; copy it whole from "
+                               "--sign-only") from None
+    else:
+        out = bytes(value)
+    if length is not None and len(out) != length:
+        raise InvalidInput(f"{what} '{value}' is not {length} bytes (0x followed by {2 * length} hex digits); "
+                           "copy it whole from --sign-only")
+    return out
+
+
+def tag32(label: str) -> bytes:
+    """A short label (at most 32 bytes of UTF-8) as bytes32, right-padded with zeros."""
+    raw = label.encode()
+    if len(raw) > 32:
+        raise InvalidInput(f"tag '{label}' is longer than 32 bytes; use a short label such as deed or priority")
+    return raw.ljust(32, b"\x00")
+
+
+def untag(value: bytes | str) -> str:
+    """The label of a bytes32 tag."""
+    raw = bytes.fromhex(value[2:]) if isinstance(value, str) else value
+    return raw.rstrip(b"\x00").decode(errors="replace")
+
+
+# ---------------------------------------------------------------- dates
+
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+def date(value: Any, what: str = "date") -> int:
+    """Unix seconds from ``YYYY-MM-DD`` (UTC midnight), ``YYYY-MM-DDTHH:MM:SSZ``, or an integer.
+
+    Dates are after 1970-01-01 and fit the contracts' uint40.
+    """
+    if isinstance(value, bool):
+        raise InvalidInput(f"{what} is true/false, not a date; use YYYY-MM-DD")
+    if isinstance(value, int):
+        seconds = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.isascii() and text.isdigit():  # str.isdigit() alone also accepts '²', which int() refuses
+            seconds = int(text)
+        elif _DAY_RE.match(text) or _TIME_RE.match(text):
+            form = "%Y-%m-%d" if len(text) == 10 else "%Y-%m-%dT%H:%M:%SZ"
+            try:
+                moment = dt.datetime.strptime(text, form).replace(tzinfo=dt.timezone.utc)
+            except ValueError:
+                raise InvalidInput(f"{what} '{text}' is not a calendar date or time") from None
+            seconds = int(moment.timestamp())
+        else:
+            raise InvalidInput(f"{what} '{value}' is not a date; use YYYY-MM-DD (e.g. 2031-05-01), "
+                               "YYYY-MM-DDTHH:MM:SSZ or unix seconds")
+    else:
+        raise InvalidInput(f"{what} is a {type(value).__name__}, not a date; use YYYY-MM-DD")
+    if not 0 < seconds <= MAX_DATE:
+        raise InvalidInput(f"{what} '{value}' is out of range; give a date after 1970-01-01 (at most {MAX_DATE} s)")
+    return seconds
+
+
+def format_date(seconds: int) -> str:
+    """``YYYY-MM-DD`` for a UTC midnight, else ``YYYY-MM-DDTHH:MM:SSZ`` (the canonical form)."""
+    moment = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+    if seconds % 86400 == 0:
+        return moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------- offices, types, statuses, numbers, ids
+
+_OFFICE_RE = re.compile(r"^[A-Z]{2}$")
+
+
+def office(value: str, what: str = "office code") -> str:
+    """An ST.3 office code (two upper-case letters that ST.3 knows), with close matches on a typo."""
+    from ipledger.domain.offices import ST3_CODES, close_codes
+
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} is a {type(value).__name__}; give two upper-case letters (WIPO ST.3)")
+    code = value.strip()
+    if not _OFFICE_RE.match(code):
+        raise InvalidInput(f"{what} '{value}' is not two upper-case letters (WIPO ST.3), e.g. EM, RU, US")
+    if code not in ST3_CODES:
+        close = close_codes(code)
+        hint = f" Did you mean {' or '.join(close)}?" if close else ""
+        raise InvalidInput(f"{what} '{code}' is not a WIPO ST.3 code.{hint}")
+    return code
+
+
+def office_bytes(code: str) -> bytes:
+    """An ST.3 code as the contracts' ``bytes2``."""
+    return office(code).encode("ascii")
+
+
+def ip_type(value: Any) -> Any:
+    """An ``IPType`` from a name (``trade_mark``), a short code (``TM``) or the enum value."""
+    from ipledger.domain.rights import IP_TYPE_ALIASES, SHORT_TYPE, IPType
+
+    if isinstance(value, IPType):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value in IPType._value2member_map_:
+            return IPType(value)
+    elif isinstance(value, str):
+        key = value.strip().upper().replace("-", "_").replace(" ", "_")
+        if key in IP_TYPE_ALIASES:
+            return IP_TYPE_ALIASES[key]
+        if key.isdigit() and int(key) in IPType._value2member_map_:
+            return IPType(int(key))
+    names = ", ".join(SHORT_TYPE[t] for t in IPType)
+    raise InvalidInput(f"IP type '{value}' is unknown; use one of {names} or a full name such as trade_mark")
+
+
+def status(value: Any) -> Any:
+    """A ``Status`` from its name (``registered``) or value."""
+    from ipledger.domain.rights import Status
+
+    if isinstance(value, Status):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value in Status._value2member_map_:
+            return Status(value)
+    elif isinstance(value, str):
+        key = value.strip().upper()
+        if key in Status.__members__ and key != "NONE":
+            return Status[key]
+    names = ", ".join(s.name.lower() for s in Status if s is not Status.NONE)
+    raise InvalidInput(f"status '{value}' is unknown; use one of {names}")
+
+
+def application_number(value: Any) -> str:
+    """An ST.13 application number: not empty, no leading or trailing white space or control characters.
+
+    The id of a right hashes the number as written, so " 018234567" would be another right;
+    the contract refuses such numbers too (``MalformedApplicationNumber``).
+    """
+    if not isinstance(value, str) or not value or not value.strip():
+        raise InvalidInput("the application number is empty; give the ST.13 number, e.g. 018234567")
+    if value != value.strip() or any(ord(c) < 0x20 for c in value):
+        raise InvalidInput(f"application number {value!r} has leading/trailing white space or control characters; "
+                           "remove them")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidInput(f"application number {value!r} is not valid text (undecodable bytes); "
+                           "give it in UTF-8") from None
+    return value
+
+
+def right_ref(ref: str) -> int:
+    """A right id from ``0x…`` hex, a decimal id, or ``OFFICE/TYPE/APPLICATION-NUMBER``."""
+    from ipledger.domain.rights import right_id
+
+    text = ref.strip()
+    if text.count("/") >= 2:
+        office_, kind, number = text.split("/", 2)
+        return right_id(office_, kind, number)
+    try:
+        value = int(text, 16) if text.lower().startswith("0x") else int(text)
+    except ValueError:
+        raise InvalidInput(
+            f"right '{ref}' is neither a hex id (0x…) nor OFFICE/TYPE/APPLICATION-NUMBER such as EM/TM/018234567"
+        ) from None
+    if not 0 < value <= MAX_UINT256:
+        raise InvalidInput(f"right id '{ref}' is out of range (1 .. 2**256-1)")
+    return value
+
+
+def license_kind(value: Any) -> Any:
+    """A ``LicenseKind`` from its name (``exclusive``, ``sole``, ``non-exclusive``) or value."""
+    from ipledger.domain.licensing import LicenseKind
+
+    if isinstance(value, LicenseKind):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value in LicenseKind._value2member_map_:
+            return LicenseKind(value)
+    elif isinstance(value, str):
+        key = value.strip().upper().replace("-", "_").replace(" ", "_")
+        key = {"NONEXCLUSIVE": "NON_EXCLUSIVE", "NE": "NON_EXCLUSIVE"}.get(key, key)
+        if key in LicenseKind.__members__:
+            return LicenseKind[key]
+    raise InvalidInput(f"license kind '{value}' is unknown; use exclusive, sole or non_exclusive")

@@ -1,0 +1,429 @@
+"""Bad-input sweep: malformed values for every CLI command end in one line and exit code 1 or 2, never a traceback.
+
+Most cases run in process without a node: ``ipledger.chain.connect`` is replaced by a tripwire, so a value the
+CLI refuses must be refused *before* connecting (exit 2, one ``error:`` line, or click's usage error). A value
+that is only checked after connecting is reported as an expected failure ("validated only after connecting")
+until the command checks it up front. A hypothesis strategy feeds arbitrary text to every free-text position.
+A second set runs against a real ``ipledger node``: there every refusal, by the CLI or by a contract, must
+leave the chain as it was (no new block, no new filing). Known defects awaiting a fix in files this suite does
+not own are listed in KNOWN; they turn into expected failures instead of errors while they last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import IPLEDGER, ROOT, run_cli
+from ipledger.chain import dev_accounts, free_port, wait_ready
+
+REF = "EM/TM/018234567"
+ACCTS = [a.address for a in dev_accounts()]
+ADDR = ACCTS[3]
+HASH = "0x" + "ab" * 32
+TOO_FAR = "99999999999999999999"  # unix seconds far beyond any uint40 date
+HUGE_ID = str(2**300)
+
+# Defects found by this sweep whose fixes belong to files outside it (see docs/security.md, "Findings").
+KNOWN: dict[str, str] = {
+    "assign-bad-checksum": "a mixed-case address with a broken EIP-55 checksum (a typo) is accepted: eth-utils 5 "
+                           "is_address no longer checks it (client.address)",
+    "relay-not-hex": "accept/license accept --relay: bytes.fromhex on unchecked input crashes (client.py, licensing.py)",
+    "license-relay-not-hex": "accept/license accept --relay: bytes.fromhex on unchecked input crashes",
+    "date-too-far": "dates are not range-checked (cli._date): web3 raises MismatchedABI for a uint40 overflow",
+    "effective-too-far": "dates are not range-checked (cli._date): web3 raises MismatchedABI",
+    "check-at-too-far": "dates are not range-checked (cli._date): web3 raises MismatchedABI",
+    "start-too-far": "dates are not range-checked (cli._date): web3 raises MismatchedABI",
+    "filing-date-superscript": "cli._date trusts str.isdigit(), which accepts superscripts that int() refuses",
+    "license-id-too-big": "license ids are not capped at uint256 (cli_license IntRange): MismatchedABI",
+    "surrogate-number": "undecodable bytes in an application number crash the ABI encoder (domain.application_number)",
+    "newline-in-value": "an echoed value with a newline makes a two-line error (cli.handled)",
+}
+
+
+def _flip_case(address: str) -> str:
+    """The address with the case of its first letter flipped: a broken EIP-55 checksum."""
+    i = next(i for i, c in enumerate(address) if i > 1 and c.isalpha())
+    return address[:i] + address[i].swapcase() + address[i + 1:]
+
+
+class Connected(Exception):
+    """The command got past its input checks and tried to reach a node."""
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    args: tuple[str, ...]
+    late: bool = False  # today only checked after connecting
+    chain: bool = False  # can only be checked on the chain (dev accounts, keystores for live networks)
+    exit: frozenset[int] = frozenset({2})
+    env: tuple[tuple[str, str], ...] = ()
+
+
+def _cases() -> list[Case]:
+    out: list[Case] = []
+
+    def add(cid: str, *args: str, late: bool = False, chain: bool = False, exit: tuple[int, ...] = (2,),
+            env: dict[str, str] | None = None) -> None:
+        out.append(Case(cid, tuple(args), late, chain, frozenset(exit), tuple((env or {}).items())))
+
+    # addresses
+    bad_addresses = {"empty": "", "0x-only": "0x", "short": "0x1234", "not-hex": "0x" + "zz" * 20,
+                     "long": "0x" + "1" * 42, "bad-checksum": _flip_case(ADDR),
+                     "name": "bob", "ens": "bob.eth", "zero-width-space": ADDR + "\u200b", "fullwidth": "\uff10x" + ADDR[2:]}
+    for name, value in bad_addresses.items():
+        add(f"assign-{name}", "assign", REF, value)
+    for name in ("short", "not-hex", "name"):
+        value = bad_addresses[name]
+        add(f"pledge-{name}", "pledge", REF, value)
+        add(f"offer-licensee-{name}", "license", "offer", REF, value)
+        add(f"transfer-to-{name}", "license", "transfer", "1", value)
+        add(f"check-party-{name}", "check", REF, value, "--territory", "DE")
+        add(f"grant-{name}", "office", "grant", "EM", value, late=True)
+        add(f"holder-{name}", "register", "EM", "TM", "1", "--holder", value, late=True)
+        add(f"verify-party-{name}", "profile", "verify", value, "EM", late=True)
+        add(f"profile-show-{name}", "profile", "show", value, late=True)
+    # right references
+    bad_refs = {"empty": "", "no-number": "EM/TM/", "bad-type": "EM/XX/1", "bad-office": "XX/TM/1",
+                "lower-case": "em/tm/1", "0x-only": "0x", "not-hex": "0xzz", "too-big": "0x1" + "0" * 64,
+                "negative": "-1", "zero": "0", "leading-space": "EM/TM/ 1", "float": "1.5", "emoji": "\U0001f642",
+                "control-char": "EM/TM/1\x07", "slashes-only": "//"}
+    for name, value in bad_refs.items():
+        add(f"show-{name}", "show", value)
+    right_commands: dict[str, tuple[str, ...]] = {
+        "history": ("history", "{}"), "status": ("status", "{}", "published"),
+        "anchor": ("anchor", "{}", "--document-hash", HASH), "assign": ("assign", "{}", ADDR),
+        "accept": ("accept", "{}"), "record": ("record", "{}"), "cancel": ("cancel", "{}"), "reject": ("reject", "{}"),
+        "pledge": ("pledge", "{}", ADDR), "consent": ("consent", "{}"), "release": ("release", "{}"),
+        "offer": ("license", "offer", "{}", ADDR), "tree": ("license", "tree", "{}"),
+        "check": ("check", "{}", ADDR, "--territory", "DE"),
+    }
+    for cmd, template in right_commands.items():
+        for name in ("bad-type", "not-hex", "leading-space"):
+            add(f"{cmd}-ref-{name}", *(a.replace("{}", bad_refs[name]) for a in template))
+    # dates
+    bad_dates = {"month-13": "2031-13-01", "feb-30": "2031-02-30", "word": "yesterday", "empty": "",
+                 "slashes": "31/12/2030", "negative": "-5", "with-time": "2031-01-01T10:00"}
+    date_options: dict[str, tuple[str, ...]] = {
+        "expiry": ("status", REF, "registered", "--registration-number", "1", "--expiry"),
+        "effective": ("status", REF, "lapsed", "--effective"),
+        "filing-date": ("register", "EM", "TM", "1", "--filing-date"),
+        "deadline": ("accept", REF, "--sign-only", "--deadline"),
+        "start": ("license", "offer", REF, ADDR, "--start"), "end": ("license", "offer", REF, ADDR, "--end"),
+        "license-deadline": ("license", "accept", "1", "--sign-only", "--deadline"),
+        "at": ("check", REF, ADDR, "--territory", "DE", "--at"),
+    }
+    for opt, prefix in date_options.items():
+        for name, value in bad_dates.items():
+            add(f"{opt}-{name}", *prefix, value)
+    add("date-too-far", *date_options["expiry"], TOO_FAR, late=True)
+    add("effective-too-far", *date_options["effective"], TOO_FAR, late=True)
+    add("check-at-too-far", *date_options["at"], TOO_FAR, late=True)
+    add("start-too-far", *date_options["start"], TOO_FAR, late=True)
+    add("filing-date-superscript", *date_options["filing-date"], "\u00b2\u00b3")  # str.isdigit() but not int()
+    add("end-before-start", "license", "offer", REF, ADDR, "--start", "2031-01-01", "--end", "2030-01-01")
+    # office codes
+    bad_offices = {"empty": "", "one-letter": "E", "three-letters": "EMM", "lower": "em", "unknown": "ZZ",
+                   "digit": "E1", "accented": "\u00c9M"}
+    for name, value in bad_offices.items():
+        add(f"register-office-{name}", "register", value, "TM", "1")
+        add(f"territory-{name}", "license", "offer", REF, ADDR, "--territory", value)
+        add(f"check-territory-{name}", "check", REF, ADDR, "--territory", value)
+    for name in ("lower", "unknown", "digit"):
+        value = bad_offices[name]
+        add(f"office-add-{name}", "office", "add", value, late=True)
+        add(f"office-grant-{name}", "office", "grant", value, ADDR, late=True)
+        add(f"country-{name}", "profile", "publish", "did:web:x", value, late=True)
+        add(f"verify-office-{name}", "profile", "verify", ADDR, value, late=True)
+    # IP types, statuses, kinds
+    for name, value in {"empty": "", "unknown": "XX", "number-7": "7", "negative": "-1", "spaces": "trade mark!"}.items():
+        add(f"type-{name}", "register", "EM", value, "1")
+    for name, value in {"empty": "", "synonym": "granted", "none": "none", "number": "0", "punctuated": "published!"}.items():
+        add(f"status-{name}", "status", REF, value)
+    add("kind-unknown", "license", "offer", REF, ADDR, "--kind", "exclusiveish")
+    # hashes and files
+    bad_hashes = {"short": "0x12", "not-hex": "zz" * 32, "long": "0x" + "ab" * 33, "odd": "0x" + "ab" * 31 + "a"}
+    for name, value in bad_hashes.items():
+        add(f"content-hash-{name}", "register", "EM", "TM", "1", "--content-hash", value)
+        add(f"document-hash-{name}", "anchor", REF, "--document-hash", value)
+        add(f"deed-hash-{name}", "assign", REF, ADDR, "--deed-hash", value)
+        add(f"agreement-hash-{name}", "pledge", REF, ADDR, "--agreement-hash", value)
+        add(f"terms-hash-{name}", "license", "offer", REF, ADDR, "--terms-hash", value)
+    missing = "/nonexistent/ipledger-test-file"
+    add("content-missing", "register", "EM", "TM", "1", "--content", missing)
+    add("content-directory", "register", "EM", "TM", "1", "--content", "/")
+    add("document-missing", "anchor", REF, "--document", missing)
+    add("anchor-nothing", "anchor", REF)
+    add("deed-missing", "assign", REF, ADDR, "--deed", missing)
+    add("terms-missing", "license", "offer", REF, ADDR, "--terms", missing)
+    add("hash-and-file", "anchor", REF, "--document", __file__, "--document-hash", HASH)
+    # numbers out of range
+    for action in ("accept", "withdraw", "terminate", "surrender"):
+        for name, value in {"zero": "0", "negative": "-1", "word": "abc", "float": "1.5", "empty": ""}.items():
+            add(f"license-{action}-{name}", "license", action, value)
+    add("license-id-too-big", "license", "accept", HUGE_ID, late=True)
+    for name, value in {"over": "10001", "negative": "-1", "percent": "5%"}.items():
+        add(f"royalty-{name}", "license", "offer", REF, ADDR, "--royalty-bps", value)
+    add("parent-negative", "license", "offer", REF, ADDR, "--parent", "-1")
+    add("parent-word", "license", "offer", REF, ADDR, "--parent", "first")
+    for name, value in {"zero": "0", "over": "70000", "word": "http"}.items():
+        add(f"node-port-{name}", "node", "--port", value)
+    add("node-chain-id-word", "node", "--chain-id", "mainnet")
+    add("node-backend-unknown", "node", "--backend", "hardhat")
+    # signatures, tags, application numbers, accounts, networks
+    add("relay-not-hex", "accept", REF, "--relay", "0xzz", late=True)
+    add("license-relay-not-hex", "license", "accept", "1", "--relay", "0xzz", late=True)
+    add("tag-too-long", "anchor", REF, "--document-hash", HASH, "--tag", "x" * 33, late=True)
+    add("tag-too-long-utf8", "anchor", REF, "--document-hash", HASH, "--tag", "\u00e9" * 17, late=True)
+    for name, value in {"empty": "", "blank": "   ", "leading-space": " 1", "nul": "1\x00", "tab": "1\t"}.items():
+        add(f"number-{name}", "register", "EM", "TM", value, late=True)
+    add("registered-without-number", "status", REF, "registered", late=True)
+    add("renewed-without-expiry", "status", REF, "renewed", late=True)
+    for name, value in {"index-99": "99", "keystore-empty": "keystore:", "keystore-path": "keystore:../x",
+                        "env-without-flag": "env", "unknown": "nobody"}.items():
+        add(f"account-{name}", "show", REF, "--account", value, chain=True)
+    for name, value in {"empty": "", "slash": "a/b", "hidden": ".x", "space": "a b"}.items():
+        add(f"keystore-name-{name}", "accounts", "new", value, env={"IPLEDGER_KEYSTORE_PASSWORD": "pw"})
+    add("import-key-not-hex", "accounts", "import", "k", "--from-env",
+        env={"IPLEDGER_PRIVATE_KEY": "zz", "IPLEDGER_KEYSTORE_PASSWORD": "pw"})
+    add("import-key-short", "accounts", "import", "k", "--from-env",
+        env={"IPLEDGER_PRIVATE_KEY": "0x1234", "IPLEDGER_KEYSTORE_PASSWORD": "pw"})
+    add("import-key-unset", "accounts", "import", "k", "--from-env", env={"IPLEDGER_PRIVATE_KEY": ""})
+    add("new-keystore-empty-password", "accounts", "new", "k2", env={"IPLEDGER_KEYSTORE_PASSWORD": ""})
+    for name, value in {"unknown": "mainnet-ish", "scheme": "ftp://node", "embedded": "embedded"}.items():
+        add(f"network-{name}", "show", REF, "--network", value)
+        add(f"deploy-network-{name}", "deploy", "--network", value)
+    add("demo-network-unknown", "demo", "--network", "anvill")
+    add("unknown-command", "registr", "EM", "TM", "1")
+    add("unknown-option", "show", REF, "--colour")
+    add("missing-argument", "assign", REF)
+    return out
+
+
+CASES = _cases()
+
+
+# ---------------------------------------------------------------- checks
+
+
+def _one_line(res: Result) -> str:
+    """The single error line of a refusal (ours, `error: ...`, or click's usage error)."""
+    lines = [line for line in res.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith(("error:", "Error:"))]
+    noise = [line for line in lines if not line.startswith(("error:", "Error:", "Usage:", "Try "))]
+    assert len(errors) == 1 and not noise, f"not one error line: {res.stderr!r}"
+    return errors[0]
+
+
+def _refused_cleanly(res: Result, case: Case) -> str:
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        raise AssertionError(f"{case.args}: crashed with {type(res.exception).__name__}: {res.exception}")
+    assert "Traceback" not in res.output
+    assert res.exit_code in case.exit, f"{case.args}: exit {res.exit_code}, stderr {res.stderr!r}"
+    return _one_line(res)
+
+
+def _known(case_id: str, check: Any) -> None:
+    try:
+        check()
+    except AssertionError as exc:
+        if case_id in KNOWN:
+            pytest.xfail(f"{KNOWN[case_id]} ({str(exc).splitlines()[0][:160]})")
+        raise
+
+
+@pytest.fixture
+def offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A CliRunner whose commands may not reach any node."""
+    import ipledger.chain
+    import ipledger.cli.commands  # noqa: F401 - registers the commands
+    import ipledger.cli.license  # noqa: F401
+
+    def tripwire(network: str | None = None, config: Any = None, **kwargs: Any) -> Any:
+        from ipledger.config import load_config
+
+        (config or load_config()).network(network)  # the name check connect() makes before any I/O
+        raise Connected()
+
+    monkeypatch.setattr(ipledger.chain, "connect", tripwire)
+    monkeypatch.setenv("IPLEDGER_NETWORK", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("IPLEDGER_DEPLOYMENTS_DIR", str(tmp_path / "deployments"))
+    monkeypatch.setenv("IPLEDGER_KEYSTORE_DIR", str(tmp_path / "keystores"))
+    monkeypatch.delenv("IPLEDGER_KEYSTORE_PASSWORD", raising=False)
+    monkeypatch.delenv("IPLEDGER_PRIVATE_KEY", raising=False)
+    return CliRunner()
+
+
+def _invoke(runner: CliRunner, args: tuple[str, ...] | list[str], env: dict[str, str] | None = None) -> Result:
+    from ipledger.cli import cli
+
+    return runner.invoke(cli, list(args), env=env)
+
+
+# ---------------------------------------------------------------- without a node
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_is_refused_in_one_line_before_connecting(offline: CliRunner, case: Case) -> None:
+    res = _invoke(offline, case.args, dict(case.env))
+    if isinstance(res.exception, Connected):
+        if case.id in KNOWN:
+            pytest.xfail(KNOWN[case.id])
+        if case.chain:
+            return  # resolved against the chain it names: refused there (see the node test)
+        if case.late:
+            pytest.xfail("validated only after connecting (the CLI should check it up front)")
+        pytest.fail(f"{case.args}: got past the input checks and tried to connect")
+    _known(case.id, lambda: _refused_cleanly(res, case))
+
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=24)
+POSITIONS: list[tuple[str, ...]] = [
+    ("show", "{}"), ("status", REF, "{}"), ("status", "{}", "published"), ("assign", REF, "{}"),
+    ("register", "{}", "TM", "1"), ("register", "EM", "{}", "1"), ("register", "EM", "TM", "1", "--filing-date", "{}"),
+    ("register", "EM", "TM", "1", "--content-hash", "{}"), ("anchor", REF, "--document-hash", HASH, "--tag", "{}"),
+    ("pledge", REF, "{}"), ("license", "offer", REF, ADDR, "--territory", "{}"),
+    ("license", "offer", REF, ADDR, "--field", "{}", "--end", "{}"), ("license", "accept", "{}"),
+    ("license", "transfer", "1", "{}"), ("check", REF, ADDR, "--territory", "{}", "--at", "{}"),
+    ("accept", REF, "--sign-only", "--deadline", "{}"), ("profile", "publish", "{}", "DE"),
+    ("accounts", "new", "{}"), ("show", REF, "--network", "{}"), ("show", REF, "--account", "{}"),
+]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(position=st.sampled_from(POSITIONS), text=TEXT)
+def test_any_text_anywhere_is_refused_in_one_line_or_accepted(offline: CliRunner, position: tuple[str, ...],
+                                                              text: str) -> None:
+    args = tuple(a.replace("{}", text) for a in position)
+    res = _invoke(offline, args, {"IPLEDGER_KEYSTORE_PASSWORD": "pw"})
+    if isinstance(res.exception, Connected):
+        return  # well-formed enough to go to the chain
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        raise AssertionError(f"{args}: crashed with {type(res.exception).__name__}: {res.exception}")
+    if res.exit_code == 0:
+        return  # e.g. `accounts new` with a fine name
+    assert res.exit_code in (1, 2), f"{args}: exit {res.exit_code}: {res.stderr!r}"
+    _one_line(res)
+
+
+def test_undecodable_bytes_in_arguments_never_crash_the_real_command(tmp_path: Path) -> None:
+    """Real argv (bytes the locale cannot decode arrive as surrogates), through the real entry point."""
+    env = {"IPLEDGER_NETWORK": f"http://127.0.0.1:{free_port()}", "IPLEDGER_DEPLOYMENTS_DIR": str(tmp_path)}
+    crashes: list[str] = []
+    for args in (("show", "\udcff\udcfe"), ("assign", REF, "0x\udcff"), ("show", "EM/TM/\udcff")):
+        res = run_cli(*args, env=env, timeout=60)
+        assert "Traceback" not in res.stderr
+        assert res.returncode in (1, 2) and len(res.stderr.strip().splitlines()) == 1, res.stderr
+        crashes.append(res.stderr.strip()) if "internal error" in res.stderr else None
+    if crashes:
+        pytest.xfail(f"{KNOWN['surrogate-number']}: {crashes}")
+
+
+# ---------------------------------------------------------------- against a running `ipledger node`
+
+
+@dataclass
+class NodeRegister:
+    url: str
+    proc: subprocess.Popen[bytes]
+    env: dict[str, str]
+    ipl: Any
+    right_id: int
+
+
+@pytest.fixture(scope="module")
+def node_register(config: Any, artifacts: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeRegister]:
+    from ipledger.sdk.client import IPLedger
+    from ipledger.sdk.licensing import LicenseTerms
+
+    tmp = tmp_path_factory.mktemp("bad-input-node")
+    port, chain_id = free_port(), random.randint(900_000, 999_999)
+    env = {"IPLEDGER_DEPLOYMENTS_DIR": str(tmp / "deployments"), "IPLEDGER_NETWORK": f"http://127.0.0.1:{port}",
+           "IPLEDGER_KEYSTORE_DIR": str(tmp / "keystores")}
+    proc = subprocess.Popen([str(IPLEDGER), "node", "--port", str(port), "--chain-id", str(chain_id), "--state",
+                             str(tmp / "state.json")], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        url = env["IPLEDGER_NETWORK"]
+        wait_ready(url, None, 60)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("IPLEDGER_DEPLOYMENTS_DIR", env["IPLEDGER_DEPLOYMENTS_DIR"])
+            gov = IPLedger.connect(url, 0, config=config, deploy=True)
+            gov.add_office("EM", recordal_required=True)
+            gov.grant_registrar("EM", ACCTS[1])
+            alice = gov.as_account(2)
+            rid = alice.file("EM", "TM", "018234567").right_id
+            gov.as_account(1).publish(rid)
+            alice.offer_license(rid, ACCTS[5], LicenseTerms(territories=("DE",)))
+            yield NodeRegister(url=url, proc=proc, env=env, ipl=gov, right_id=rid)
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
+NODE_CASES: list[Case] = [c for c in CASES if c.late or c.chain] + [
+    Case("keystore-missing", ("show", REF, "--account", "keystore:nobody")),
+    Case("zero-address-registrar", ("office", "grant", "EM", "0x" + "00" * 20), exit=frozenset({1})),
+    Case("zero-address-creditor", ("pledge", REF, "0x" + "00" * 20, "--account", "2"), exit=frozenset({1})),
+    Case("assign-to-self", ("assign", REF, ACCTS[2], "--account", "2"), exit=frozenset({1})),
+    Case("license-to-self", ("license", "offer", REF, ACCTS[2], "--account", "2"), exit=frozenset({1})),
+    Case("not-the-registrar", ("record", REF, "--account", "3"), exit=frozenset({1})),
+    Case("holder-may-not-publish", ("status", REF, "registered", "--registration-number", "1", "--account", "2"),
+         exit=frozenset({1})),
+    Case("license-not-found", ("license", "accept", "999", "--account", "5"), exit=frozenset({1})),
+    Case("relay-bad-signature", ("accept", REF, "--relay", "0x" + "11" * 65), exit=frozenset({1})),
+    Case("unknown-office-filing", ("register", "US", "TM", "1", "--account", "2"), exit=frozenset({1})),
+    Case("filed-twice", ("register", "EM", "TM", "018234567", "--account", "2"), exit=frozenset({1})),
+    Case("surrogate-number", ("register", "EM", "TM", "1\udcff", "--account", "2"), exit=frozenset({2})),
+    Case("newline-in-value", ("anchor", REF, "--document-hash", HASH, "--tag", "line one\nline two" + "x" * 30)),
+]
+
+
+@pytest.mark.nodes
+def test_bad_input_against_a_running_node_changes_nothing(node_register: NodeRegister) -> None:
+    ipl = node_register.ipl
+    runner = CliRunner()
+    env = {**node_register.env, "IPLEDGER_KEYSTORE_PASSWORD": "pw"}
+
+    def filings() -> int:
+        logs = ipl.w3.eth.get_logs({"address": ipl.registry.address, "fromBlock": 0, "toBlock": "latest"})
+        return sum(1 for e in ipl.decode_logs(logs) if e.name == "RightFiled")
+
+    start_block, start_filings = ipl.w3.eth.block_number, filings()
+    known_failures: list[str] = []
+    for case in NODE_CASES:
+        before = ipl.w3.eth.block_number
+        res = _invoke(runner, case.args, env)
+        try:
+            _refused_cleanly(res, case)
+        except AssertionError as exc:
+            if case.id not in KNOWN:
+                raise
+            known_failures.append(f"{case.id}: {str(exc).splitlines()[0][:120]}")
+        assert ipl.w3.eth.block_number == before, f"{case.args} added a block"
+    assert (ipl.w3.eth.block_number, filings()) == (start_block, start_filings)
+    assert ipl.right(node_register.right_id).holder == ACCTS[2]
+    # and a well-formed command still works on the same node afterwards
+    ok = _invoke(runner, ("show", REF, "--json"), env)
+    assert ok.exit_code == 0 and json.loads(ok.stdout)["holder"] == ACCTS[2]
+    if known_failures:
+        pytest.xfail("known defects (see KNOWN): " + "; ".join(known_failures))

@@ -1,0 +1,103 @@
+"""The ipledger command line, run as a user runs it: a subprocess, real exit codes and output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from helpers import processes_with_env, run_cli
+
+
+def test_help_lists_commands_and_does_not_import_web3() -> None:
+    res = run_cli("--help")
+    assert res.returncode == 0
+    for cmd in ("demo", "compile", "deploy", "node", "register", "assign", "history"):
+        assert cmd in res.stdout
+    probe = subprocess.run([sys.executable, "-c", "import sys, ipledger.cli, ipledger.cli.commands; "
+                            "print('web3' in sys.modules, 'eth_tester' in sys.modules)"],
+                           capture_output=True, text=True, check=True)
+    assert probe.stdout.split() == ["False", "False"], "heavy modules must load lazily"
+
+
+def test_every_command_help_shows_an_example() -> None:
+    for cmd in (["compile"], ["deploy"], ["demo"], ["node"], ["register"], ["status"], ["assign"], ["accept"],
+                ["office", "add"], ["pledge"], ["history"], ["show"]):
+        res = run_cli(*cmd, "--help")
+        assert res.returncode == 0, res.stderr
+        assert "Example" in res.stdout, f"{cmd} help has no example"
+
+
+def test_demo_prints_chain_of_title() -> None:
+    res = run_cli("demo")
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "Chain of title" in out and "Legal-status events" in out
+    assert "EM/TM/018234567" in out
+    title = out[out.index("Chain of title"):out.index("Legal-status events")]
+    assert title.index("Alice") < title.index("Bob"), "title runs from the applicant to the assignee"
+    assert "registered" in out and "E10" in out
+
+
+def test_demo_json_has_title_and_gas_from_receipts() -> None:
+    import json
+
+    res = run_cli("demo", "--json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert [t["how"] for t in data["title"]] == ["filing", "assignment"]
+    assert data["right"]["status"] == "registered"
+    assert data["gas"]["file"] > 21_000
+
+
+@pytest.mark.nodes
+@pytest.mark.parametrize("network", ["anvil", "ganache"])
+def test_demo_on_node_leaves_no_process(network: str) -> None:
+    marker = uuid.uuid4().hex
+    res = run_cli("demo", "--network", network, env={"IPLEDGER_TEST_MARK": marker})
+    assert res.returncode == 0, res.stderr
+    assert "Chain of title" in res.stdout and "License tree" in res.stdout
+    assert f"on {network}" in res.stdout
+    assert processes_with_env(marker) == set(), "the node the demo launched must be stopped"
+
+
+def test_compile_twice_second_is_cached() -> None:
+    run_cli("compile")
+    res = run_cli("compile", "--json")
+    assert res.returncode == 0
+    import json
+
+    data = json.loads(res.stdout)
+    assert data["cached"] is True and data["contracts"]["IPRegistry"] > 0
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["register", "em", "TM", "1"], "office code 'em' is not two upper-case letters"),
+    (["register", "ZZ", "TM", "1"], "not a WIPO ST.3 code"),
+    (["register", "EM", "XX", "1"], "IP type 'XX' is unknown"),
+    (["register", "EM", "TM", "1", "--content", "/no/such/file"], "does not exist"),
+    (["register", "EM", "TM", "1", "--content-hash", "0x1234"], "is 2 bytes"),
+    (["register", "EM", "TM", "1", "--filing-date", "31/12/2020"], "is not a date"),
+    (["assign", "EM/TM/1", "0x123"], "is not an Ethereum address"),
+    (["show", "not-an-id"], "is neither a hex id"),
+    (["status", "EM/TM/1", "flying"], "status 'flying' is unknown"),
+    (["demo", "--network", "anvli"], "Did you mean 'anvil'"),
+    (["show", "EM/TM/1", "--network", "embedded"], "starts empty for each command"),
+])
+def test_bad_input_exits_2_with_one_line(args: list[str], needle: str) -> None:
+    res = run_cli(*args)
+    assert res.returncode == 2, (res.returncode, res.stdout, res.stderr)
+    assert needle in res.stderr
+    assert "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_no_node_running_exits_1_with_fix() -> None:
+    from ipledger.chain import free_port
+
+    res = run_cli("show", "EM/TM/1", "--network", f"http://127.0.0.1:{free_port()}")
+    assert res.returncode == 1
+    assert "no node answers" in res.stderr and "ipledger node" in res.stderr
+    assert "Traceback" not in res.stderr

@@ -1,0 +1,269 @@
+"""Who may not do what: every state-changing registry and party function against every role it must refuse.
+
+Each row stages the call so that only the caller's role is wrong (a positive control per row shows the
+permitted caller succeeds), then asserts the exact error and its arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from eth_account import Account
+from eth_utils import keccak
+
+from conftest import World, assert_revert
+from ipledger.sdk.client import Filing, IPLedger
+from ipledger.domain import IPType, Status
+from ipledger.errors import ContractRevert
+
+DEED = "0x" + "de" * 32
+ADMIN_ROLE = "0x" + "00" * 32
+GOVERNOR_ROLE = "0x" + keccak(text="GOVERNOR_ROLE").hex()
+PAUSER_ROLE = "0x" + keccak(text="PAUSER_ROLE").hex()
+ROLES = ("governor", "registrar", "ru_registrar", "alice", "bob", "carol", "stranger")
+# alice: holder of every staged right; bob: pending assignee; carol: creditor; registrar: EM (the rights' office)
+
+# Functions anyone may call: nothing to refuse.
+OPEN_TO_ALL = {"anchorDocument", "publishProfile"}
+
+
+
+
+@dataclass(frozen=True)
+class Stage:
+    filed: int
+    published: int
+    registered: int
+    requested: int  # Alice -> Bob requested
+    accepted: int  # Alice -> Bob accepted, awaiting EM recordal
+    pledged: int  # pledged to Carol, Alice -> Bob requested
+    deadline: int
+
+
+@pytest.fixture(scope="module")
+def stage(module_world: World) -> Stage:
+    w = module_world
+    filed = w.alice.file("EM", "TM", "M-FILED").right_id
+    published = w.alice.file("EM", "TM", "M-PUB").right_id
+    w.registrar.publish(published)
+    registered = w.file_registered("M-REG")
+    requested = w.file_registered("M-REQ")
+    w.alice.request_assignment(requested, w.bob.address, DEED)
+    accepted = w.file_registered("M-ACC")
+    w.alice.request_assignment(accepted, w.bob.address, DEED)
+    w.bob.accept_assignment(accepted)
+    pledged = w.file_registered("M-PLEDGE")
+    w.alice.record_pledge(pledged, w.carol.address)
+    w.alice.request_assignment(pledged, w.bob.address, DEED)
+    w.alice.publish_profile("Alice GmbH", "DE")
+    w.bob.publish_profile("Bob Ltd", "GB")
+    w.registrar.verify_profile(w.bob.address, "EM")
+    return Stage(filed, published, registered, requested, accepted, pledged, deadline=w.now() + 86400)
+
+
+def raw(actor: IPLedger, fn: Any) -> Any:
+    return actor.sender.send(fn)
+
+
+def registrar_role(w: World) -> bytes:
+    return bytes(w.ipl.registry.functions.registrarRole(b"EM").call())
+
+
+def signed(w: World, signer: IPLedger, rid: int, s: Stage, consent: bool) -> bytes:
+    """``signer`` signs the acceptance (assignee Bob) or consent (creditor Carol) that someone else must sign."""
+    _, name, version, chain_id, verifying, _, _ = w.ipl.registry.functions.eip712Domain().call()
+    domain = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying}
+    deed = bytes.fromhex(DEED[2:])
+    if consent:
+        fields = [("rightId", "uint256"), ("creditor", "address"), ("assignee", "address"), ("deedHash", "bytes32"),
+                  ("nonce", "uint256"), ("deadline", "uint256")]
+        message = {"rightId": rid, "creditor": w.carol.address, "assignee": w.bob.address, "deedHash": deed,
+                   "nonce": 0, "deadline": s.deadline}
+        primary = "ConsentToAssignment"
+    else:
+        fields = [("rightId", "uint256"), ("assignee", "address"), ("deedHash", "bytes32"), ("nonce", "uint256"),
+                  ("deadline", "uint256")]
+        message = {"rightId": rid, "assignee": w.bob.address, "deedHash": deed, "nonce": 0, "deadline": s.deadline}
+        primary = "AcceptAssignment"
+    types = {primary: [{"name": n, "type": t} for n, t in fields]}
+    return bytes(Account.sign_typed_data(signer.account.key, domain, types, message).signature)
+
+
+Call = Callable[[World, Stage, IPLedger], Any]
+Expect = Callable[[World, Stage, IPLedger], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One function: the roles it must refuse, the error they get, and who may call it."""
+
+    function: str  # contract function; a suffix in parentheses names the variant
+    refused: tuple[str, ...]
+    error: str
+    expect: Expect
+    call: Call
+    permitted: str  # positive control: this role succeeds with the same call
+
+
+def _acl(role: str) -> Expect:
+    return lambda w, s, a: {"account": a.address, "neededRole": role}
+
+
+def _not_registrar(w: World, s: Stage, a: IPLedger) -> dict[str, Any]:
+    return {"office": "EM", "account": a.address}
+
+
+def _rid_caller(attr: str) -> Expect:
+    return lambda w, s, a: {"rightId": getattr(s, attr), "caller": a.address}
+
+
+def _move(attr: str, to: Status) -> Expect:
+    return lambda w, s, a: {"rightId": getattr(s, attr), "caller": a.address, "to": to}
+
+
+NOT_GOVERNOR = ("registrar", "ru_registrar", "alice", "stranger")
+NOT_EM_REGISTRAR = ("governor", "ru_registrar", "alice", "bob", "stranger")
+
+ROWS: list[Row] = [
+    # ------------------------------------------------ governance
+    Row("addOffice", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
+        lambda w, s, a: a.add_office("US"), "governor"),
+    Row("setRecordalRequired", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
+        lambda w, s, a: a.set_recordal_required("EM", False), "governor"),
+    Row("grantRegistrar", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
+        lambda w, s, a: a.grant_registrar("EM", w.dave.address), "governor"),
+    Row("grantRole(registrar)", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
+        lambda w, s, a: raw(a, a.registry.functions.grantRole(registrar_role(w), w.dave.address)), "governor"),
+    Row("grantRole(governor)", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(ADMIN_ROLE),
+        lambda w, s, a: raw(a, a.registry.functions.grantRole(bytes.fromhex(GOVERNOR_ROLE[2:]), w.dave.address)),
+        "governor"),
+    Row("revokeRole(registrar)", ("registrar", "ru_registrar", "alice", "stranger"),
+        "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
+        lambda w, s, a: raw(a, a.registry.functions.revokeRole(registrar_role(w), w.registrar.address)), "governor"),
+    Row("renounceRole(for another)", ("governor", "ru_registrar", "alice", "stranger"),
+        "AccessControlBadConfirmation", lambda w, s, a: {},
+        lambda w, s, a: raw(a, a.registry.functions.renounceRole(registrar_role(w), w.registrar.address)),
+        "registrar"),
+    Row("pause", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(PAUSER_ROLE),
+        lambda w, s, a: a.pause(), "governor"),
+    Row("unpause", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(PAUSER_ROLE),
+        lambda w, s, a: a.unpause(), ""),  # the positive case needs a pause first: see test_offices
+    # ------------------------------------------------ filing and status
+    Row("file(for another holder)", ("governor", "ru_registrar", "alice", "stranger"), "NotRegistrar",
+        _not_registrar, lambda w, s, a: a.file("EM", "TM", "M-NEW", holder=w.carol.address), "registrar"),
+    Row("fileBatch(for another holder)", ("governor", "ru_registrar", "alice", "stranger"), "NotRegistrar",
+        _not_registrar,
+        lambda w, s, a: a.file_batch([Filing("EM", IPType.TRADE_MARK, "M-NEW", holder=w.carol.address)]),
+        "registrar"),
+    Row("register", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
+        lambda w, s, a: a.register(s.published, "R-M", registration_date=w.now(), expiry_date=w.now() + 10),
+        "registrar"),
+    Row("renew", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
+        lambda w, s, a: a.renew(s.registered, 2**39), "registrar"),
+    Row("changeStatus(publish)", NOT_EM_REGISTRAR, "StatusMoveNotAllowed", _move("filed", Status.PUBLISHED),
+        lambda w, s, a: a.change_status(s.filed, Status.PUBLISHED), "registrar"),
+    Row("changeStatus(refuse)", NOT_EM_REGISTRAR, "StatusMoveNotAllowed", _move("published", Status.REFUSED),
+        lambda w, s, a: a.change_status(s.published, Status.REFUSED), "registrar"),
+    Row("changeStatus(revoke)", NOT_EM_REGISTRAR, "StatusMoveNotAllowed", _move("registered", Status.REVOKED),
+        lambda w, s, a: a.change_status(s.registered, Status.REVOKED), "registrar"),
+    Row("changeStatus(withdraw)", ("governor", "ru_registrar", "bob", "stranger"), "StatusMoveNotAllowed",
+        _move("filed", Status.WITHDRAWN), lambda w, s, a: a.change_status(s.filed, Status.WITHDRAWN), "alice"),
+    Row("changeStatus(surrender)", ("governor", "ru_registrar", "bob", "stranger"), "StatusMoveNotAllowed",
+        _move("registered", Status.SURRENDERED), lambda w, s, a: a.change_status(s.registered, Status.SURRENDERED),
+        "alice"),
+    Row("updateMetadata", ("governor", "ru_registrar", "bob", "stranger"), "NotHolderOrRegistrar",
+        _rid_caller("filed"), lambda w, s, a: a.update_metadata(s.filed, "ipfs://x"), "alice"),
+    # ------------------------------------------------ assignments
+    Row("requestAssignment", ("governor", "registrar", "ru_registrar", "bob", "stranger"), "NotHolder",
+        _rid_caller("registered"), lambda w, s, a: a.request_assignment(s.registered, w.carol.address, DEED),
+        "alice"),
+    Row("acceptAssignment", ("governor", "registrar", "alice", "carol", "stranger"), "NotAssignee",
+        _rid_caller("requested"), lambda w, s, a: a.accept_assignment(s.requested), "bob"),
+    Row("acceptAssignmentBySig(signed by)", ("governor", "registrar", "alice", "carol", "stranger"),
+        "InvalidSignature", lambda w, s, a: {"expected": w.bob.address, "recovered": a.address},
+        lambda w, s, a: w.stranger.accept_assignment_by_sig(s.requested, s.deadline,
+                                                            signed(w, a, s.requested, s, consent=False)), "bob"),
+    Row("recordAssignment", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
+        lambda w, s, a: a.record_assignment(s.accepted), "registrar"),
+    Row("cancelAssignment", ("governor", "registrar", "bob", "stranger"), "NotHolder", _rid_caller("requested"),
+        lambda w, s, a: a.cancel_assignment(s.requested), "alice"),
+    Row("rejectAssignment", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
+        lambda w, s, a: a.reject_assignment(s.requested), "registrar"),
+    # ------------------------------------------------ pledges
+    Row("recordPledge", ("governor", "registrar", "carol", "stranger"), "NotHolder", _rid_caller("registered"),
+        lambda w, s, a: a.record_pledge(s.registered, w.carol.address), "alice"),
+    Row("consentToAssignment", ("governor", "registrar", "alice", "bob", "stranger"), "NotCreditor",
+        _rid_caller("pledged"), lambda w, s, a: a.consent_to_assignment(s.pledged), "carol"),
+    Row("consentToAssignmentBySig(signed by)", ("governor", "registrar", "alice", "bob", "stranger"),
+        "InvalidSignature", lambda w, s, a: {"expected": w.carol.address, "recovered": a.address},
+        lambda w, s, a: w.stranger.consent_to_assignment_by_sig(s.pledged, s.deadline,
+                                                                signed(w, a, s.pledged, s, consent=True)), "carol"),
+    Row("releasePledge", ("governor", "registrar", "alice", "bob", "stranger"), "NotCreditor",
+        _rid_caller("pledged"), lambda w, s, a: a.release_pledge(s.pledged), "carol"),
+    # ------------------------------------------------ ERC-721: nobody moves title by transfer
+    Row("transferFrom", ROLES, "TitleLocked", lambda w, s, a: {"rightId": s.registered},
+        lambda w, s, a: raw(a, a.registry.functions.transferFrom(w.alice.address, w.bob.address, s.registered)), ""),
+    Row("safeTransferFrom", ROLES, "TitleLocked", lambda w, s, a: {"rightId": s.registered},
+        lambda w, s, a: raw(a, a.registry.functions.safeTransferFrom(w.alice.address, w.bob.address,
+                                                                     s.registered)), ""),
+    Row("approve", ROLES, "TitleLocked", lambda w, s, a: {"rightId": s.registered},
+        lambda w, s, a: raw(a, a.registry.functions.approve(w.bob.address, s.registered)), ""),
+    Row("setApprovalForAll", ROLES, "TitleLocked", lambda w, s, a: {"rightId": 0},
+        lambda w, s, a: raw(a, a.registry.functions.setApprovalForAll(w.bob.address, True)), ""),
+    # ------------------------------------------------ parties
+    Row("parties.verifyProfile", ("governor", "ru_registrar", "alice", "stranger"), "NotRegistrar",
+        _not_registrar, lambda w, s, a: a.verify_profile(w.alice.address, "EM"), "registrar"),
+    Row("parties.revokeVerification", ("governor", "ru_registrar", "alice", "bob", "stranger"), "NotRegistrar",
+        _not_registrar, lambda w, s, a: a.revoke_verification(w.bob.address, "EM"), "registrar"),
+]
+BY_NAME = {r.function: r for r in ROWS}
+CASES = [(r.function, role) for r in ROWS for role in r.refused]
+
+
+@pytest.mark.parametrize("function,role", CASES, ids=[f"{f}-{r}" for f, r in CASES])
+def test_call_by_refused_role_reverts_with_exact_error(world: World, stage: Stage, function: str, role: str) -> None:
+    row = BY_NAME[function]
+    actor = getattr(world, role)
+    with pytest.raises(ContractRevert) as exc_info:
+        row.call(world, stage, actor)
+    assert_revert(exc_info, row.error, **row.expect(world, stage, actor))
+
+
+POSITIVE = [r.function for r in ROWS if r.permitted]
+
+
+@pytest.mark.parametrize("function", POSITIVE)
+def test_call_by_permitted_role_succeeds(world: World, stage: Stage, function: str) -> None:
+    row = BY_NAME[function]
+    assert row.permitted not in row.refused
+    res = row.call(world, stage, getattr(world, row.permitted))
+    assert res is not None
+
+
+def _state_changing(abi: list[dict[str, Any]]) -> set[str]:
+    return {i["name"] for i in abi if i.get("type") == "function"
+            and i.get("stateMutability") in ("nonpayable", "payable")}
+
+
+@pytest.mark.parametrize("contract", ["IPRegistry", "PartyRegistry"])
+def test_access_matrix_covers_every_state_changing_function(world: World, contract: str) -> None:
+    prefix = "parties." if contract == "PartyRegistry" else ""
+    covered = {r.function.split("(")[0].removeprefix(prefix) for r in ROWS
+               if r.function.startswith(prefix) and (prefix or not r.function.startswith("parties."))}
+    missing = _state_changing(world.ipl.contracts[contract].abi) - covered - OPEN_TO_ALL
+    assert not missing, f"add rows for {sorted(missing)}"
+
+
+@pytest.mark.parametrize("function", ["anchorDocument", "publishProfile"])
+def test_open_function_by_every_role_succeeds(world: World, stage: Stage, function: str) -> None:
+    for role in ROLES:
+        actor = getattr(world, role)
+        if function == "anchorDocument":
+            res = actor.anchor(stage.registered, DEED, role)
+            assert res.event("DocumentAnchored").args["anchoredBy"] == actor.address
+        else:
+            res = actor.publish_profile(role, "EM")
+            assert res.event("ProfilePublished").args["party"] == actor.address

@@ -1,0 +1,391 @@
+"""Offices and roles: adding offices, registrars, recordal settings, office scoping, and the pause."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from eth_abi import encode
+from eth_utils import keccak
+
+from conftest import ALICE, World, assert_revert
+from ipledger.sdk.client import Filing, IPLedger, TxResult
+from ipledger.domain import IPType, Status
+from ipledger.errors import ContractRevert, UsageError
+
+ZERO = "0x" + "00" * 20
+DEED = "0x" + "de" * 32
+GOVERNOR_ROLE = "0x" + keccak(text="GOVERNOR_ROLE").hex()
+PAUSER_ROLE = "0x" + keccak(text="PAUSER_ROLE").hex()
+
+
+
+
+def registrar_role(ipl: IPLedger, office: str) -> str:
+    return "0x" + bytes(ipl.registry.functions.registrarRole(office.encode()).call()).hex()
+
+
+def office_info(ipl: IPLedger, office: str) -> tuple[bool, bool]:
+    exists, recordal = ipl.registry.functions.officeInfo(office.encode()).call()
+    return bool(exists), bool(recordal)
+
+
+# ---------------------------------------------------------------- adding offices
+
+
+@pytest.mark.parametrize("recordal", [True, False])
+@pytest.mark.parametrize("office", ["US", "WO"])
+def test_add_office_by_governor_emits_office_added_and_lists_it(world: World, office: str, recordal: bool) -> None:
+    assert office_info(world.ipl, office) == (False, False)
+    res = world.governor.add_office(office, recordal_required=recordal)
+    assert res.event("OfficeAdded").args == {"office": office, "recordalRequired": recordal}
+    assert office_info(world.ipl, office) == (True, recordal)
+    assert world.ipl.offices()[-1] == {"office": office, "recordal_required": recordal}
+    assert [o["office"] for o in world.ipl.offices()] == ["EM", "RU", office]
+
+
+@pytest.mark.parametrize("office", ["EM", "RU"])
+def test_add_office_twice_reverts_office_exists(world: World, office: str) -> None:
+    with pytest.raises(ContractRevert) as exc_info:
+        world.governor.add_office(office, recordal_required=False)
+    assert_revert(exc_info, "OfficeExists", code=office)
+    assert [o["office"] for o in world.ipl.offices()] == ["EM", "RU"]
+
+
+@pytest.mark.parametrize("raw,shown", [(b"em", "em"), (b"E1", "E1"), (b"  ", "0x2020"), (b"\x00\x00", "0x0000"),
+                                       (b"E@", "E@"), (b"[A", "[A"), (b"\xc3\x84", "0xc384")])
+def test_add_office_invalid_code_raw_reverts_invalid_office_code(world: World, raw: bytes, shown: str) -> None:
+    fn = world.governor.registry.functions.addOffice(raw, False)
+    with pytest.raises(ContractRevert) as exc_info:
+        world.governor.sender.send(fn)
+    assert_revert(exc_info, "InvalidOfficeCode", code=shown)
+
+
+@pytest.mark.parametrize("code", ["em", "E1", "  ", "", "EMX", "ZZ", "QQ"])
+def test_add_office_invalid_or_non_st3_code_sdk_raises_usage_error(world: World, code: str) -> None:
+    with pytest.raises(UsageError, match="office code"):
+        world.governor.add_office(code)
+
+
+def test_add_office_code_outside_st3_is_accepted_by_contract(world: World) -> None:
+    """The contract checks only the shape (two upper-case letters); the ST.3 list is the SDK's check."""
+    res = world.governor.sender.send(world.governor.registry.functions.addOffice(b"ZZ", False))
+    assert int(res["status"]) == 1
+    assert office_info(world.ipl, "ZZ") == (True, False)
+
+
+@pytest.mark.parametrize("typo,close", [("EN", "EM"), ("RV", "RU")])
+def test_add_office_non_st3_code_suggests_close_st3_match(world: World, typo: str, close: str) -> None:
+    with pytest.raises(UsageError, match=f"Did you mean .*{close}"):
+        world.governor.add_office(typo)
+
+
+# ---------------------------------------------------------------- registrars
+
+
+def test_grant_registrar_emits_role_granted_and_makes_registrar(world: World) -> None:
+    res = world.governor.grant_registrar("EM", world.dave.address)
+    assert res.event("RoleGranted").args == {"role": registrar_role(world.ipl, "EM"), "account": world.dave.address,
+                                             "sender": world.governor.address}
+    assert world.ipl.is_registrar("EM", world.dave.address)
+    assert not world.ipl.is_registrar("RU", world.dave.address)
+    rid = world.alice.file("EM", "TM", "1").right_id
+    assert world.dave.publish(rid).event("StatusChanged").args["to"] == Status.PUBLISHED
+
+
+def test_registrar_role_is_keccak_of_registrar_and_office(world: World) -> None:
+    expected = "0x" + keccak(encode(["string", "bytes2"], ["REGISTRAR", b"EM"])).hex()
+    assert registrar_role(world.ipl, "EM") == expected
+    assert registrar_role(world.ipl, "EM") != registrar_role(world.ipl, "RU")
+
+
+@pytest.mark.parametrize("office", ["US", "AU"])
+def test_grant_registrar_to_unknown_office_reverts_unknown_office(world: World, office: str) -> None:
+    with pytest.raises(ContractRevert) as exc_info:
+        world.governor.grant_registrar(office, world.dave.address)
+    assert_revert(exc_info, "UnknownOffice", code=office)
+
+
+def test_grant_registrar_zero_account_reverts_invalid_account(world: World) -> None:
+    with pytest.raises(ContractRevert) as exc_info:
+        world.governor.grant_registrar("EM", ZERO)
+    assert_revert(exc_info, "InvalidAccount", account=ZERO)
+
+
+def test_grant_role_registrar_admin_is_governor_role(world: World) -> None:
+    role = registrar_role(world.ipl, "EM")
+    admin = "0x" + bytes(world.ipl.registry.functions.getRoleAdmin(role).call()).hex()
+    assert admin == GOVERNOR_ROLE
+    fn = world.registrar.registry.functions.grantRole(role, world.dave.address)
+    with pytest.raises(ContractRevert) as exc_info:
+        world.registrar.sender.send(fn)
+    assert_revert(exc_info, "AccessControlUnauthorizedAccount", account=world.registrar.address,
+                  neededRole=GOVERNOR_ROLE)
+
+
+def test_revoke_registrar_role_ends_its_powers(world: World) -> None:
+    rid = world.alice.file("EM", "TM", "1").right_id
+    role = registrar_role(world.ipl, "EM")
+    res = world.governor._transact(world.governor.registry.functions.revokeRole(role, world.registrar.address),
+                                   "revoke")
+    assert res.event("RoleRevoked").args["account"] == world.registrar.address
+    with pytest.raises(ContractRevert) as exc_info:
+        world.registrar.register(rid, "R", registration_date=1, expiry_date=2)
+    assert_revert(exc_info, "NotRegistrar", office="EM", account=world.registrar.address)
+
+
+# ---------------------------------------------------------------- recordal setting
+
+
+@pytest.mark.parametrize("office,value", [("EM", False), ("EM", True), ("RU", True), ("RU", False)])
+def test_set_recordal_required_emits_event_and_updates_office(world: World, office: str, value: bool) -> None:
+    res = world.governor.set_recordal_required(office, value)
+    assert res.event("RecordalRequirementSet").args == {"office": office, "recordalRequired": value}
+    assert office_info(world.ipl, office) == (True, value)
+
+
+def test_set_recordal_required_unknown_office_reverts_unknown_office(world: World) -> None:
+    with pytest.raises(ContractRevert) as exc_info:
+        world.governor.set_recordal_required("US", True)
+    assert_revert(exc_info, "UnknownOffice", code="US")
+
+
+def test_set_recordal_required_on_ru_makes_acceptance_wait_for_recordal(world: World) -> None:
+    rid = world.file_registered("RU-1", office="RU")
+    world.governor.set_recordal_required("RU", True)
+    world.alice.request_assignment(rid, world.bob.address, DEED)
+    accepted = world.bob.accept_assignment(rid)
+    assert accepted.all("AssignmentRecorded") == []
+    assert world.ipl.registry.functions.ownerOf(rid).call() == world.alice.address
+    recorded = world.ru_registrar.record_assignment(rid)
+    assert recorded.event("AssignmentRecorded").args["recordedBy"] == world.ru_registrar.address
+    assert world.ipl.registry.functions.ownerOf(rid).call() == world.bob.address
+
+
+def test_set_recordal_not_required_on_em_moves_title_at_acceptance(world: World) -> None:
+    rid = world.file_registered("EM-1")
+    world.governor.set_recordal_required("EM", False)
+    world.alice.request_assignment(rid, world.bob.address, DEED)
+    res = world.bob.accept_assignment(rid)
+    assert res.event("AssignmentRecorded").args["recordedBy"] == ZERO
+    assert world.ipl.registry.functions.ownerOf(rid).call() == world.bob.address
+
+
+# ---------------------------------------------------------------- office scoping
+
+
+@pytest.fixture(scope="module")
+def ru_right(module_world: World) -> int:
+    """A registered RU right of Alice's with an assignment to Bob requested."""
+    rid = module_world.file_registered("2023101234", office="RU")
+    module_world.alice.request_assignment(rid, module_world.bob.address, DEED)
+    return rid
+
+
+OFFICE_ACTIONS: dict[str, Callable[[IPLedger, int], TxResult]] = {
+    "register": lambda a, rid: a.register(rid, "R-2", registration_date=1, expiry_date=2),
+    "renew": lambda a, rid: a.renew(rid, 2**39),
+    "record_assignment": lambda a, rid: a.record_assignment(rid),
+    "reject_assignment": lambda a, rid: a.reject_assignment(rid),
+    "file_for_holder": lambda a, rid: a.file("RU", "PT", "RU-NEW", holder=a.chain.accounts[ALICE].address),
+}
+
+
+@pytest.mark.parametrize("action", list(OFFICE_ACTIONS))
+def test_em_registrar_acting_on_ru_right_reverts_not_registrar(world: World, ru_right: int, action: str) -> None:
+    with pytest.raises(ContractRevert) as exc_info:
+        OFFICE_ACTIONS[action](world.registrar, ru_right)
+    assert_revert(exc_info, "NotRegistrar", office="RU", account=world.registrar.address)
+
+
+@pytest.mark.parametrize("to", [Status.REVOKED, Status.LAPSED, Status.SURRENDERED])
+def test_em_registrar_changing_status_of_ru_right_reverts_status_move_not_allowed(world: World, ru_right: int,
+                                                                                  to: Status) -> None:
+    with pytest.raises(ContractRevert) as exc_info:
+        world.registrar.change_status(ru_right, to)
+    assert_revert(exc_info, "StatusMoveNotAllowed", rightId=ru_right, caller=world.registrar.address, to=to)
+
+
+@pytest.mark.parametrize("office", ["EM", "RU"])
+def test_verify_profile_by_other_office_registrar_reverts_not_registrar(world: World, office: str) -> None:
+    world.alice.publish_profile("Alice GmbH", "DE")
+    other = world.ru_registrar if office == "EM" else world.registrar
+    with pytest.raises(ContractRevert) as exc_info:
+        other.verify_profile(world.alice.address, office)
+    assert_revert(exc_info, "NotRegistrar", office=office, account=other.address)
+
+
+# ---------------------------------------------------------------- pause
+
+
+@dataclass(frozen=True)
+class Stage:
+    """Rights and parties set up so that every state-changing call below would succeed if not paused."""
+
+    filed: int
+    published: int
+    registered: int
+    requested: int  # Alice -> Bob, Requested (EM)
+    accepted: int  # Alice -> Bob, Accepted (EM), waiting for recordal
+    pledged: int  # pledge to Carol, Alice -> Bob requested
+    accept_sig: bytes
+    consent_sig: bytes
+    deadline: int
+
+
+@pytest.fixture(scope="module")
+def stage(module_world: World) -> Stage:
+    w = module_world
+    filed = w.alice.file("EM", "TM", "P-FILED").right_id
+    published = w.alice.file("EM", "TM", "P-PUB").right_id
+    w.registrar.publish(published)
+    registered = w.file_registered("P-REG")
+    requested = w.file_registered("P-REQ")
+    w.alice.request_assignment(requested, w.bob.address, DEED)
+    accepted = w.file_registered("P-ACC")
+    w.alice.request_assignment(accepted, w.bob.address, DEED)
+    w.bob.accept_assignment(accepted)
+    pledged = w.file_registered("P-PLEDGE")
+    w.alice.record_pledge(pledged, w.carol.address)
+    w.alice.request_assignment(pledged, w.bob.address, DEED)
+    w.alice.publish_profile("Alice GmbH", "DE")
+    w.bob.publish_profile("Bob Ltd", "GB")
+    w.registrar.verify_profile(w.bob.address, "EM")
+    deadline = w.now() + 3600
+    return Stage(filed=filed, published=published, registered=registered, requested=requested, accepted=accepted,
+                 pledged=pledged, accept_sig=w.bob.sign_assignment_acceptance(requested, deadline),
+                 consent_sig=w.carol.sign_assignment_consent(pledged, deadline), deadline=deadline)
+
+
+PAUSABLE: dict[str, Callable[[World, Stage], TxResult]] = {
+    "addOffice": lambda w, s: w.governor.add_office("US"),
+    "setRecordalRequired": lambda w, s: w.governor.set_recordal_required("EM", False),
+    "grantRegistrar": lambda w, s: w.governor.grant_registrar("EM", w.dave.address),
+    "file": lambda w, s: w.alice.file("EM", "TM", "P-NEW"),
+    "fileBatch": lambda w, s: w.alice.file_batch([Filing("EM", IPType.PATENT, "P-B1")]),
+    "changeStatus(publish)": lambda w, s: w.registrar.publish(s.filed),
+    "changeStatus(withdraw by holder)": lambda w, s: w.alice.change_status(s.filed, Status.WITHDRAWN),
+    "register": lambda w, s: w.registrar.register(s.published, "R-P", registration_date=w.now(),
+                                                  expiry_date=w.now() + 10),
+    "renew": lambda w, s: w.registrar.renew(s.registered, 2**39),
+    "updateMetadata": lambda w, s: w.alice.update_metadata(s.filed, "ipfs://new"),
+    "anchorDocument": lambda w, s: w.stranger.anchor(s.filed, DEED, "evidence"),
+    "requestAssignment": lambda w, s: w.alice.request_assignment(s.registered, w.bob.address, DEED),
+    "acceptAssignment": lambda w, s: w.bob.accept_assignment(s.requested),
+    "acceptAssignmentBySig": lambda w, s: w.stranger.accept_assignment_by_sig(s.requested, s.deadline, s.accept_sig),
+    "recordAssignment": lambda w, s: w.registrar.record_assignment(s.accepted),
+    "cancelAssignment": lambda w, s: w.alice.cancel_assignment(s.requested),
+    "rejectAssignment": lambda w, s: w.registrar.reject_assignment(s.requested),
+    "recordPledge": lambda w, s: w.alice.record_pledge(s.registered, w.carol.address),
+    "consentToAssignment": lambda w, s: w.carol.consent_to_assignment(s.pledged),
+    "consentToAssignmentBySig": lambda w, s: w.stranger.consent_to_assignment_by_sig(s.pledged, s.deadline,
+                                                                                     s.consent_sig),
+    "releasePledge": lambda w, s: w.carol.release_pledge(s.pledged),
+    "parties.publishProfile": lambda w, s: w.carol.publish_profile("Carol Bank", "FR"),
+    "parties.verifyProfile": lambda w, s: w.registrar.verify_profile(w.alice.address, "EM"),
+    "parties.revokeVerification": lambda w, s: w.registrar.revoke_verification(w.bob.address, "EM"),
+}
+
+
+def test_pause_by_pauser_emits_paused_and_sets_paused(world: World) -> None:
+    res = world.governor.pause()
+    assert res.event("Paused").args == {"account": world.governor.address}
+    assert world.ipl.registry.functions.paused().call() is True
+    res = world.governor.unpause()
+    assert res.event("Unpaused").args == {"account": world.governor.address}
+    assert world.ipl.registry.functions.paused().call() is False
+
+
+def test_pause_by_granted_pauser_works(world: World) -> None:
+    fn = world.governor.registry.functions.grantRole(PAUSER_ROLE, world.dave.address)
+    world.governor._transact(fn, "grant pauser")
+    assert world.dave.pause().event("Paused").args == {"account": world.dave.address}
+
+
+@pytest.mark.parametrize("action", list(PAUSABLE))
+def test_state_change_while_paused_reverts_enforced_pause_until_unpaused(world: World, stage: Stage,
+                                                                         action: str) -> None:
+    world.governor.pause()
+    with pytest.raises(ContractRevert) as exc_info:
+        PAUSABLE[action](world, stage)
+    assert_revert(exc_info, "EnforcedPause")
+    world.governor.unpause()
+    res = PAUSABLE[action](world, stage)
+    assert res.events, f"{action} emitted nothing after unpause"
+
+
+# Not gated by the pause: the pause switch itself, the always-refused ERC-721 moves, and OpenZeppelin's role admin.
+NOT_PAUSED = {"pause", "unpause", "transferFrom", "safeTransferFrom", "approve", "setApprovalForAll", "grantRole",
+              "revokeRole", "renounceRole"}
+
+
+@pytest.mark.parametrize("contract", ["IPRegistry", "PartyRegistry"])
+def test_pause_table_covers_every_state_changing_function(world: World, contract: str) -> None:
+    abi = world.ipl.contracts[contract].abi
+    changing = {i["name"] for i in abi if i.get("type") == "function" and i["stateMutability"] == "nonpayable"}
+    prefix = "parties." if contract == "PartyRegistry" else ""
+    covered = {k.split("(")[0].removeprefix(prefix) for k in PAUSABLE if k.startswith("parties.") == bool(prefix)}
+    assert not changing - covered - NOT_PAUSED, f"add {sorted(changing - covered - NOT_PAUSED)} to PAUSABLE"
+
+
+def test_grant_role_while_paused_still_works_unlike_grant_registrar(world: World) -> None:
+    """Role admin is OpenZeppelin's and ignores the pause, so the governor can still appoint a registrar raw."""
+    world.governor.pause()
+    role = bytes.fromhex(registrar_role(world.ipl, "EM")[2:])
+    res = world.governor._transact(world.governor.registry.functions.grantRole(role, world.dave.address), "grant")
+    assert res.event("RoleGranted").args["account"] == world.dave.address
+    assert world.ipl.is_registrar("EM", world.dave.address)
+
+
+def test_reads_while_paused_keep_working(world: World, stage: Stage) -> None:
+    world.governor.pause()
+    ipl = world.stranger
+    info = ipl.right(stage.pledged)
+    assert (info.status, info.holder, info.pending_assignee, info.pledge_creditor) == (
+        Status.REGISTERED, world.alice.address, world.bob.address, world.carol.address)
+    assert ipl.exists(stage.filed)
+    assert [e.args["to"] for e in ipl.history(stage.registered).status_events] == [
+        Status.FILED, Status.PUBLISHED, Status.REGISTERED]
+    assert ipl.anchors(stage.filed) == []
+    assert ipl.profile(world.alice.address)["version"] == 1
+    assert ipl.is_verified(world.bob.address, "EM")
+    assert ipl.event_code(Status.REGISTERED) == "E10"
+    assert ipl.registry.functions.ownerOf(stage.registered).call() == world.alice.address
+    assert [o["office"] for o in ipl.offices()] == ["EM", "RU"]
+    assert ipl.is_registrar("EM", world.registrar.address)
+    assert ipl.sign_assignment_acceptance(stage.requested, stage.deadline) != b""
+
+
+def test_erc721_transfer_while_paused_still_reverts_title_locked(world: World, stage: Stage) -> None:
+    world.governor.pause()
+    fn = world.alice.registry.functions.transferFrom(world.alice.address, world.bob.address, stage.registered)
+    with pytest.raises(ContractRevert) as exc_info:
+        world.alice.sender.send(fn)
+    assert_revert(exc_info, "TitleLocked", rightId=stage.registered)
+
+
+def test_pause_when_paused_reverts_enforced_pause(world: World) -> None:
+    world.governor.pause()
+    with pytest.raises(ContractRevert) as exc_info:
+        world.governor.pause()
+    assert_revert(exc_info, "EnforcedPause")
+
+
+def test_unpause_when_not_paused_reverts_expected_pause(world: World) -> None:
+    with pytest.raises(ContractRevert) as exc_info:
+        world.governor.unpause()
+    assert_revert(exc_info, "ExpectedPause")
+
+
+@pytest.mark.parametrize("who", ["registrar", "ru_registrar", "alice", "stranger"])
+@pytest.mark.parametrize("call", ["pause", "unpause"])
+def test_pause_or_unpause_by_non_pauser_reverts_access_control(world: World, who: str, call: str) -> None:
+    if call == "unpause":
+        world.governor.pause()
+    actor = getattr(world, who)
+    with pytest.raises(ContractRevert) as exc_info:
+        getattr(actor, call)()
+    assert_revert(exc_info, "AccessControlUnauthorizedAccount", account=actor.address, neededRole=PAUSER_ROLE)
+    assert world.ipl.registry.functions.paused().call() is (call == "unpause")
+

@@ -1,0 +1,1058 @@
+"""Stateful invariant fuzzing: random sequences of register and license actions against a Python model.
+
+A hypothesis ``RuleBasedStateMachine`` drives the SDK on the embedded chain: filings, legal-status moves (legal
+and illegal), pledges, assignments (request / accept / relayed acceptance / record / cancel / reject), license
+offers, acceptances, sublicenses, withdrawals, terminations, surrenders and transfers, pausing and registrar
+grants, by random actors including unauthorised ones. Every action is first predicted by the model (success,
+or the name of the Solidity error the contract must revert with, in the contract's order of checks), then sent;
+after every step the invariants below are checked against the chain.
+
+Invariants (each assertion is counted; the totals are printed and written to build/fuzz-stats.json):
+  * every right has exactly one holder, the model's, and the model's status (ERC-721 balances add up too);
+  * only legal status moves happen (every StatusChanged event follows ipledger.domain.TRANSITIONS);
+  * no two active licenses of a right violate exclusivity (computed from chain reads alone);
+  * no license is active under an ended parent or on an ended right (chain reads alone);
+  * each license's state, activity, licensee and licensor agree with the model;
+  * ``isLicensed`` agrees with the model for sampled (party, territory, field) at the current block time;
+  * every refused action (unauthorised ones included) reverted with the predicted error name and changed nothing.
+
+The module deploys once; each sequence starts from an eth-tester snapshot of a small base state and is reverted
+in ``teardown``. Transactions are sent with a fixed gas limit so that refusals are mined as failed transactions
+(and decoded by replay) — faster than estimation and a test of the Sender's nonce bookkeeping after on-chain
+reverts. Profiles: ``ipledger-ci`` (default, ~25 sequences) and ``ipledger-long`` (IPLEDGER_FUZZ_PROFILE=long,
+500 sequences: ``make fuzz``).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import os
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field as dc_field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from eth_abi import decode as abi_decode
+from eth_utils import to_canonical_address
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+
+from conftest import ALICE, BOB, CAROL, DAVE, GOVERNOR, REGISTRAR, RU_REGISTRAR, World, make_world
+from ipledger import domain, types
+from ipledger.sdk.client import IPLedger
+from ipledger.build.compiler import CompileResult
+from ipledger.config import Config
+from ipledger.domain import ENDED, HOLDER_MOVES, TRANSITIONS, Status
+from ipledger.errors import ContractRevert
+from ipledger.sdk.licensing import LicenseKind, LicenseState, LicenseTerms, field_hash
+from ipledger.abi import canonical_type
+
+# ---------------------------------------------------------------- profiles
+
+_COMMON: dict[str, Any] = dict(deadline=None, print_blob=True,
+                               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
+                                                      HealthCheck.data_too_large])
+# CI: derandomized (the same sequences every run, so its runtime is steady); long: random, 500+ sequences
+settings.register_profile("ipledger-ci", max_examples=25, stateful_step_count=20, derandomize=True, **_COMMON)
+settings.register_profile("ipledger-long", max_examples=500, stateful_step_count=30, **_COMMON)
+PROFILE_NAME = "ipledger-long" if os.environ.get("IPLEDGER_FUZZ_PROFILE") == "long" else "ipledger-ci"
+PROFILE = settings.get_profile(PROFILE_NAME)
+if os.environ.get("IPLEDGER_FUZZ_EXAMPLES"):  # a quick look: IPLEDGER_FUZZ_EXAMPLES=3
+    PROFILE = settings(PROFILE, max_examples=int(os.environ["IPLEDGER_FUZZ_EXAMPLES"]))
+
+# ---------------------------------------------------------------- constants
+
+ACTORS = 8  # conftest's roles: governor, EM registrar, Alice, Bob, Carol, Dave, RU registrar, stranger
+YEAR = 365 * 86_400
+GAS = 3_000_000  # fixed: skips estimation, so refusals are mined (status 0) and decoded by replay
+APP_NUMBERS = ("A1", "A2", "A3")
+TERRITORIES = ("DE", "FR", "WO")
+USE_TERRITORIES = ("DE", "FR", "IT", "WO")
+FIELDS = ("", "software", "hardware")
+GHOST_RIGHT = domain.right_id("EM", "TM", "NEVER-FILED")
+GHOST_LICENSE = 999
+MAX_TIME_TRAVELS = 1
+AUTH_ERRORS = frozenset({"NotHolder", "NotRegistrar", "StatusMoveNotAllowed", "NotAssignee", "NotCreditor",
+                         "NotLicensor", "NotLicensee", "NotHolderOrRegistrar", "AccessControlUnauthorizedAccount",
+                         "InvalidSignature"})
+STATS: Counter[str] = Counter()
+REFUSALS: Counter[str] = Counter()
+TIMES: defaultdict[str, float] = defaultdict(float)
+LENGTHS: Counter[int] = Counter()
+OUTCOMES: Counter[str] = Counter()
+STATS_FILE = Path(__file__).resolve().parents[2] / "build" / "fuzz-stats.json"
+
+
+# ---------------------------------------------------------------- the model
+
+
+@dataclass
+class AssignmentM:
+    assignee: int
+    accepted: bool = False
+    consent: bool = False
+
+
+@dataclass
+class RightM:
+    rid: int
+    office: str
+    holder: int
+    status: Status = Status.FILED
+    expiry: int = 0
+    assignment: AssignmentM | None = None
+    creditor: int | None = None
+
+
+@dataclass
+class LicenseM:
+    lid: int
+    rid: int
+    parent: int
+    licensee: int
+    kind: LicenseKind
+    territories: tuple[str, ...]
+    field: str
+    end: int
+    sublicensable: bool
+    transferable: bool
+    depth: int
+    state: LicenseState = LicenseState.OFFERED
+
+
+@dataclass
+class Model:
+    rights: dict[int, RightM] = dc_field(default_factory=dict)
+    licenses: dict[int, LicenseM] = dc_field(default_factory=dict)
+    registrars: dict[str, set[int]] = dc_field(default_factory=lambda: {"EM": {REGISTRAR}, "RU": {RU_REGISTRAR}})
+    recordal: dict[str, bool] = dc_field(default_factory=lambda: {"EM": True, "RU": False})
+    paused: bool = False
+    license_count: int = 0
+
+
+@dataclass
+class Base:
+    """The state every sequence starts from (one deployment per module, snapshot per sequence)."""
+
+    world: World
+    model: Model
+    snapshot: Any
+    now: int
+
+
+def _overlaps(a: LicenseM | dict[str, Any], b: LicenseM | dict[str, Any]) -> bool:
+    """LicenseRegistry._overlaps: period (closed; end 0 = open; start is 0 here), field, territory."""
+    ga = (lambda k: a[k]) if isinstance(a, dict) else (lambda k: getattr(a, k))
+    gb = (lambda k: b[k]) if isinstance(b, dict) else (lambda k: getattr(b, k))
+    fa, fb = ga("field"), gb("field")
+    if fa and fb and fa != fb:
+        return False
+    ta, tb = set(ga("territories")), set(gb("territories"))
+    return "WO" in ta or "WO" in tb or bool(ta & tb)
+
+
+# ---------------------------------------------------------------- fast reads
+
+
+def _reader(world: World) -> Callable[[Any], Any]:
+    """Calls a view function straight on eth-tester (a third of web3's overhead) and decodes its outputs."""
+    tester = world.tester
+    sender = world.ipl.address
+
+    def call(fn: Any) -> Any:
+        types = [canonical_type(o) for o in fn.abi["outputs"]]
+        out = tester.call({"from": sender, "to": fn.address, "data": fn._encode_transaction_data()}, "latest")
+        values = abi_decode(types, bytes.fromhex(out[2:]) if isinstance(out, str) else bytes(out))
+        return values[0] if len(values) == 1 else values
+
+    return call
+
+
+# ---------------------------------------------------------------- the base state
+
+
+@pytest.fixture(scope="module")
+def base(config: Config, artifacts: CompileResult) -> Iterator[Base]:
+    ipl = IPLedger.connect("embedded", 0, config=config, deploy=True)
+    try:
+        w = make_world(ipl)
+        model = Model()
+        now = w.now() + 3600  # registration dates: not before the filings below (the contract checks)
+        for office, owner, registrar, number in (("EM", ALICE, w.registrar, "BASE-EM"),
+                                                 ("RU", BOB, w.ru_registrar, "BASE-RU")):
+            rid = w.as_(owner).file(office, "TM", number).right_id
+            registrar.publish(rid)
+            registrar.register(rid, "R-" + number, registration_date=now, expiry_date=now + 10 * YEAR)
+            model.rights[rid] = RightM(rid, office, owner, Status.REGISTERED, now + 10 * YEAR)
+        em, ru = domain.right_id("EM", "TM", "BASE-EM"), domain.right_id("RU", "TM", "BASE-RU")
+        # license 1: Alice -> Carol, exclusive, DE, software, sublicensable, active
+        terms = LicenseTerms(kind="exclusive", territories=("DE",), field="software", sublicensable=True)
+        lid = w.alice.offer_license(em, w.carol.address, terms).license_id
+        w.carol.accept_license(lid)
+        model.licenses[lid] = LicenseM(lid, em, 0, CAROL, LicenseKind.EXCLUSIVE, ("DE",), "software", 0, True, False,
+                                       1, LicenseState.ACTIVE)
+        # license 2: Bob -> Dave, non-exclusive, worldwide, sublicensable and transferable, active
+        terms = LicenseTerms(kind="non-exclusive", territories=("WO",), sublicensable=True, transferable=True)
+        lid = w.bob.offer_license(ru, w.dave.address, terms).license_id
+        w.dave.accept_license(lid)
+        model.licenses[lid] = LicenseM(lid, ru, 0, DAVE, LicenseKind.NON_EXCLUSIVE, ("WO",), "", 0, True, True, 1,
+                                       LicenseState.ACTIVE)
+        # license 3: Bob -> Carol, non-exclusive, FR, hardware, offered (not yet accepted)
+        terms = LicenseTerms(kind="non-exclusive", territories=("FR",), field="hardware")
+        lid = w.bob.offer_license(ru, w.carol.address, terms).license_id
+        model.licenses[lid] = LicenseM(lid, ru, 0, CAROL, LicenseKind.NON_EXCLUSIVE, ("FR",), "hardware", 0, False,
+                                       False, 1)
+        model.license_count = lid
+        # a third right: Dave's, pledged to Carol, with an assignment to Bob requested
+        rid = w.dave.file("EM", "TM", "BASE-EM2").right_id
+        w.registrar.publish(rid)
+        w.registrar.register(rid, "R-BASE-EM2", registration_date=now, expiry_date=now + 10 * YEAR)
+        w.dave.record_pledge(rid, w.carol.address)
+        w.dave.request_assignment(rid, w.bob.address)
+        model.rights[rid] = RightM(rid, "EM", DAVE, Status.REGISTERED, now + 10 * YEAR, AssignmentM(BOB), CAROL)
+        for sender in list(ipl._senders.values()):
+            sender.send = functools.partial(type(sender).send, sender, gas=GAS)  # type: ignore[method-assign]
+        yield Base(world=w, model=model, snapshot=w.tester.take_snapshot(), now=w.now())
+    finally:
+        ipl.close()
+
+
+# ---------------------------------------------------------------- the machine
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    """One random sequence of actions on a fresh copy of the base state."""
+
+    base: Base  # set by the test
+
+    def __init__(self) -> None:
+        super().__init__()
+        b = self.base
+        self.w = b.world
+        self.snapshot = self.w.tester.take_snapshot()
+        self.model: Model = copy.deepcopy(b.model)
+        self.clients = [self.w.as_(i) for i in range(ACTORS)]
+        self.addr = [c.address for c in self.clients]
+        self.read = _reader(self.w)
+        self.contract_addresses = [to_canonical_address(c.address) for c in self.w.ipl.contracts.values()]
+        self.near = b.now + 2 * YEAR
+        self.far = b.now + 60 * YEAR
+        self.travels = 0
+        self.steps = 0
+        self.touched: set[int] = set()
+        self.changed = True
+        STATS["sequences"] += 1
+
+    def teardown(self) -> None:
+        LENGTHS[self.steps] += 1
+        self.w.tester.revert_to_snapshot(self.snapshot)
+        self.w.ipl.reset_nonces()
+
+    # ------------------------------------------------------------ helpers
+
+    def check(self, ok: bool, message: str) -> None:
+        STATS["invariant checks"] += 1
+        assert ok, message
+
+    def fingerprint(self) -> tuple[bytes, ...]:
+        """The storage roots of the three contracts at the head: equal roots, equal contract state."""
+        state = self.w.tester.backend.chain.get_vm().state
+        return tuple(state._account_db._get_storage_root(a) for a in self.contract_addresses)
+
+    def now(self) -> int:
+        """The timestamp the next transaction will see."""
+        return int(self.w.tester.get_block_by_number("pending")["timestamp"])
+
+    def pick_right(self, i: int, prefer: Callable[[RightM], bool] | None = None) -> int:
+        """Right number ``i`` (0..9); 9 is a right never filed. With ``prefer``, one it holds for if any."""
+        if i == 9:
+            return GHOST_RIGHT
+        options = [rid for rid, r in self.model.rights.items() if prefer is None or prefer(r)]
+        options = options or list(self.model.rights)
+        return options[i % len(options)]
+
+    def pick_license(self, i: int, prefer: Callable[[LicenseM], bool] | None = None) -> int:
+        """License number ``i`` (0..9); 9 is a license never offered. With ``prefer``, one it holds for if any."""
+        options = [lid for lid, lic in self.model.licenses.items() if prefer is None or prefer(lic)]
+        options = options or list(self.model.licenses)
+        return GHOST_LICENSE if i == 9 or not options else options[i % len(options)]
+
+    def act(self, expected: str | frozenset[str] | None, call: Callable[[], Any], what: str) -> Any:
+        """Runs ``call``; it must succeed if ``expected`` is None, else revert with that error name."""
+        self.steps += 1
+        self.changed = False
+        STATS["actions"] += 1
+        t0 = time.perf_counter()
+        before = self.fingerprint()
+        try:
+            result = call()
+        except ContractRevert as exc:
+            TIMES["refused actions"] += time.perf_counter() - t0
+            self.check(self.fingerprint() == before, f"{what}: refused, yet contract storage changed")
+            name = type(exc).__name__
+            self.check(expected is not None, f"{what}: the model expected success, the chain refused: {exc}")
+            names = expected if isinstance(expected, frozenset) else frozenset({expected or ""})
+            self.check(name in names, f"{what}: expected {sorted(names)}, got {exc}")
+            STATS["refused as predicted"] += 1
+            REFUSALS[name] += 1
+            OUTCOMES[f"{what.split()[0]} refused"] += 1
+            if name in AUTH_ERRORS:
+                STATS["unauthorised calls refused"] += 1
+            return None
+        TIMES["successful actions"] += time.perf_counter() - t0
+        self.check(expected is None, f"{what}: expected {expected}, but it succeeded")
+        STATS["succeeded as predicted"] += 1
+        OUTCOMES[f"{what.split()[0]} ok"] += 1
+        self.changed = True
+        for e in result.events:
+            if e.name == "StatusChanged":
+                src, dst = Status(e.args["from"]), Status(e.args["to"])
+                legal = (src is Status.NONE and dst is Status.FILED) or dst in TRANSITIONS.get(src, frozenset())
+                self.check(legal, f"{what}: illegal status move {src.name} -> {dst.name} happened")
+        return result
+
+    # licenses --------------------------------------------------------------
+
+    def licensor(self, lic: LicenseM) -> int:
+        if lic.parent:
+            return self.model.licenses[lic.parent].licensee
+        return self.model.rights[lic.rid].holder
+
+    def ancestors(self, lic: LicenseM) -> list[int]:
+        out, p = [], lic.parent
+        while p:
+            out.append(p)
+            p = self.model.licenses[p].parent
+        return out
+
+    def live(self, lic: LicenseM, now: int) -> bool:
+        """LicenseRegistry._isLive: not expired and every ancestor accepted (not ended)."""
+        if lic.end and lic.end < now:
+            return False
+        return all(self.model.licenses[p].state is LicenseState.ACTIVE for p in self.ancestors(lic))
+
+    def active(self, lic: LicenseM, now: int) -> bool:
+        right = self.model.rights[lic.rid]
+        return lic.state is LicenseState.ACTIVE and self.live(lic, now) and right.status not in ENDED
+
+    def conflicts(self, lic: LicenseM, now: int) -> set[int]:
+        """Live licenses and offers of the right that ``lic`` may not coexist with (LicenseRegistry._checkConflicts)."""
+        exempt = set(self.ancestors(lic)) | {lic.lid}
+        out = set()
+        for other in self.model.licenses.values():
+            if other.rid != lic.rid or other.lid in exempt:
+                continue
+            if lic.kind is LicenseKind.NON_EXCLUSIVE and other.kind is LicenseKind.NON_EXCLUSIVE:
+                continue
+            if other.state not in (LicenseState.OFFERED, LicenseState.ACTIVE) or not self.live(other, now):
+                continue
+            if _overlaps(lic, other):
+                out.add(other.lid)
+        return out
+
+    def covers(self, lic: LicenseM, territory: str, field: str, at: int) -> bool:
+        if lic.end and at > lic.end:
+            return False
+        if lic.field and lic.field != field:
+            return False
+        return territory in lic.territories or "WO" in lic.territories
+
+    def model_is_licensed(self, rid: int, party: int, territory: str, field: str, at: int) -> bool:
+        right = self.model.rights.get(rid)
+        if right is None or right.status in ENDED or (right.expiry and at > right.expiry):
+            return False
+        mine = excluded = False
+        for lic in self.model.licenses.values():
+            if lic.rid != rid or lic.state is not LicenseState.ACTIVE or not self.live(lic, at):
+                continue
+            if not self.covers(lic, territory, field, at):
+                continue
+            if lic.licensee == party:
+                mine = True
+            elif lic.kind is LicenseKind.EXCLUSIVE:
+                excluded = True
+        return mine or (party == right.holder and not excluded)
+
+    # ------------------------------------------------------------ governance
+
+    @rule(caller=st.integers(0, ACTORS - 1), action=st.sampled_from(("recordal", "grant", "pause", "unpause")),
+          office=st.sampled_from(("EM", "RU")), flag=st.booleans(), account=st.integers(0, ACTORS - 1),
+          authorised=st.booleans())
+    def govern(self, caller: int, action: str, office: str, flag: bool, account: int, authorised: bool) -> None:
+        """The governor's actions (recordal setting, registrar grants, pause), by the governor or anyone."""
+        m = self.model
+        caller = GOVERNOR if authorised else caller
+        c = self.clients[caller]
+        expected: str | None
+        if caller != GOVERNOR:
+            expected = "AccessControlUnauthorizedAccount"
+        elif action == "unpause":
+            expected = None if m.paused else "ExpectedPause"
+        else:
+            expected = "EnforcedPause" if m.paused else None
+        calls: dict[str, Callable[[], Any]] = {
+            "recordal": functools.partial(c.set_recordal_required, office, flag),
+            "grant": functools.partial(c.grant_registrar, office, self.addr[account]),
+            "pause": c.pause, "unpause": c.unpause}
+        call = calls[action]
+        if self.act(expected, call, f"{action} ({office}, {flag}, {account}) by {caller}"):
+            if action == "recordal":
+                m.recordal[office] = flag
+            elif action == "grant":
+                m.registrars[office].add(account)
+            else:
+                m.paused = action == "pause"
+
+    @precondition(lambda self: self.model.paused)
+    @rule()
+    def unpause_by_governor(self) -> None:
+        """Pausing blocks almost everything: the governor also unpauses often."""
+        if self.act(None, self.clients[GOVERNOR].unpause, "unpause by the governor"):
+            self.model.paused = False
+
+    @precondition(lambda self: self.travels < MAX_TIME_TRAVELS)
+    @rule()
+    def time_travel(self) -> None:
+        """Three years pass: licenses ending 'near' expire (rights run ten years)."""
+        self.travels += 1
+        self.w.tester.time_travel(self.now() + 3 * YEAR)
+        self.w.tester.mine_blocks(1)
+        self.changed = True
+
+    # ------------------------------------------------------------ rights
+
+    @rule(caller=st.integers(0, ACTORS - 1), office=st.sampled_from(("EM", "EM", "RU", "US")),
+          number=st.sampled_from(APP_NUMBERS), for_other=st.one_of(st.none(), st.integers(0, ACTORS - 1)))
+    def file(self, caller: int, office: str, number: str, for_other: int | None) -> None:
+        m = self.model
+        holder = caller if for_other is None else for_other
+        rid = domain.right_id(office, "TM", number)
+        if m.paused:
+            expected: str | None = "EnforcedPause"
+        elif office not in m.recordal:
+            expected = "UnknownOffice"
+        elif holder != caller and caller not in m.registrars[office]:
+            expected = "NotRegistrar"
+        elif rid in m.rights:
+            expected = "RightExists"
+        else:
+            expected = None
+        res = self.act(expected, lambda: self.clients[caller].file(office, "TM", number, holder=self.addr[holder]),
+                       f"file {office}/{number} for {holder} by {caller}")
+        if res:
+            self.check(res.right_id == rid, "the filed right id is the deterministic one")
+            m.rights[rid] = RightM(rid, office, holder)
+            self.touched.add(rid)
+
+    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), status=st.integers(1, 13),
+          legal=st.booleans(), authorised=st.booleans())
+    def move_status(self, caller: int, right: int, status: int, legal: bool, authorised: bool) -> None:
+        m = self.model
+        rid = self.pick_right(right)
+        r = m.rights.get(rid)
+        to = Status(status)
+        if r is not None and legal and TRANSITIONS.get(r.status):
+            options = sorted(TRANSITIONS[r.status])
+            to = options[status % len(options)]
+        if r is not None and authorised:
+            caller = r.holder if to in HOLDER_MOVES and status % 2 else min(m.registrars[r.office])
+        client = self.clients[caller]
+        now = self.now()
+        is_registrar = r is not None and caller in m.registrars[r.office]
+        allowed = r is not None and to in TRANSITIONS.get(r.status, frozenset())
+        expiry = (max(r.expiry, now) + YEAR) if r is not None else now + YEAR
+        expected: str | None
+        if m.paused:
+            expected = "EnforcedPause"
+        elif r is None:
+            expected = "RightNotFound"
+        elif to in (Status.REGISTERED, Status.RENEWED):
+            expected = "NotRegistrar" if not is_registrar else None if allowed else "InvalidTransition"
+        elif not is_registrar and not (to in HOLDER_MOVES and r.holder == caller):
+            expected = "StatusMoveNotAllowed"
+        elif to in HOLDER_MOVES and r.creditor is not None:
+            expected = "CreditorConsentRequired"  # withdrawal or surrender would wipe out the security interest
+        else:
+            expected = None if allowed else "InvalidTransition"
+        if to is Status.REGISTERED:
+            call = functools.partial(client.register, rid, "R-1", registration_date=now, expiry_date=expiry)
+        elif to is Status.RENEWED:
+            call = functools.partial(client.renew, rid, expiry)
+        else:
+            call = functools.partial(client.change_status, rid, to)
+        if self.act(expected, call, f"move {rid:#x} to {to.name} by {caller}"):
+            assert r is not None
+            r.status = to
+            if to in (Status.REGISTERED, Status.RENEWED):
+                r.expiry = expiry
+            self.touched.add(rid)
+
+    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), authorised=st.booleans())
+    def update_metadata(self, caller: int, right: int, authorised: bool) -> None:
+        m = self.model
+        rid = self.pick_right(right)
+        r = m.rights.get(rid)
+        if r is not None and authorised:
+            caller = r.holder
+        expected = ("EnforcedPause" if m.paused else "RightNotFound" if r is None else
+                    None if caller == r.holder or caller in m.registrars[r.office] else "NotHolderOrRegistrar")
+        self.act(expected, lambda: self.clients[caller].update_metadata(rid, "ipfs://meta"),
+                 f"update metadata of {rid:#x} by {caller}")
+
+    # ------------------------------------------------------------ assignments and pledges
+
+    def _assignable(self, r: RightM) -> bool:
+        return r.status is not Status.NONE and (r.status not in ENDED or r.status is Status.LAPSED)
+
+    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), assignee=st.integers(0, ACTORS - 1),
+          authorised=st.booleans())
+    def request_assignment(self, caller: int, right: int, assignee: int, authorised: bool) -> None:
+        m = self.model
+        rid = self.pick_right(right, (lambda r: r.assignment is None and self._assignable(r)) if authorised else None)
+        r = m.rights.get(rid)
+        if r is not None and authorised:
+            caller = r.holder
+        expected: str | None
+        if m.paused:
+            expected = "EnforcedPause"
+        elif r is None:
+            expected = "RightNotFound"
+        elif r.holder != caller:
+            expected = "NotHolder"
+        elif not self._assignable(r):
+            expected = "NotAssignable"
+        elif assignee == r.holder:
+            expected = "InvalidAccount"
+        elif r.assignment is not None:
+            expected = "AssignmentPending"
+        else:
+            expected = None
+        if self.act(expected, lambda: self.clients[caller].request_assignment(rid, self.addr[assignee], "0x" + "de" * 32),
+                    f"request assignment of {rid:#x} to {assignee} by {caller}"):
+            assert r is not None
+            r.assignment = AssignmentM(assignee)
+            self.touched.add(rid)
+
+    def _accept_outcome(self, r: RightM | None) -> str | None:
+        """What _accept does after the caller / signature checks: NotAssignable, or the effect's consent check."""
+        assert r is not None and r.assignment is not None
+        if not self._assignable(r):
+            return "NotAssignable"
+        if not self.model.recordal[r.office] and r.creditor is not None and not r.assignment.consent:
+            return "CreditorConsentRequired"
+        return None
+
+    def _accepted(self, r: RightM) -> None:
+        assert r.assignment is not None
+        if self.model.recordal[r.office]:
+            r.assignment.accepted = True
+        else:
+            r.holder = r.assignment.assignee
+            r.assignment = None
+        self.touched.add(r.rid)
+
+    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), authorised=st.booleans())
+    def accept_assignment(self, caller: int, right: int, authorised: bool) -> None:
+        m = self.model
+        rid = self.pick_right(right, (lambda r: r.assignment is not None and not r.assignment.accepted)
+                              if authorised else None)
+        r = m.rights.get(rid)
+        a = r.assignment if r is not None else None
+        if a is not None and authorised:
+            caller = a.assignee
+        if m.paused:
+            expected: str | None = "EnforcedPause"
+        elif a is None or a.accepted:
+            expected = "NoPendingAssignment"
+        elif a.assignee != caller:
+            expected = "NotAssignee"
+        else:
+            expected = self._accept_outcome(r)
+        if self.act(expected, lambda: self.clients[caller].accept_assignment(rid),
+                    f"accept assignment of {rid:#x} by {caller}"):
+            assert r is not None
+            self._accepted(r)
+
+    @rule(relayer=st.integers(0, ACTORS - 1), signer=st.integers(0, ACTORS - 1), right=st.integers(0, 9),
+          authorised=st.booleans())
+    def accept_assignment_by_signature(self, relayer: int, signer: int, right: int, authorised: bool) -> None:
+        m = self.model
+        rid = self.pick_right(right, (lambda r: r.assignment is not None and not r.assignment.accepted)
+                              if authorised else None)
+        r = m.rights.get(rid)
+        a = r.assignment if r is not None else None
+        if a is not None and authorised:
+            signer = a.assignee
+        deadline = self.now() + 86_400
+        sig = self.clients[signer].sign_assignment_acceptance(rid, deadline)
+        if m.paused:
+            expected: str | None = "EnforcedPause"
+        elif a is None or a.accepted:
+            expected = "NoPendingAssignment"
+        elif a.assignee != signer:
+            expected = "InvalidSignature"
+        else:
+            expected = self._accept_outcome(r)
+        if self.act(expected, lambda: self.clients[relayer].accept_assignment_by_sig(rid, deadline, sig),
+                    f"relay acceptance of {rid:#x} signed by {signer} via {relayer}"):
+            assert r is not None
+            self._accepted(r)
+
+    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), authorised=st.booleans())
+    def record_assignment(self, caller: int, right: int, authorised: bool) -> None:
+        m = self.model
+        rid = self.pick_right(right, (lambda r: r.assignment is not None and r.assignment.accepted)
+                              if authorised else None)
+        r = m.rights.get(rid)
+        if r is not None and authorised:
+            caller = min(m.registrars[r.office])
+        a = r.assignment if r is not None else None
+        expected: str | None
+        if m.paused:
+            expected = "EnforcedPause"
+        elif r is None:
+            expected = "RightNotFound"
+        elif caller not in m.registrars[r.office]:
+            expected = "NotRegistrar"
+        elif a is None or not a.accepted:
+            expected = "NoPendingAssignment"
+        elif not self._assignable(r):
+            expected = "NotAssignable"
+        elif r.creditor is not None and not a.consent:
+            expected = "CreditorConsentRequired"
+        else:
+            expected = None
+        if self.act(expected, lambda: self.clients[caller].record_assignment(rid),
+                    f"record assignment of {rid:#x} by {caller}"):
+            assert r is not None and a is not None
+            r.holder, r.assignment = a.assignee, None
+            self.touched.add(rid)
+
+    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), by_office=st.booleans(),
+          authorised=st.booleans())
+    def cancel_or_reject_assignment(self, caller: int, right: int, by_office: bool, authorised: bool) -> None:
+        m = self.model
+        rid = self.pick_right(right, (lambda r: r.assignment is not None) if authorised else None)
+        r = m.rights.get(rid)
+        if r is not None and authorised:
+            caller = min(m.registrars[r.office]) if by_office else r.holder
+        expected: str | None
+        if m.paused:
+            expected = "EnforcedPause"
+        elif r is None:
+            expected = "RightNotFound"
+        elif by_office and caller not in m.registrars[r.office]:
+            expected = "NotRegistrar"
+        elif not by_office and caller != r.holder:
+            expected = "NotHolder"
+        elif r.assignment is None:
+            expected = "NoPendingAssignment"
+        else:
+            expected = None
+        c = self.clients[caller]
+        call = functools.partial(c.reject_assignment if by_office else c.cancel_assignment, rid)
+        if self.act(expected, call, f"{'reject' if by_office else 'cancel'} assignment of {rid:#x} by {caller}"):
+            assert r is not None
+            r.assignment = None
+            self.touched.add(rid)
+
+    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), creditor=st.integers(0, ACTORS - 1),
+          authorised=st.booleans())
+    def record_pledge(self, caller: int, right: int, creditor: int, authorised: bool) -> None:
+        m = self.model
+        rid = self.pick_right(right, (lambda r: r.creditor is None and self._assignable(r)) if authorised else None)
+        r = m.rights.get(rid)
+        if r is not None and authorised:
+            caller = r.holder
+        expected: str | None
+        if m.paused:
+            expected = "EnforcedPause"
+        elif r is None:
+            expected = "RightNotFound"
+        elif r.holder != caller:
+            expected = "NotHolder"
+        elif not self._assignable(r):
+            expected = "NotAssignable"
+        elif creditor == r.holder:
+            expected = "InvalidAccount"
+        elif r.creditor is not None:
+            expected = "PledgeActive"
+        else:
+            expected = None
+        if self.act(expected, lambda: self.clients[caller].record_pledge(rid, self.addr[creditor]),
+                    f"pledge {rid:#x} to {creditor} by {caller}"):
+            assert r is not None
+            r.creditor = creditor
+            self.touched.add(rid)
+
+    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), release=st.booleans(), authorised=st.booleans())
+    def consent_or_release(self, caller: int, right: int, release: bool, authorised: bool) -> None:
+        m = self.model
+        rid = self.pick_right(right, (lambda r: r.creditor is not None and (release or r.assignment is not None))
+                              if authorised else None)
+        r = m.rights.get(rid)
+        creditor = r.creditor if r is not None else None
+        if creditor is not None and authorised:
+            caller = creditor
+        expected: str | None
+        if m.paused:
+            expected = "EnforcedPause"
+        elif creditor is None:
+            expected = "NoActivePledge"
+        elif creditor != caller:
+            expected = "NotCreditor"
+        elif not release and r is not None and r.assignment is None:
+            expected = "NoPendingAssignment"
+        else:
+            expected = None
+        c = self.clients[caller]
+        call = functools.partial(c.release_pledge if release else c.consent_to_assignment, rid)
+        if self.act(expected, call, f"{'release' if release else 'consent'} on {rid:#x} by {caller}"):
+            assert r is not None
+            if release:
+                r.creditor = None
+            else:
+                assert r.assignment is not None
+                r.assignment.consent = True
+            self.touched.add(rid)
+
+    # ------------------------------------------------------------ licenses
+
+    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), sub=st.booleans(), parent=st.integers(0, 9),
+          licensee=st.integers(0, ACTORS - 1), kind=st.sampled_from(list(LicenseKind)),
+          territories=st.sets(st.sampled_from(TERRITORIES), min_size=1, max_size=2),
+          field=st.sampled_from(FIELDS), end=st.sampled_from(("open", "near", "far")),
+          sublicensable=st.booleans(), transferable=st.booleans(), authorised=st.booleans())
+    def offer_license(self, caller: int, right: int, sub: bool, parent: int, licensee: int, kind: LicenseKind,
+                      territories: set[str], field: str, end: str, sublicensable: bool, transferable: bool,
+                      authorised: bool) -> None:
+        """A license offer by anyone; 'authorised' offers come from the licensor and keep within the parent."""
+        m = self.model
+        parent_id = 0 if not sub else self.pick_license(parent, (lambda lic: lic.sublicensable and lic.state is
+                                                                 LicenseState.ACTIVE and m.rights[lic.rid].status
+                                                                 not in ENDED) if authorised else None)
+        p = m.licenses.get(parent_id)
+        rid = p.rid if p is not None and right % 4 else self.pick_right(right, lambda r: r.status not in ENDED)
+        r = m.rights.get(rid)
+        end_at = {"open": 0, "near": self.near, "far": self.far}[end]
+        if authorised:
+            if end_at and end_at < self.now():
+                end_at = self.far  # a licensor offers terms that have not already run out
+            if parent_id == 0 and r is not None:
+                caller = r.holder
+            elif p is not None:
+                caller = p.licensee
+                # within the parent's scope (the contract checks it all the same)
+                kind = max(kind, p.kind)
+                field = p.field or field
+                if "WO" not in p.territories:
+                    territories = (territories & set(p.territories)) or set(p.territories)
+                if p.end and (end_at == 0 or end_at > p.end):
+                    end_at = p.end
+        terr = tuple(sorted(territories))
+        now = self.now()
+        new = LicenseM(m.license_count + 1, rid, parent_id, licensee, kind, terr, field, end_at, sublicensable,
+                       transferable, 1 if p is None else p.depth + 1)
+        expected: str | None = None
+        if m.paused:
+            expected = "EnforcedPause"
+        elif r is None:
+            expected = "RightNotFound"
+        elif r.status in ENDED:
+            expected = "RightEnded"
+        elif parent_id == 0:
+            expected = "NotHolder" if r.holder != caller else None
+        elif p is None:
+            expected = "LicenseNotFound"
+        elif p.rid != rid:
+            expected = "ParentOfOtherRight"
+        elif p.state is not LicenseState.ACTIVE or not self.live(p, now):
+            expected = "LicenseNotActive"
+        elif p.licensee != caller:
+            expected = "NotLicensee"
+        elif not p.sublicensable:
+            expected = "NotSublicensable"
+        elif p.depth >= 8:
+            expected = "TreeTooDeep"
+        elif kind < p.kind:
+            expected = "ExceedsParentKind"
+        elif p.field and p.field != field:
+            expected = "ExceedsParentField"
+        elif p.end and (end_at == 0 or end_at > p.end):
+            expected = "ExceedsParentPeriod"
+        if expected is None:
+            if licensee == caller:
+                expected = "InvalidAccount"
+            elif end_at and end_at < now:
+                expected = "InvalidPeriod"
+            elif p is not None and "WO" not in p.territories and not set(terr) <= set(p.territories):
+                expected = "ExceedsParentTerritory"
+            elif self.conflicts(new, now):
+                expected = "LicenseConflict"
+        terms = LicenseTerms(kind=kind, territories=terr, field=field, end=end_at, sublicensable=sublicensable,
+                             transferable=transferable, royalty_bps=250)
+        res = self.act(expected, lambda: self.clients[caller].offer_license(rid, self.addr[licensee], terms,
+                                                                            parent_id=parent_id),
+                       f"offer {kind.name} {terr} '{field}' on {rid:#x} under {parent_id} to {licensee} by {caller}")
+        if res:
+            self.check(res.license_id == new.lid, f"license id {res.license_id} is the next one ({new.lid})")
+            m.licenses[new.lid] = new
+            m.license_count = new.lid
+
+    def _accept_license_outcome(self, lic: LicenseM) -> str | None:
+        now = self.now()
+        if self.model.rights[lic.rid].status in ENDED:
+            return "RightEnded"
+        if lic.end and lic.end < now:
+            return "OfferExpired"
+        if lic.parent and not self.live(lic, now):
+            return "LicenseNotActive"
+        return "LicenseConflict" if self.conflicts(lic, now) else None
+
+    @rule(caller=st.integers(0, ACTORS - 1), license=st.integers(0, 9), by_signature=st.booleans(),
+          relayer=st.integers(0, ACTORS - 1), authorised=st.booleans())
+    def accept_license(self, caller: int, license: int, by_signature: bool, relayer: int, authorised: bool) -> None:
+        m = self.model
+        lid = self.pick_license(license, (lambda lic: lic.state is LicenseState.OFFERED) if authorised else None)
+        lic = m.licenses.get(lid)
+        if lic is not None and authorised:
+            caller = lic.licensee
+        expected: str | None
+        if m.paused:
+            expected = "EnforcedPause"
+        elif lic is None:
+            expected = "LicenseNotFound"
+        elif lic.state is not LicenseState.OFFERED:
+            expected = "NotOffered"
+        elif lic.licensee != caller:
+            expected = "InvalidSignature" if by_signature else "NotLicensee"
+        else:
+            expected = self._accept_license_outcome(lic)
+        if by_signature:
+            deadline = self.now() + 86_400
+            sig = self.clients[caller].sign_license_acceptance(lid, deadline)
+            call = functools.partial(self.clients[relayer].accept_license_by_sig, lid, deadline, sig)
+        else:
+            call = functools.partial(self.clients[caller].accept_license, lid)
+        if self.act(expected, call, f"accept license {lid} by {caller} (signature: {by_signature})"):
+            assert lic is not None
+            lic.state = LicenseState.ACTIVE
+
+    @rule(caller=st.integers(0, ACTORS - 1), license=st.integers(0, 9),
+          action=st.sampled_from(("withdraw", "terminate", "surrender")), authorised=st.booleans())
+    def end_license(self, caller: int, license: int, action: str, authorised: bool) -> None:
+        m = self.model
+        wanted = LicenseState.OFFERED if action == "withdraw" else LicenseState.ACTIVE
+        lid = self.pick_license(license, (lambda lic: lic.state is wanted) if authorised else None)
+        lic = m.licenses.get(lid)
+        if lic is not None and authorised:
+            caller = lic.licensee if action == "surrender" else self.licensor(lic)
+        expected: str | None
+        if m.paused:
+            expected = "EnforcedPause"
+        elif lic is None:
+            expected = "LicenseNotFound"
+        elif action == "withdraw":
+            expected = ("NotOffered" if lic.state is not LicenseState.OFFERED else
+                        "NotLicensor" if self.licensor(lic) != caller else None)
+        elif not self.active(lic, self.now()):
+            expected = "LicenseNotActive"
+        elif action == "terminate":
+            expected = "NotLicensor" if self.licensor(lic) != caller else None
+        else:
+            expected = "NotLicensee" if lic.licensee != caller else None
+        c = self.clients[caller]
+        method = {"withdraw": c.withdraw_offer, "terminate": c.terminate_license, "surrender": c.surrender_license}
+        if self.act(expected, functools.partial(method[action], lid), f"{action} license {lid} by {caller}"):
+            assert lic is not None
+            lic.state = {"withdraw": LicenseState.WITHDRAWN, "terminate": LicenseState.TERMINATED,
+                         "surrender": LicenseState.SURRENDERED}[action]
+
+    @rule(caller=st.integers(0, ACTORS - 1), license=st.integers(0, 9), to=st.integers(0, ACTORS - 1),
+          authorised=st.booleans())
+    def transfer_license(self, caller: int, license: int, to: int, authorised: bool) -> None:
+        m = self.model
+        lid = self.pick_license(license, (lambda lic: lic.transferable and lic.state is LicenseState.ACTIVE)
+                                if authorised else None)
+        lic = m.licenses.get(lid)
+        if lic is not None and authorised:
+            caller = lic.licensee
+        expected: str | None
+        if m.paused:
+            expected = "EnforcedPause"
+        elif lic is None:
+            expected = "LicenseNotFound"
+        elif not self.active(lic, self.now()):
+            expected = "LicenseNotActive"
+        elif lic.licensee != caller:
+            expected = "NotLicensee"
+        elif not lic.transferable:
+            expected = "NotTransferable"
+        elif to in (lic.licensee, self.licensor(lic)):
+            expected = "InvalidAccount"
+        else:
+            expected = None
+        if self.act(expected, lambda: self.clients[caller].transfer_license(lid, self.addr[to]),
+                    f"transfer license {lid} to {to} by {caller}"):
+            assert lic is not None
+            lic.licensee = to
+
+    # ------------------------------------------------------------ invariants
+
+    @invariant()
+    def invariants_hold(self) -> None:
+        """After every step (and before the first): rights, then licenses, then isLicensed samples."""
+        STATS["invariant rounds"] += 1
+        if not self.changed:
+            # the step was refused and act() proved the contracts' storage unchanged, so every invariant of the
+            # previous round still holds; sample isLicensed once more at the new block time
+            t0 = time.perf_counter()
+            self.is_licensed_agrees()
+            TIMES["isLicensed"] += time.perf_counter() - t0
+            return
+        STATS["full invariant rounds"] += 1
+        t0 = time.perf_counter()
+        statuses = self.rights_match_the_model()
+        t1 = time.perf_counter()
+        self.licenses_are_consistent(statuses)
+        t2 = time.perf_counter()
+        self.is_licensed_agrees()
+        TIMES["rights"] += t1 - t0
+        TIMES["licenses"] += t2 - t1
+        TIMES["isLicensed"] += time.perf_counter() - t2
+
+    def rights_match_the_model(self) -> dict[int, Status]:
+        reg = self.w.ipl.registry
+        statuses: dict[int, Status] = {}
+        for rid, r in self.model.rights.items():
+            holder, status = self.read(reg.functions.holderAndStatus(rid))
+            statuses[rid] = Status(status)
+            self.check(holder.lower() == self.addr[r.holder].lower(),
+                       f"{rid:#x}: holder {holder} on chain, {self.addr[r.holder]} in the model")
+            self.check(Status(status) is r.status, f"{rid:#x}: status {Status(status).name} on chain, {r.status.name}")
+        for rid in self.touched:  # pending assignment and pledge of the rights this step touched
+            r = self.model.rights[rid]
+            assignee, state, consent, _, _ = self.read(reg.functions.pendingAssignment(rid))
+            a = r.assignment
+            want = (0, self.addr[0]) if a is None else (2 if a.accepted else 1, self.addr[a.assignee])
+            self.check(int(state) == want[0] and (a is None or assignee.lower() == want[1].lower())
+                       and (a is None or bool(consent) == a.consent), f"{rid:#x}: pending assignment differs")
+            creditor, _ = self.read(reg.functions.pledgeOf(rid))
+            want_creditor = "0x" + "00" * 20 if r.creditor is None else self.addr[r.creditor]
+            self.check(creditor.lower() == want_creditor.lower(), f"{rid:#x}: pledge creditor differs")
+        self.touched.clear()
+        if self.steps % 5 == 0:  # every title token is accounted for: balances add up to the model's
+            held = Counter(r.holder for r in self.model.rights.values())
+            for i in range(ACTORS):
+                self.check(int(self.read(reg.functions.balanceOf(self.addr[i]))) == held[i],
+                           f"actor {i} holds {held[i]} rights in the model")
+        return statuses
+
+    def licenses_are_consistent(self, statuses: dict[int, Status]) -> None:
+        lic_reg = self.w.ipl.licenses
+        now = int(self.w.tester.get_block_by_number("latest")["timestamp"])
+        count = int(self.read(lic_reg.functions.licenseCount()))
+        self.check(count == self.model.license_count, f"{count} licenses on chain, {self.model.license_count} in the model")
+        chain: dict[int, dict[str, Any]] = {}
+        for lid, lic in self.model.licenses.items():
+            (rid, parent, licensor, licensee, kind, state, active, _depth, territories, fhash, _start, end, *_
+             ) = self.read(lic_reg.functions.licenseOf(lid))
+            chain[lid] = {"rid": rid, "parent": parent, "kind": LicenseKind(kind), "state": LicenseState(state),
+                          "active": bool(active), "field": fhash, "end": end,
+                          "territories": tuple(bytes(t).decode() for t in territories)}
+            self.check(LicenseState(state) is lic.state, f"license {lid}: state {LicenseState(state).name} on chain, "
+                                                         f"{lic.state.name} in the model")
+            self.check(bool(active) == self.active(lic, now), f"license {lid}: active={bool(active)} on chain")
+            self.check(licensee.lower() == self.addr[lic.licensee].lower(), f"license {lid}: licensee differs")
+            self.check(licensor.lower() == self.addr[self.licensor(lic)].lower(), f"license {lid}: licensor differs")
+        # from chain data alone: no active license under an ended parent or on an ended right ...
+        active = [lid for lid, c in chain.items() if c["active"]]
+        for lid in active:
+            c = chain[lid]
+            self.check(statuses[c["rid"]] not in ENDED, f"license {lid} is active on an ended right")
+            p = c["parent"]
+            while p:
+                self.check(chain[p]["state"] is LicenseState.ACTIVE, f"license {lid} is active under ended {p}")
+                p = chain[p]["parent"]
+        # ... and no two active licenses of a right violate exclusivity (ancestors are exempt)
+        for i, a in enumerate(active):
+            for b in active[i + 1:]:
+                ca, cb = chain[a], chain[b]
+                if ca["rid"] != cb["rid"]:
+                    continue
+                if ca["kind"] is LicenseKind.NON_EXCLUSIVE and cb["kind"] is LicenseKind.NON_EXCLUSIVE:
+                    continue
+                related = self._is_ancestor(chain, a, b) or self._is_ancestor(chain, b, a)
+                zero = b"\x00" * 32
+                overlap = _overlaps({"field": ca["field"] if ca["field"] != zero else "", "territories": ca["territories"]},
+                                    {"field": cb["field"] if cb["field"] != zero else "", "territories": cb["territories"]})
+                self.check(related or not overlap, f"active licenses {a} and {b} violate exclusivity")
+
+    @staticmethod
+    def _is_ancestor(chain: dict[int, dict[str, Any]], anc: int, lid: int) -> bool:
+        p = chain[lid]["parent"]
+        while p:
+            if p == anc:
+                return True
+            p = chain[p]["parent"]
+        return False
+
+    def is_licensed_agrees(self) -> None:
+        if not self.model.rights:
+            return
+        now = int(self.w.tester.get_block_by_number("latest")["timestamp"])
+        rng = random.Random(self.steps * 7919 + len(self.model.licenses))
+        rights = sorted(self.model.rights)
+        licensed_rights = sorted({lic.rid for lic in self.model.licenses.values()}) or rights
+        for _ in range(2 if self.changed else 1):  # a refused step changed nothing: one sample will do
+            rid = rng.choice(licensed_rights if rng.random() < 0.8 else rights)
+            party, territory, fld = rng.randrange(ACTORS), rng.choice(USE_TERRITORIES), rng.choice(FIELDS)
+            if STATS["isLicensed samples"] % 4 == 0:  # through the SDK; the others straight on eth-tester
+                cov = self.w.ipl.is_licensed(rid, self.addr[party], territory, fld, now)
+                licensed, license_id = cov.licensed, cov.license_id
+            else:
+                licensed, license_id = self.read(self.w.ipl.licenses.functions.isLicensed(
+                    rid, self.addr[party], types.office_bytes(territory), field_hash(fld), now))
+            want = self.model_is_licensed(rid, party, territory, fld, now)
+            STATS["isLicensed samples"] += 1
+            self.check(licensed == want, f"isLicensed({rid:#x}, {party}, {territory}, '{fld}') = {licensed}, "
+                                         f"the model says {want}")
+            if license_id:
+                lic = self.model.licenses[license_id]
+                self.check(lic.licensee == party and self.covers(lic, territory, fld, now),
+                           f"isLicensed names license {license_id}, which does not cover the use")
+
+
+def _write_stats(elapsed: float) -> None:
+    STATS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    data = {"profile": PROFILE_NAME, "seconds": round(elapsed, 1), **dict(STATS),
+            "refusals by error": dict(REFUSALS.most_common()),
+            "seconds by phase": {k: round(v, 1) for k, v in TIMES.items()},
+            "sequence lengths": dict(sorted(LENGTHS.items())),
+            "actions by outcome": dict(sorted(OUTCOMES.items()))}
+    STATS_FILE.write_text(json.dumps(data, indent=2))
+    print("\nfuzz:", ", ".join(f"{k} {v}" for k, v in data.items()))
+
+
+@pytest.mark.timeout(4 * 3600 if PROFILE_NAME == "ipledger-long" else 300)
+def test_register_and_licenses_keep_their_invariants(base: Base) -> None:
+    LedgerMachine.base = base
+    STATS.clear()
+    REFUSALS.clear()
+    TIMES.clear()
+    LENGTHS.clear()
+    OUTCOMES.clear()
+    started = time.monotonic()
+    try:
+        run_state_machine_as_test(LedgerMachine, settings=PROFILE)
+    finally:
+        _write_stats(time.monotonic() - started)
+    assert STATS["sequences"] >= PROFILE.max_examples
+    assert STATS["unauthorised calls refused"] > 0 and STATS["succeeded as predicted"] > 0

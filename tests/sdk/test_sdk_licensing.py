@@ -1,0 +1,56 @@
+"""The SDK's license methods against the embedded chain."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import World, assert_revert
+from ipledger.errors import ContractRevert, UsageError
+from ipledger.sdk.licensing import LicenseKind, LicenseTerms, flatten
+
+
+def test_offer_accept_by_sig_and_tree_returns_three_levels(world: World) -> None:
+    rid = world.file_registered()
+    root = world.alice.offer_license(rid, world.bob.address, LicenseTerms(
+        kind="exclusive", territories=("DE", "FR"), field="software", royalty_bps=300, sublicensable=True))
+    assert root.event("LicenseOffered").args["terms"]["kind"] == int(LicenseKind.EXCLUSIVE)
+    world.bob.accept_license(root.license_id)
+    mid = world.bob.offer_license(rid, world.carol.address, LicenseTerms(
+        kind="sole", territories=("DE",), field="software", sublicensable=True), parent_id=root.license_id)
+    deadline = world.now() + 3600
+    sig = world.carol.sign_license_acceptance(mid.license_id, deadline)
+    relayed = world.stranger.accept_license_by_sig(mid.license_id, deadline, sig)
+    assert relayed.event("LicenseAccepted").args["bySignature"] is True
+    leaf = world.carol.offer_license(rid, world.dave.address, LicenseTerms(
+        territories=("DE",), field="software"), parent_id=mid.license_id)
+    world.dave.accept_license(leaf.license_id)
+
+    tree = world.ipl.license_tree(rid)
+    assert [n.license.license_id for n in tree] == [root.license_id]
+    assert tree[0].children[0].children[0].license.licensee == world.dave.address
+    assert [i.field_label for i in flatten(tree)] == ["software"] * 3
+    cov = world.ipl.is_licensed(rid, world.dave.address, "DE", "software")
+    assert cov.licensed and cov.license_id == leaf.license_id
+
+    world.alice.terminate_license(root.license_id)
+    assert not world.ipl.is_licensed(rid, world.dave.address, "DE", "software").licensed
+    assert [i.active for i in flatten(world.ipl.license_tree(rid))] == [False, False, False]
+    names = [e.name for e in world.ipl.history(rid).licenses]
+    assert names.count("LicenseOffered") == 3 and "LicenseTerminated" in names
+
+
+def test_offer_by_non_holder_raises_named_error(world: World) -> None:
+    rid = world.file_registered()
+    with pytest.raises(ContractRevert) as exc:
+        world.bob.offer_license(rid, world.carol.address, LicenseTerms())
+    assert_revert(exc, "NotHolder", rightId=rid, caller=world.bob.address)
+
+
+def test_terms_validated_before_sending(world: World) -> None:
+    rid = world.file_registered()
+    with pytest.raises(UsageError, match="royalty"):
+        world.alice.offer_license(rid, world.bob.address, LicenseTerms(royalty_bps=10_001))
+    with pytest.raises(UsageError, match="ST.3"):
+        world.alice.offer_license(rid, world.bob.address, LicenseTerms(territories=("XX",)))
+    with pytest.raises(UsageError, match="license kind"):
+        world.alice.offer_license(rid, world.bob.address, LicenseTerms(kind="partial"))

@@ -1,0 +1,51 @@
+"""The registry flow on real nodes: anvil and Ganache launched by the test, decoded reverts included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ALICE, BOB, GOVERNOR, REGISTRAR, STRANGER, assert_revert
+from ipledger.sdk.client import IPLedger
+from ipledger.config import Config
+from ipledger.domain import Status
+from ipledger.errors import ContractRevert
+
+pytestmark = pytest.mark.nodes
+
+DEED = "0x" + "de" * 32
+
+
+@pytest.mark.parametrize("backend", ["anvil", "ganache"])
+def test_registry_flow_on_node_files_registers_assigns_and_decodes_refusal(
+        backend: str, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IPLEDGER_DEPLOYMENTS_DIR", str(tmp_path))  # keep the node's record out of the project
+    ipl = IPLedger.connect(backend, GOVERNOR, config=config, deploy=True)
+    try:
+        assert ipl.chain.process is not None and ipl.chain.process.poll() is None
+        gov, reg, alice, bob, stranger = (ipl.as_account(i) for i in (GOVERNOR, REGISTRAR, ALICE, BOB, STRANGER))
+        assert gov.add_office("EM", recordal_required=True).event("OfficeAdded").args["office"] == "EM"
+        gov.grant_registrar("EM", reg.address)
+
+        rid = alice.file("EM", "TM", "018234567", content_hash="0x" + "ab" * 32).right_id
+        reg.publish(rid)
+        now = int(ipl.w3.eth.get_block("latest")["timestamp"])
+        res = reg.register(rid, "018234567", registration_date=now, expiry_date=now + 10 * 365 * 86400)
+        assert res.event("StatusChanged").args["eventCode"] == "E10"
+
+        with pytest.raises(ContractRevert) as exc_info:
+            stranger.request_assignment(rid, stranger.address, DEED)
+        assert_revert(exc_info, "NotHolder", rightId=rid, caller=stranger.address)
+
+        alice.request_assignment(rid, bob.address, DEED)
+        bob.accept_assignment(rid)
+        recorded = reg.record_assignment(rid).event("AssignmentRecorded").args
+        assert (recorded["from"], recorded["to"], recorded["recordedBy"]) == (alice.address, bob.address,
+                                                                              reg.address)
+        assert ipl.registry.functions.ownerOf(rid).call() == bob.address
+        info = ipl.right(rid)
+        assert (info.status, info.holder, info.registration_number) == (Status.REGISTERED, bob.address, "018234567")
+    finally:
+        ipl.close()
+    assert ipl.chain.process.poll() is not None, "the node must stop with the client"
