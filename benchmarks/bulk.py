@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from ipledger import bulk  # noqa: E402
-from ipledger.sdk.client import IPLedger  # noqa: E402
+from ipledger.sdk import IPLedger  # noqa: E402
 from ipledger.domain import IPType  # noqa: E402
 
 TARGET_SECONDS_10K = 10.0

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from eth_utils import keccak  # noqa: E402
 
-from ipledger.sdk.client import Filing, IPLedger  # noqa: E402
+from ipledger.sdk import Filing, IPLedger  # noqa: E402
 from ipledger.domain import IPType, Status  # noqa: E402
 from ipledger.sdk.results import TxResult  # noqa: E402
 from ipledger.tx.sender import Sender  # noqa: E402
@@ -248,7 +248,7 @@ def measure(bench: Bench) -> None:
 
     # licenses
     if "LicenseRegistry" in ipl.contracts and hasattr(ipl, "offer_license"):
-        from ipledger.sdk.licensing import LicenseTerms
+        from ipledger.sdk import LicenseTerms
 
         r8 = registered()
         terms = LicenseTerms(kind="non_exclusive", territories=("EM",), sublicensable=True, royalty_bps=250,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from ipledger.integrations.brownie import NETWORK_ENV, brownie_chain, deploy_on, open_chain, run_script
 
 if TYPE_CHECKING:
-    from ipledger.sdk.client import IPLedger
+    from ipledger.sdk import IPLedger
 
 
 # ---------------------------------------------------------------- output

@@ -46,7 +46,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the scenario; ``brownie run`` calls this with no arguments once it is connected."""
-    from ipledger.sdk.client import IPLedger
+    from ipledger.sdk import IPLedger
     from ipledger.config import load_config
 
     config = load_config()

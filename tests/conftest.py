@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ipledger.sdk.client import IPLedger
+from ipledger.sdk import IPLedger
 from ipledger.build.compiler import CompileResult, compile_project
 from ipledger.config import Config, load_config
 from ipledger.errors import ContractRevert

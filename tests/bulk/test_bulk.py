@@ -26,7 +26,7 @@ from helpers import IPLEDGER, ROOT
 from ipledger import bulk
 from ipledger.bulk import ImportOptions, InvalidRecords, Record, StatusEvent
 from ipledger.chain import Chain, connect, launch_node, stop_process
-from ipledger.sdk.client import IPLedger
+from ipledger.sdk import IPLedger
 from ipledger.build.compiler import CompileResult
 from ipledger.config import Config
 from ipledger.deploy import deploy_suite, record_path
@@ -105,8 +105,8 @@ def test_hand_encoded_calldata_matches_web3(world: World) -> None:
                                                          metadata_uri="x" * 70)]
     fn = ipl.registry.functions
     assert bulk.encode_file_batch(recs) == bytes.fromhex(
-        fn.fileBatch([ipl._filing_tuple(_filing(r)) for r in recs], True)._encode_transaction_data()[2:])
-    assert bulk.encode_file(recs[0]) == bytes.fromhex(fn.file(ipl._filing_tuple(_filing(recs[0])))
+        fn.fileBatch([ipl.filing_tuple(_filing(r)) for r in recs], True)._encode_transaction_data()[2:])
+    assert bulk.encode_file(recs[0]) == bytes.fromhex(fn.file(ipl.filing_tuple(_filing(recs[0])))
                                                       ._encode_transaction_data()[2:])
     rec = recs[2]
     reg, pub = rec.events[1], rec.events[0]
@@ -123,7 +123,7 @@ def test_hand_encoded_calldata_matches_web3(world: World) -> None:
 
 
 def _filing(rec: Record) -> Any:
-    from ipledger.sdk.client import Filing
+    from ipledger.sdk import Filing
 
     return Filing(office=rec.office, ip_type=rec.ip_type, application_number=rec.application_number,
                   holder=rec.holder, content_hash=rec.content_hash, metadata_uri=rec.metadata_uri,

@@ -347,8 +347,8 @@ class NodeRegister:
 
 @pytest.fixture(scope="module")
 def node_register(config: Any, artifacts: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[NodeRegister]:
-    from ipledger.sdk.client import IPLedger
-    from ipledger.sdk.licensing import LicenseTerms
+    from ipledger.sdk import IPLedger
+    from ipledger.sdk import LicenseTerms
 
     tmp = tmp_path_factory.mktemp("bad-input-node")
     port, chain_id = free_port(), random.randint(900_000, 999_999)

@@ -46,12 +46,12 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from conftest import ALICE, BOB, CAROL, DAVE, GOVERNOR, REGISTRAR, RU_REGISTRAR, World, make_world
 from ipledger import domain, types
-from ipledger.sdk.client import IPLedger
+from ipledger.sdk import IPLedger
 from ipledger.build.compiler import CompileResult
 from ipledger.config import Config
 from ipledger.domain import ENDED, HOLDER_MOVES, TRANSITIONS, Status
 from ipledger.errors import ContractRevert
-from ipledger.sdk.licensing import LicenseKind, LicenseState, LicenseTerms, field_hash
+from ipledger.domain.licensing import LicenseKind, LicenseState, LicenseTerms, field_hash
 from ipledger.abi import canonical_type
 
 # ---------------------------------------------------------------- profiles

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import World, assert_revert
 from ipledger.errors import ContractRevert, UsageError
-from ipledger.sdk.licensing import LicenseKind, LicenseTerms, flatten
+from ipledger.sdk import LicenseKind, LicenseTerms, flatten
 
 
 def test_offer_accept_by_sig_and_tree_returns_three_levels(world: World) -> None:

@@ -20,7 +20,7 @@ import pytest
 from conftest import ALICE, BOB, CAROL, GOVERNOR, World
 from helpers import ROOT
 from ipledger.chain import Chain, _http_web3, dev_accounts, free_port, launch_node, stop_process
-from ipledger.sdk.client import Filing, IPLedger
+from ipledger.sdk import Filing, IPLedger
 from ipledger.config import Config
 from ipledger.deploy import DeployedContract, Deployment, load_record, record_path, write_record
 from ipledger.errors import ContractRevert, IPLedgerError, NetworkError
@@ -202,7 +202,7 @@ def test_reverts_on_chain_and_refusals_keep_the_nonce_bookkeeping_right(world: W
     w.bob.file("EM", "TM", "NONCE-1")
     # 2. a batch that reverts on chain half-way (the second filing exists): nothing of it stays
     batch = [Filing("EM", 2, "NONCE-2"), Filing("EM", 2, "018234567")]
-    fn = w.bob.registry.functions.fileBatch([w.bob._filing_tuple(f) for f in batch], False)
+    fn = w.bob.registry.functions.fileBatch([w.bob.filing_tuple(f) for f in batch], False)
     with pytest.raises(ContractRevert) as exc_info:
         w.bob.sender.send(fn, gas=1_000_000)
     assert type(exc_info.value).__name__ == "RightExists"

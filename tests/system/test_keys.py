@@ -18,7 +18,7 @@ import pytest
 from helpers import run_cli
 from ipledger.accounts import create_keystore, load_keystore, resolve_account
 from ipledger.chain import launch_node, stop_process
-from ipledger.sdk.client import IPLedger
+from ipledger.sdk import IPLedger
 from ipledger.config import Config
 from ipledger.errors import DeploymentError, IPLedgerError, NetworkError, UsageError
 

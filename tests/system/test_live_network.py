@@ -11,7 +11,7 @@ import pytest
 
 from helpers import run_cli
 from ipledger.chain import launch_node, stop_process
-from ipledger.sdk.client import IPLedger
+from ipledger.sdk import IPLedger
 from ipledger.config import Config
 
 pytestmark = pytest.mark.nodes

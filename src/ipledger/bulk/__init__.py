@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
     from web3 import Web3
 
-    from ipledger.sdk.client import IPLedger
+    from ipledger.sdk import IPLedger
 
 log = logging.getLogger(__name__)
 
@@ -1566,7 +1566,7 @@ class Importer:
                                f"{self.ipl.deployment.chain_id}; nothing was sent: connect to the right node")
         problems = []
         for office in sorted({r.office for r in records}):
-            exists, _ = self.ipl._call(self.ipl.registry.functions.officeInfo(types.office_bytes(office)), "office")
+            exists, _ = self.ipl.call(self.ipl.registry.functions.officeInfo(types.office_bytes(office)), "office")
             if not exists:
                 problems.append(f"office {office} is not on the register; the governor adds it: "
                                 f"ipledger office add {office}")

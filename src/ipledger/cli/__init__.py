@@ -50,7 +50,7 @@ def _client(network: str, account: str, allow_env_key: bool) -> Any:
     """An SDK connection to a deployed register."""
     from ipledger.accounts import resolve_account
     from ipledger.chain import connect
-    from ipledger.sdk.client import IPLedger
+    from ipledger.sdk import IPLedger
     from ipledger.config import load_config
 
     config = load_config()

@@ -54,7 +54,7 @@ def license_offer(right: str, licensee: str, kind: str, territories: tuple[str, 
     """
     from ipledger.types import address
     from ipledger.types import office as office_code
-    from ipledger.sdk.licensing import LicenseTerms
+    from ipledger.sdk import LicenseTerms
 
     rid = _right_arg(right)
     address(licensee, "licensee")

@@ -133,7 +133,7 @@ def _cell(v: Any) -> str:
 
 def license_tree_table(nodes: Any, names: dict[str, str] | None = None) -> Any:
     """The license forest of a right as an indented table."""
-    from ipledger.sdk.licensing import LicenseNode
+    from ipledger.sdk import LicenseNode
 
     names = names or {}
     rows: list[tuple[Any, ...]] = []

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
 
     from ipledger.chain import Chain
-    from ipledger.sdk.client import IPLedger
+    from ipledger.sdk import IPLedger
     from ipledger.config import Config
 
 NETWORK_ENV = "IPLEDGER_NETWORK"
@@ -83,7 +83,7 @@ def open_chain(network: str, account: str, config: Config) -> tuple[Chain, Local
 
 def deploy_on(chain: Chain, config: Config, deployer: LocalAccount, *, persist: bool) -> IPLedger:
     """Deploys the suite; returns a client acting as the deployer (closing the chain stays the caller's)."""
-    from ipledger.sdk.client import IPLedger
+    from ipledger.sdk import IPLedger
     from ipledger.build.compiler import compile_project
     from ipledger.deploy import deploy_suite
 

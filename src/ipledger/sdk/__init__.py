@@ -1,1 +1,27 @@
-"""The typed SDK: ``IPLedger`` has one method per register action; results are frozen values."""
+"""The typed SDK: ``IPLedger`` has one method per register action; results are frozen values.
+
+    from ipledger.sdk import IPLedger, LicenseTerms
+    with IPLedger.connect("embedded", 0, deploy=True) as ipl:
+        rid = ipl.file("EM", "TM", "018234567").right_id
+
+Import SDK names from here; the submodules are its rooms (``client`` the connection,
+``results`` the values it returns, ``licensing`` the licence actions).
+"""
+
+from ipledger.domain.licensing import LicenseKind, LicenseState, LicenseTerms
+from ipledger.sdk.client import IPLedger, with_account
+from ipledger.sdk.licensing import Coverage, LicenseInfo, LicenseNode, OfferResult, flatten
+from ipledger.sdk.results import (
+    BatchResult,
+    Event,
+    Filing,
+    FilingResult,
+    History,
+    RightInfo,
+    TitleEntry,
+    TxResult,
+)
+
+__all__ = ["BatchResult", "Coverage", "Event", "Filing", "FilingResult", "History", "IPLedger", "LicenseInfo",
+           "LicenseKind", "LicenseNode", "LicenseState", "LicenseTerms", "OfferResult", "RightInfo", "TitleEntry",
+           "TxResult", "flatten", "with_account"]

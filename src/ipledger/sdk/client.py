@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from eth_utils import keccak, to_checksum_address
@@ -27,7 +26,16 @@ from ipledger.deploy import Deployment, deploy_suite, load_record
 from ipledger.domain import IPType, Status, format_right_id
 from ipledger.errors import DeploymentError, UsageError
 from ipledger.sdk.licensing import LicensingMixin
-from ipledger.sdk.results import Event, TxResult
+from ipledger.sdk.results import (
+    BatchResult,
+    Event,
+    Filing,
+    FilingResult,
+    History,
+    RightInfo,
+    TitleEntry,
+    TxResult,
+)
 from ipledger.abi import ErrorDecoder, canonical_type
 from ipledger.tx.sender import Sender, translated
 
@@ -39,92 +47,6 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------- values
-
-
-@dataclass(frozen=True)
-class FilingResult(TxResult):
-    """A filing: the transaction and the new right's id."""
-
-    right_id: int = 0
-
-
-@dataclass(frozen=True)
-class BatchResult(TxResult):
-    """A batch filing: the transaction and the ids filed by it (skipped ones are absent)."""
-
-    right_ids: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Filing:
-    """One right to file."""
-
-    office: str
-    ip_type: IPType
-    application_number: str
-    holder: str | None = None
-    content_hash: bytes = types.ZERO32
-    metadata_uri: str = ""
-    metadata_hash: bytes = types.ZERO32
-    filing_date: int = 0
-
-    @property
-    def right_id(self) -> int:
-        return domain.right_id(self.office, self.ip_type, self.application_number)
-
-
-@dataclass(frozen=True)
-class RightInfo:
-    """A right as the register holds it."""
-
-    right_id: int
-    office: str
-    ip_type: IPType
-    application_number: str
-    status: Status
-    holder: str
-    filed_at: int
-    filing_date: int
-    registration_date: int
-    expiry_date: int
-    content_hash: str
-    metadata_uri: str
-    registration_number: str = ""
-    pending_assignee: str | None = None
-    pledge_creditor: str | None = None
-
-    @property
-    def ref(self) -> str:
-        return f"{self.office}/{domain.SHORT_TYPE[self.ip_type]}/{self.application_number}"
-
-    @property
-    def id_hex(self) -> str:
-        return format_right_id(self.right_id)
-
-
-@dataclass(frozen=True)
-class TitleEntry:
-    """One link in the chain of title."""
-
-    holder: str
-    since_block: int
-    since_time: int
-    how: str  # "filing" or "assignment"
-    deed_hash: str = ""
-    recorded_by: str = ""
-    tx_hash: str = ""
-
-
-@dataclass(frozen=True)
-class History:
-    """Everything the register knows of a right, built from events, oldest first."""
-
-    right_id: int
-    title: tuple[TitleEntry, ...]
-    status_events: tuple[Event, ...]
-    anchors: tuple[Event, ...]
-    events: tuple[Event, ...]
-    licenses: tuple[Any, ...] = field(default=())
 
 
 # ---------------------------------------------------------------- helpers
@@ -256,7 +178,8 @@ class IPLedger(LicensingMixin):
 
     # ------------------------------------------------------------ plumbing
 
-    def _transact(self, fn: Any, label: str) -> TxResult:
+    def transact(self, fn: Any, label: str) -> TxResult:
+        """Sends a contract function as this account and waits; returns the receipt's result."""
         receipt = self.sender.send(fn, label=label)
         return self._result(receipt)
 
@@ -291,7 +214,8 @@ class IPLedger(LicensingMixin):
             ))
         return out
 
-    def _call(self, fn: Any, label: str) -> Any:
+    def call(self, fn: Any, label: str) -> Any:
+        """Calls a view function as this account; a revert raises the named error."""
         with translated(self.decoder, label):
             return fn.call({"from": self.address})
 
@@ -299,42 +223,43 @@ class IPLedger(LicensingMixin):
 
     def add_office(self, office: str, recordal_required: bool = False) -> TxResult:
         """Adds an office by ST.3 code (governor)."""
-        return self._transact(self.registry.functions.addOffice(types.office_bytes(office), recordal_required),
+        return self.transact(self.registry.functions.addOffice(types.office_bytes(office), recordal_required),
                               f"add office {office}")
 
     def set_recordal_required(self, office: str, required: bool) -> TxResult:
         """Sets whether the office's assignments need recordal (governor)."""
-        return self._transact(self.registry.functions.setRecordalRequired(types.office_bytes(office), required),
+        return self.transact(self.registry.functions.setRecordalRequired(types.office_bytes(office), required),
                               f"set recordal for {office}")
 
     def grant_registrar(self, office: str, account: str) -> TxResult:
         """Grants an office's registrar role (governor)."""
-        return self._transact(self.registry.functions.grantRegistrar(types.office_bytes(office),
+        return self.transact(self.registry.functions.grantRegistrar(types.office_bytes(office),
                                                                      types.address(account, "registrar")),
                               f"grant registrar of {office}")
 
     def pause(self) -> TxResult:
-        return self._transact(self.registry.functions.pause(), "pause")
+        return self.transact(self.registry.functions.pause(), "pause")
 
     def unpause(self) -> TxResult:
-        return self._transact(self.registry.functions.unpause(), "unpause")
+        return self.transact(self.registry.functions.unpause(), "unpause")
 
     def offices(self) -> list[dict[str, Any]]:
         """Every office with its recordal setting."""
-        codes = self._call(self.registry.functions.offices(), "list offices")
+        codes = self.call(self.registry.functions.offices(), "list offices")
         out = []
         for code in codes:
-            _, recordal = self._call(self.registry.functions.officeInfo(code), "office info")
+            _, recordal = self.call(self.registry.functions.officeInfo(code), "office info")
             out.append({"office": bytes(code).decode(), "recordal_required": bool(recordal)})
         return out
 
     def is_registrar(self, office: str, account: str) -> bool:
-        return bool(self._call(self.registry.functions.isRegistrar(types.office_bytes(office),
+        return bool(self.call(self.registry.functions.isRegistrar(types.office_bytes(office),
                                                                    types.address(account)), "is registrar"))
 
     # ------------------------------------------------------------ filing and status
 
-    def _filing_tuple(self, f: Filing) -> tuple[Any, ...]:
+    def filing_tuple(self, f: Filing) -> tuple[Any, ...]:
+        """The contract's ``Filing`` tuple for ``f`` (validated; the holder defaults to this account)."""
         types.application_number(f.application_number)
         holder = types.address(f.holder, "holder") if f.holder else self.address
         return (types.office_bytes(f.office), int(f.ip_type), holder, int(f.filing_date),
@@ -350,7 +275,7 @@ class IPLedger(LicensingMixin):
                    application_number=application_number, holder=holder,
                    content_hash=types.bytes32(content_hash, "content hash"), metadata_uri=metadata_uri,
                    metadata_hash=types.bytes32(metadata_hash, "metadata hash"), filing_date=filing_date)
-        res = self._transact(self.registry.functions.file(self._filing_tuple(f)),
+        res = self.transact(self.registry.functions.file(self.filing_tuple(f)),
                              f"file {office}/{application_number}")
         return FilingResult(**res.__dict__, right_id=int(res.event("RightFiled").args["rightId"]))
 
@@ -358,8 +283,8 @@ class IPLedger(LicensingMixin):
         """Files many rights in one transaction; existing ones are skipped unless ``skip_existing`` is False."""
         if not filings:
             raise UsageError("the batch is empty; give at least one filing")
-        fn = self.registry.functions.fileBatch([self._filing_tuple(f) for f in filings], skip_existing)
-        res = self._transact(fn, f"file a batch of {len(filings)}")
+        fn = self.registry.functions.fileBatch([self.filing_tuple(f) for f in filings], skip_existing)
+        res = self.transact(fn, f"file a batch of {len(filings)}")
         ids = tuple(int(e.args["rightId"]) for e in res.all("RightFiled"))
         return BatchResult(**res.__dict__, right_ids=ids)
 
@@ -369,7 +294,7 @@ class IPLedger(LicensingMixin):
         target = types.status(to)
         fn = self.registry.functions.changeStatus(right_id, int(target), int(effective_date),
                                                   types.bytes32(document_hash, "document hash"))
-        return self._transact(fn, f"move {format_right_id(right_id)[:12]}… to {target.name.lower()}")
+        return self.transact(fn, f"move {format_right_id(right_id)[:12]}… to {target.name.lower()}")
 
     def publish(self, right_id: int, **kw: Any) -> TxResult:
         return self.change_status(right_id, Status.PUBLISHED, **kw)
@@ -388,65 +313,65 @@ class IPLedger(LicensingMixin):
         exp = int(expiry_date if expiry_date is not None else reg + term_years * 365 * 86400)
         fn = self.registry.functions.register(right_id, registration_number, reg, exp,
                                               types.bytes32(document_hash, "document hash"))
-        return self._transact(fn, f"register {registration_number}")
+        return self.transact(fn, f"register {registration_number}")
 
     def renew(self, right_id: int, expiry_date: int, *, document_hash: bytes | str | None = None) -> TxResult:
         fn = self.registry.functions.renew(right_id, int(expiry_date), types.bytes32(document_hash, "document hash"))
-        return self._transact(fn, "renew")
+        return self.transact(fn, "renew")
 
     def update_metadata(self, right_id: int, uri: str, metadata_hash: bytes | str | None = None) -> TxResult:
         fn = self.registry.functions.updateMetadata(right_id, uri, types.bytes32(metadata_hash, "metadata hash"))
-        return self._transact(fn, "update metadata")
+        return self.transact(fn, "update metadata")
 
     def anchor(self, right_id: int, document_hash: bytes | str, tag: str = "document") -> TxResult:
         """Anchors a document hash against a right (proof of existence at the block time)."""
         fn = self.registry.functions.anchorDocument(right_id, types.bytes32(document_hash, "document hash"), types.tag32(tag))
-        return self._transact(fn, "anchor document")
+        return self.transact(fn, "anchor document")
 
     # ------------------------------------------------------------ assignments
 
     def request_assignment(self, right_id: int, assignee: str, deed_hash: bytes | str | None = None) -> TxResult:
         fn = self.registry.functions.requestAssignment(right_id, types.address(assignee, "assignee"),
                                                        types.bytes32(deed_hash, "deed hash"))
-        return self._transact(fn, "request assignment")
+        return self.transact(fn, "request assignment")
 
     def accept_assignment(self, right_id: int) -> TxResult:
-        return self._transact(self.registry.functions.acceptAssignment(right_id), "accept assignment")
+        return self.transact(self.registry.functions.acceptAssignment(right_id), "accept assignment")
 
     def accept_assignment_by_sig(self, right_id: int, deadline: int, signature: bytes | str) -> TxResult:
         sig = types.signature(signature)
-        return self._transact(self.registry.functions.acceptAssignmentBySig(right_id, int(deadline), sig),
+        return self.transact(self.registry.functions.acceptAssignmentBySig(right_id, int(deadline), sig),
                               "relay assignment acceptance")
 
     def record_assignment(self, right_id: int) -> TxResult:
-        return self._transact(self.registry.functions.recordAssignment(right_id), "record assignment")
+        return self.transact(self.registry.functions.recordAssignment(right_id), "record assignment")
 
     def cancel_assignment(self, right_id: int) -> TxResult:
-        return self._transact(self.registry.functions.cancelAssignment(right_id), "cancel assignment")
+        return self.transact(self.registry.functions.cancelAssignment(right_id), "cancel assignment")
 
     def reject_assignment(self, right_id: int) -> TxResult:
-        return self._transact(self.registry.functions.rejectAssignment(right_id), "reject assignment")
+        return self.transact(self.registry.functions.rejectAssignment(right_id), "reject assignment")
 
     def record_pledge(self, right_id: int, creditor: str, agreement_hash: bytes | str | None = None) -> TxResult:
         fn = self.registry.functions.recordPledge(right_id, types.address(creditor, "creditor"),
                                                   types.bytes32(agreement_hash, "agreement hash"))
-        return self._transact(fn, "record pledge")
+        return self.transact(fn, "record pledge")
 
     def consent_to_assignment(self, right_id: int) -> TxResult:
-        return self._transact(self.registry.functions.consentToAssignment(right_id), "consent to assignment")
+        return self.transact(self.registry.functions.consentToAssignment(right_id), "consent to assignment")
 
     def consent_to_assignment_by_sig(self, right_id: int, deadline: int, signature: bytes | str) -> TxResult:
         sig = types.signature(signature)
-        return self._transact(self.registry.functions.consentToAssignmentBySig(right_id, int(deadline), sig),
+        return self.transact(self.registry.functions.consentToAssignmentBySig(right_id, int(deadline), sig),
                               "relay creditor consent")
 
     def release_pledge(self, right_id: int) -> TxResult:
-        return self._transact(self.registry.functions.releasePledge(right_id), "release pledge")
+        return self.transact(self.registry.functions.releasePledge(right_id), "release pledge")
 
     # ------------------------------------------------------------ EIP-712
 
     def _domain(self, contract: Any) -> dict[str, Any]:
-        _, name, version, chain_id, verifying, _, _ = self._call(contract.functions.eip712Domain(), "eip712Domain")
+        _, name, version, chain_id, verifying, _, _ = self.call(contract.functions.eip712Domain(), "eip712Domain")
         return {"name": name, "version": version, "chainId": int(chain_id), "verifyingContract": verifying}
 
     def _sign(self, contract: Any, primary: str, fields: list[tuple[str, str]], message: dict[str, Any]) -> bytes:
@@ -457,11 +382,11 @@ class IPLedger(LicensingMixin):
         return bytes(signed.signature)
 
     def nonce_of(self, account: str, contract: str = "IPRegistry") -> int:
-        return int(self._call(self.contracts[contract].functions.nonces(types.address(account)), "nonces"))
+        return int(self.call(self.contracts[contract].functions.nonces(types.address(account)), "nonces"))
 
     def sign_assignment_acceptance(self, right_id: int, deadline: int) -> bytes:
         """The assignee (this account) signs its acceptance of the pending assignment, off line; anyone relays it."""
-        pending = self._call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
+        pending = self.call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
         message = {"rightId": right_id, "assignee": self.address, "deedHash": bytes(pending[4]),
                    "nonce": self.nonce_of(self.address), "deadline": int(deadline)}
         fields = [("rightId", "uint256"), ("assignee", "address"), ("deedHash", "bytes32"), ("nonce", "uint256"),
@@ -470,7 +395,7 @@ class IPLedger(LicensingMixin):
 
     def sign_assignment_consent(self, right_id: int, deadline: int) -> bytes:
         """The creditor (this account) signs its consent to the pending assignment."""
-        pending = self._call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
+        pending = self.call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
         message = {"rightId": right_id, "creditor": self.address, "assignee": pending[0],
                    "deedHash": bytes(pending[4]), "nonce": self.nonce_of(self.address), "deadline": int(deadline)}
         fields = [("rightId", "uint256"), ("creditor", "address"), ("assignee", "address"), ("deedHash", "bytes32"),
@@ -484,30 +409,30 @@ class IPLedger(LicensingMixin):
         ident = identity if isinstance(identity, bytes) and len(identity) == 32 else keccak(
             identity if isinstance(identity, bytes) else identity.encode())
         fn = self.parties.functions.publishProfile(ident, types.office_bytes(country), metadata_uri)
-        return self._transact(fn, "publish profile")
+        return self.transact(fn, "publish profile")
 
     def verify_profile(self, party: str, office: str) -> TxResult:
         fn = self.parties.functions.verifyProfile(types.address(party, "party"), types.office_bytes(office))
-        return self._transact(fn, "verify profile")
+        return self.transact(fn, "verify profile")
 
     def revoke_verification(self, party: str, office: str) -> TxResult:
         fn = self.parties.functions.revokeVerification(types.address(party, "party"), types.office_bytes(office))
-        return self._transact(fn, "revoke verification")
+        return self.transact(fn, "revoke verification")
 
     def profile(self, party: str) -> dict[str, Any]:
-        ident, country, version, updated = self._call(self.parties.functions.profileOf(types.address(party)), "profile")
+        ident, country, version, updated = self.call(self.parties.functions.profileOf(types.address(party)), "profile")
         return {"party": types.address(party), "identity_hash": "0x" + bytes(ident).hex(),
                 "country": bytes(country).decode() if version else "", "version": int(version),
                 "updated_at": int(updated)}
 
     def is_verified(self, party: str, office: str) -> bool:
-        return bool(self._call(self.parties.functions.isVerified(types.address(party), types.office_bytes(office)),
+        return bool(self.call(self.parties.functions.isVerified(types.address(party), types.office_bytes(office)),
                                "is verified"))
 
     # ------------------------------------------------------------ reads
 
     def exists(self, right_id: int) -> bool:
-        return bool(self._call(self.registry.functions.exists(right_id), "exists"))
+        return bool(self.call(self.registry.functions.exists(right_id), "exists"))
 
     def _right_events(self, right_id: int, names: set[str] | None = None) -> list[Event]:
         topic = "0x" + right_id.to_bytes(32, "big").hex()
@@ -521,11 +446,11 @@ class IPLedger(LicensingMixin):
 
     def right(self, right_id: int) -> RightInfo:
         """The right's record, its holder, and what only its events carry (application and registration number)."""
-        rec = self._call(self.registry.functions.rightOf(right_id), f"read right {format_right_id(right_id)}")
-        holder, _ = self._call(self.registry.functions.holderAndStatus(right_id), "holder")
-        uri = self._call(self.registry.functions.tokenURI(right_id), "token URI")
-        pending = self._call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
-        pledge = self._call(self.registry.functions.pledgeOf(right_id), "pledge")
+        rec = self.call(self.registry.functions.rightOf(right_id), f"read right {format_right_id(right_id)}")
+        holder, _ = self.call(self.registry.functions.holderAndStatus(right_id), "holder")
+        uri = self.call(self.registry.functions.tokenURI(right_id), "token URI")
+        pending = self.call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
+        pledge = self.call(self.registry.functions.pledgeOf(right_id), "pledge")
         events = self._right_events(right_id, {"RightFiled", "RightRegistered"})
         app_no = next((e.args["applicationNumber"] for e in events if e.name == "RightFiled"), "")
         reg_no = next((e.args["registrationNumber"] for e in reversed(events) if e.name == "RightRegistered"), "")
@@ -575,12 +500,12 @@ class IPLedger(LicensingMixin):
             return {b: int(self.w3.eth.get_block(b)["timestamp"]) for b in blocks}
 
     def anchors(self, right_id: int) -> list[dict[str, Any]]:
-        rows = self._call(self.registry.functions.anchorsOf(right_id), "anchors")
+        rows = self.call(self.registry.functions.anchorsOf(right_id), "anchors")
         return [{"document_hash": "0x" + bytes(r[0]).hex(), "tag": types.untag(bytes(r[1])), "anchored_by": r[2],
                  "anchored_at": int(r[3])} for r in rows]
 
     def event_code(self, status: Status) -> str:
-        return bytes(self._call(self.registry.functions.eventCodeOf(int(status)), "event code")).decode()
+        return bytes(self.call(self.registry.functions.eventCodeOf(int(status)), "event code")).decode()
 
 
 def with_account(ipl: IPLedger, account: Any) -> IPLedger:
@@ -588,5 +513,4 @@ def with_account(ipl: IPLedger, account: Any) -> IPLedger:
     return ipl.as_account(account)
 
 
-__all__ = ["IPLedger", "TxResult", "FilingResult", "BatchResult", "Filing", "RightInfo", "History", "TitleEntry",
-           "Event", "replace"]
+__all__ = ["IPLedger", "with_account"]

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from ipledger.sdk.client import History, IPLedger, RightInfo
+from ipledger.sdk import History, IPLedger, RightInfo
 
 OFFICE = "EM"
 GOVERNOR, REGISTRAR, ALICE, BOB, CAROL, DAVE = range(6)
@@ -79,7 +79,7 @@ def trade_mark_story(ipl: IPLedger, application_number: str = "018234567") -> St
 
 def _licenses(bob: IPLedger, carol: IPLedger, dave: IPLedger, rid: int, gas: dict[str, int]) -> tuple[Any, ...]:
     """Bob licenses Carol (exclusive in DE, FR and IT, software, sublicensable); Carol sublicenses Dave in DE."""
-    from ipledger.sdk.licensing import LicenseTerms
+    from ipledger.sdk import LicenseTerms
 
     root = bob.offer_license(rid, carol.address, LicenseTerms(kind="exclusive", territories=("DE", "FR", "IT"),
                                                                field="software", royalty_bps=500, sublicensable=True))

@@ -77,8 +77,8 @@ class LicensingMixin:
         @property
         def address(self) -> str: ...
 
-        def _transact(self, fn: Any, label: str) -> TxResult: ...
-        def _call(self, fn: Any, label: str) -> Any: ...
+        def transact(self, fn: Any, label: str) -> TxResult: ...
+        def call(self, fn: Any, label: str) -> Any: ...
         def _sign(self, contract: Any, primary: str, fields: list[tuple[str, str]],
                   message: dict[str, Any]) -> bytes: ...
         def nonce_of(self, account: str, contract: str = "IPRegistry") -> int: ...
@@ -97,11 +97,11 @@ class LicensingMixin:
 
         fn = self.licenses.functions.offerLicense(right_id, int(parent_id), types.address(licensee, "licensee"),
                                                   terms.to_tuple(), terms.field, terms.terms_uri)
-        res = self._transact(fn, "offer license")
+        res = self.transact(fn, "offer license")
         return OfferResult(**res.__dict__, license_id=int(res.event("LicenseOffered").args["licenseId"]))
 
     def accept_license(self, license_id: int) -> TxResult:
-        return self._transact(self.licenses.functions.acceptLicense(int(license_id)), "accept license")
+        return self.transact(self.licenses.functions.acceptLicense(int(license_id)), "accept license")
 
     def sign_license_acceptance(self, license_id: int, deadline: int) -> bytes:
         """The licensee (this account) signs its acceptance off line; anyone relays it."""
@@ -113,21 +113,21 @@ class LicensingMixin:
     def accept_license_by_sig(self, license_id: int, deadline: int, signature: bytes | str) -> TxResult:
 
         sig = types.signature(signature)
-        return self._transact(self.licenses.functions.acceptLicenseBySig(int(license_id), int(deadline), sig),
+        return self.transact(self.licenses.functions.acceptLicenseBySig(int(license_id), int(deadline), sig),
                               "relay license acceptance")
 
     def withdraw_offer(self, license_id: int) -> TxResult:
-        return self._transact(self.licenses.functions.withdrawOffer(int(license_id)), "withdraw offer")
+        return self.transact(self.licenses.functions.withdrawOffer(int(license_id)), "withdraw offer")
 
     def terminate_license(self, license_id: int) -> TxResult:
-        return self._transact(self.licenses.functions.terminateLicense(int(license_id)), "terminate license")
+        return self.transact(self.licenses.functions.terminateLicense(int(license_id)), "terminate license")
 
     def surrender_license(self, license_id: int) -> TxResult:
-        return self._transact(self.licenses.functions.surrenderLicense(int(license_id)), "surrender license")
+        return self.transact(self.licenses.functions.surrenderLicense(int(license_id)), "surrender license")
 
     def transfer_license(self, license_id: int, to: str) -> TxResult:
 
-        return self._transact(self.licenses.functions.transferLicense(int(license_id), types.address(to, "new licensee")),
+        return self.transact(self.licenses.functions.transferLicense(int(license_id), types.address(to, "new licensee")),
                               "transfer license")
 
     # ------------------------------------------------------------ reads
@@ -137,21 +137,21 @@ class LicensingMixin:
         """Whether ``party`` may use the right in ``territory`` for ``field`` at ``time`` (default: now)."""
 
         when = int(time if time is not None else dt.datetime.now(dt.timezone.utc).timestamp())
-        ok, lid = self._call(self.licenses.functions.isLicensed(right_id, types.address(party, "party"),
+        ok, lid = self.call(self.licenses.functions.isLicensed(right_id, types.address(party, "party"),
                                                                 types.office_bytes(territory), field_hash(field),
                                                                 when), "isLicensed")
         return Coverage(licensed=bool(ok), license_id=int(lid))
 
     def license(self, license_id: int, labels: dict[int, str] | None = None) -> LicenseInfo:
-        raw = self._call(self.licenses.functions.licenseOf(int(license_id)), f"read license {license_id}")
+        raw = self.call(self.licenses.functions.licenseOf(int(license_id)), f"read license {license_id}")
         return _info(int(license_id), raw, (labels or {}).get(int(license_id), ""))
 
     def licenses_of_right(self, right_id: int) -> list[int]:
-        return [int(x) for x in self._call(self.licenses.functions.licensesOfRight(right_id), "licenses of right")]
+        return [int(x) for x in self.call(self.licenses.functions.licensesOfRight(right_id), "licenses of right")]
 
     def licenses_of(self, party: str) -> list[int]:
 
-        return [int(x) for x in self._call(self.licenses.functions.licensesOf(types.address(party)), "licenses of party")]
+        return [int(x) for x in self.call(self.licenses.functions.licensesOf(types.address(party)), "licenses of party")]
 
     def license_tree(self, right_id: int) -> list[LicenseNode]:
         """Every license of a right as a forest of root licenses and their sublicenses."""

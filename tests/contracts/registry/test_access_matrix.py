@@ -15,7 +15,7 @@ from eth_account import Account
 from eth_utils import keccak
 
 from conftest import World, assert_revert
-from ipledger.sdk.client import Filing, IPLedger
+from ipledger.sdk import Filing, IPLedger
 from ipledger.domain import IPType, Status
 from ipledger.errors import ContractRevert
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import World, assert_revert
-from ipledger.sdk.client import IPLedger
+from ipledger.sdk import IPLedger
 from ipledger.types import tag32
 from ipledger.domain import EVENT_CODES, Status
 from ipledger.errors import ContractRevert, UsageError
@@ -94,7 +94,7 @@ def test_locked_is_true_for_every_right(world: World, rid: int) -> None:
 def test_token_reads_of_unknown_right_revert_erc721_nonexistent_token(world: World, fn_name: str) -> None:
     fn = getattr(world.ipl.registry.functions, fn_name)(4242)
     with pytest.raises(ContractRevert) as exc_info:
-        world.ipl._call(fn, fn_name)
+        world.ipl.call(fn, fn_name)
     assert_revert(exc_info, "ERC721NonexistentToken", tokenId=4242)
 
 

@@ -11,7 +11,7 @@ from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
 from conftest import World, assert_revert
-from ipledger.sdk.client import IPLedger
+from ipledger.sdk import IPLedger
 from ipledger.domain import Status
 from ipledger.errors import ContractRevert
 

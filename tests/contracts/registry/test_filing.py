@@ -6,7 +6,7 @@ import pytest
 
 from conftest import World, assert_revert
 from ipledger import domain
-from ipledger.sdk.client import Filing, IPLedger
+from ipledger.sdk import Filing, IPLedger
 from ipledger.domain import IPType, Status
 from ipledger.errors import ContractRevert, UsageError
 
@@ -202,7 +202,7 @@ def test_file_batch_by_registrar_for_several_holders_mints_to_each(world: World)
 def test_file_batch_skip_existing_skips_existing_and_returns_only_new_ids(world: World) -> None:
     existing = world.alice.file("EM", "TM", "B-001").right_id
     filings = batch("B-000", "B-001", "B-002")
-    fn = world.alice.registry.functions.fileBatch([world.alice._filing_tuple(f) for f in filings], True)
+    fn = world.alice.registry.functions.fileBatch([world.alice.filing_tuple(f) for f in filings], True)
     assert fn.call({"from": world.alice.address}) == 2  # the contract's own count of new filings
     res = world.alice.file_batch(filings, skip_existing=True)
     assert res.right_ids == (filings[0].right_id, filings[2].right_id)

@@ -10,7 +10,7 @@ from eth_abi import encode
 from eth_utils import keccak
 
 from conftest import ALICE, World, assert_revert
-from ipledger.sdk.client import Filing, IPLedger, TxResult
+from ipledger.sdk import Filing, IPLedger, TxResult
 from ipledger.domain import IPType, Status
 from ipledger.errors import ContractRevert, UsageError
 
@@ -127,7 +127,7 @@ def test_grant_role_registrar_admin_is_governor_role(world: World) -> None:
 def test_revoke_registrar_role_ends_its_powers(world: World) -> None:
     rid = world.alice.file("EM", "TM", "1").right_id
     role = registrar_role(world.ipl, "EM")
-    res = world.governor._transact(world.governor.registry.functions.revokeRole(role, world.registrar.address),
+    res = world.governor.transact(world.governor.registry.functions.revokeRole(role, world.registrar.address),
                                    "revoke")
     assert res.event("RoleRevoked").args["account"] == world.registrar.address
     with pytest.raises(ContractRevert) as exc_info:
@@ -299,7 +299,7 @@ def test_pause_by_pauser_emits_paused_and_sets_paused(world: World) -> None:
 
 def test_pause_by_granted_pauser_works(world: World) -> None:
     fn = world.governor.registry.functions.grantRole(PAUSER_ROLE, world.dave.address)
-    world.governor._transact(fn, "grant pauser")
+    world.governor.transact(fn, "grant pauser")
     assert world.dave.pause().event("Paused").args == {"account": world.dave.address}
 
 
@@ -333,7 +333,7 @@ def test_grant_role_while_paused_still_works_unlike_grant_registrar(world: World
     """Role admin is OpenZeppelin's and ignores the pause, so the governor can still appoint a registrar raw."""
     world.governor.pause()
     role = bytes.fromhex(registrar_role(world.ipl, "EM")[2:])
-    res = world.governor._transact(world.governor.registry.functions.grantRole(role, world.dave.address), "grant")
+    res = world.governor.transact(world.governor.registry.functions.grantRole(role, world.dave.address), "grant")
     assert res.event("RoleGranted").args["account"] == world.dave.address
     assert world.ipl.is_registrar("EM", world.dave.address)
 

@@ -10,7 +10,7 @@ from eth_account import Account
 from eth_utils import keccak
 
 from conftest import World, assert_revert
-from ipledger.sdk.client import IPLedger
+from ipledger.sdk import IPLedger
 from ipledger.domain import Status
 from ipledger.errors import ContractRevert
 
