@@ -1,24 +1,23 @@
-"""Licenses over registered rights: terms, offers, acceptance (also by relayed EIP-712
-signature), termination, surrender, transfer, ``isLicensed`` and the license tree.
+"""Licences over registered rights: offers, acceptance (also by relayed EIP-712 signature),
+termination, surrender, transfer, ``isLicensed`` and the licence tree (LicenseRegistry).
 
-``LicensingMixin`` adds these methods to ``ipledger.sdk.client.IPLedger``.
+``LicensingActions`` adds these methods to ``ipledger.sdk.client.IPLedger``; the licence
+values it returns (``LicenseInfo``, ``LicenseNode``, ``OfferResult``, ``Coverage``) are here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eth_utils import to_checksum_address
 
-from ipledger import domain, types
-from ipledger.errors import UsageError
+from ipledger import types
 from ipledger.domain.licensing import LicenseKind, LicenseState, LicenseTerms, field_hash
+from ipledger.sdk.base import ClientBase
 from ipledger.sdk.results import TxResult
 
-if TYPE_CHECKING:
-    from eth_account.signers.local import LocalAccount
 
 @dataclass(frozen=True)
 class LicenseInfo:
@@ -67,28 +66,8 @@ class Coverage:
     license_id: int
 
 
-class LicensingMixin:
-    """License actions and reads of ``IPLedger``."""
-
-    contracts: dict[str, Any]
-    account: LocalAccount
-
-    if TYPE_CHECKING:
-        @property
-        def address(self) -> str: ...
-
-        def transact(self, fn: Any, label: str) -> TxResult: ...
-        def call(self, fn: Any, label: str) -> Any: ...
-        def _sign(self, contract: Any, primary: str, fields: list[tuple[str, str]],
-                  message: dict[str, Any]) -> bytes: ...
-        def nonce_of(self, account: str, contract: str = "IPRegistry") -> int: ...
-        def _license_events(self, right_id: int) -> list[Any]: ...
-
-    @property
-    def licenses(self) -> Any:
-        if "LicenseRegistry" not in self.contracts:
-            raise UsageError("this deployment has no LicenseRegistry; redeploy with `ipledger deploy --force`")
-        return self.contracts["LicenseRegistry"]
+class LicensingActions(ClientBase):
+    """License actions and reads (LicenseRegistry)."""
 
     # ------------------------------------------------------------ actions
 
@@ -107,8 +86,7 @@ class LicensingMixin:
         """The licensee (this account) signs its acceptance off line; anyone relays it."""
         message = {"licenseId": int(license_id), "licensee": self.address,
                    "nonce": self.nonce_of(self.address, "LicenseRegistry"), "deadline": int(deadline)}
-        fields = [("licenseId", "uint256"), ("licensee", "address"), ("nonce", "uint256"), ("deadline", "uint256")]
-        return self._sign(self.licenses, "AcceptLicense", fields, message)
+        return self.sign_typed(self.licenses, "AcceptLicense", message)
 
     def accept_license_by_sig(self, license_id: int, deadline: int, signature: bytes | str) -> TxResult:
 
@@ -156,7 +134,7 @@ class LicensingMixin:
     def license_tree(self, right_id: int) -> list[LicenseNode]:
         """Every license of a right as a forest of root licenses and their sublicenses."""
         labels = {int(e.args["licenseId"]): e.args.get("fieldLabel", "")
-                  for e in self._license_events(right_id) if e.name == "LicenseOffered"}
+                  for e in self.license_events(right_id) if e.name == "LicenseOffered"}
         ids = sorted(set(self.licenses_of_right(right_id)) | set(labels))
         infos = {i: self.license(i, labels) for i in ids}
 
