@@ -19,7 +19,7 @@ import pytest
 
 from conftest import ALICE, BOB, CAROL, GOVERNOR, World
 from helpers import ROOT
-from ipledger.chain import Chain, _http_web3, dev_accounts, free_port, launch_node, stop_process
+from ipledger.chain import Chain, http_web3, dev_accounts, free_port, launch_node, stop_process
 from ipledger.sdk import Filing, IPLedger
 from ipledger.config import Config
 from ipledger.deploy import DeployedContract, Deployment, load_record, record_path, write_record
@@ -83,7 +83,7 @@ def _register(node: AnvilNode, config: Config, *, timeout: float | None = None) 
     """Deploys on the node and adds office RU (no recordal): (governor, Alice) clients."""
     chain = None
     if timeout is not None:
-        chain = Chain(name=node.url, backend="rpc", w3=_http_web3(node.url, timeout), accounts=dev_accounts(),
+        chain = Chain(name=node.url, backend="rpc", w3=http_web3(node.url, timeout), accounts=dev_accounts(),
                       settings=config.network(node.url), url=node.url)
     gov = IPLedger.connect(node.url, GOVERNOR, config=config, chain=chain, deploy=True)
     gov.add_office("RU")

@@ -1,0 +1,57 @@
+"""The embedded chain: eth-tester + py-evm in process, with reverts that keep their raw data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eth_account.signers.local import LocalAccount
+    from web3 import Web3
+
+
+class EmbeddedRevert(Exception):
+    """A call or gas estimate reverted on the embedded chain; ``data`` holds the raw revert data."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(f"execution reverted: {data!r}")
+        self.data = data
+
+
+def raw_reverts(endpoint: Any) -> Any:
+    """Wraps an eth-tester endpoint so that a revert keeps its raw data.
+
+    web3's eth-tester provider ABI-decodes every revert as ``Error(string)``, which loses the
+    selector of a custom error whose arguments happen to decode as a string. The wrapper raises
+    ``EmbeddedRevert`` (which web3 lets through) with the bytes, so decoding is the same as over
+    JSON-RPC.
+    """
+    from eth_tester.exceptions import TransactionFailed
+
+    def wrapped(tester: Any, params: Any) -> Any:
+        try:
+            return endpoint(tester, params)
+        except TransactionFailed as exc:
+            raw = exc.args[0] if exc.args else b""
+            if isinstance(raw, Exception) and raw.args:
+                raw = raw.args[0]
+            if isinstance(raw, (bytes, bytearray)):
+                raise EmbeddedRevert(bytes(raw)) from None
+            raise
+
+    return wrapped
+
+
+def embedded_web3() -> tuple[Web3, list[LocalAccount]]:
+    from eth_account import Account
+    from eth_tester import EthereumTester, PyEVMBackend
+    from web3 import EthereumTesterProvider, Web3
+    from web3.providers.eth_tester.defaults import API_ENDPOINTS
+
+    backend = PyEVMBackend()
+    tester = EthereumTester(backend)
+    endpoints = {ns: dict(calls) for ns, calls in API_ENDPOINTS.items()}
+    for name in ("call", "estimateGas"):
+        endpoints["eth"][name] = raw_reverts(endpoints["eth"][name])
+    w3 = Web3(EthereumTesterProvider(tester, api_endpoints=endpoints))
+    keys = backend.account_keys
+    return w3, [Account.from_key(k.to_bytes()) for k in keys]
