@@ -317,10 +317,11 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(ipl)
         measure(bench)
     print_table(bench.rows)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    out = args.out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
     rows = [{**asdict(r), "ratio": round(r.ratio, 3)} for r in bench.rows]
-    args.out.write_text(json.dumps(rows, indent=2) + "\n")
-    print(f"wrote {args.out.relative_to(ROOT)}")
+    out.write_text(json.dumps(rows, indent=2) + "\n")
+    print(f"wrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
     return 0
 
 

@@ -25,7 +25,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ipledger.integrations.brownie import NETWORK_ENV, brownie_chain, deploy_on, open_chain, run_script
-from ipledger.sdk.demo import GOVERNOR, print_story, trade_mark_story
+from ipledger.cli.story import print_story
+from ipledger.sdk.demo import GOVERNOR, trade_mark_story
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

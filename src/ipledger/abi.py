@@ -25,8 +25,6 @@ from eth_utils import keccak, to_checksum_address
 
 from ipledger.errors import ContractRevert, revert_class
 
-ERROR_STRING = bytes.fromhex("08c379a0")
-PANIC = bytes.fromhex("4e487b71")
 
 
 @dataclass(frozen=True)
@@ -60,6 +58,11 @@ def selector(item: dict[str, Any]) -> bytes:
 def topic(item: dict[str, Any]) -> bytes:
     """topic0 of an ABI event."""
     return keccak(text=signature(item))
+
+
+# Solidity's built-in errors, which no ABI lists: require(..., "reason") and assert / arithmetic panics.
+ERROR_STRING = selector({"name": "Error", "inputs": [{"type": "string"}]})
+PANIC = selector({"name": "Panic", "inputs": [{"type": "uint256"}]})
 
 
 @dataclass(frozen=True)

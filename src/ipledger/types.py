@@ -110,7 +110,8 @@ def signature(value: bytes | str, what: str = "signature", *, length: int | None
     else:
         out = bytes(value)
     if length is not None and len(out) != length:
-        raise InvalidInput(f"{what} '{value}' is not {length} bytes (0x followed by {2 * length} hex digits); "
+        shown = value if isinstance(value, str) else hex32(out)
+        raise InvalidInput(f"{what} '{shown}' is not {length} bytes (0x followed by {2 * length} hex digits); "
                            "copy it whole from --sign-only")
     return out
 
@@ -254,10 +255,15 @@ def application_number(value: Any) -> str:
     return value
 
 
+def right_id(office_: str, kind: Any, number: str) -> int:
+    """The id of the right (office, IP type, application number), each validated first."""
+    from ipledger.domain.rights import right_id as compute
+
+    return compute(office(office_), ip_type(kind), application_number(number))
+
+
 def right_ref(ref: str) -> int:
     """A right id from ``0x…`` hex, a decimal id, or ``OFFICE/TYPE/APPLICATION-NUMBER``."""
-    from ipledger.domain.rights import right_id
-
     text = ref.strip()
     if text.count("/") >= 2:
         office_, kind, number = text.split("/", 2)

@@ -51,7 +51,8 @@ from ipledger.build.compiler import CompileResult
 from ipledger.config import Config
 from ipledger.domain import ENDED, HOLDER_MOVES, TRANSITIONS, Status
 from ipledger.errors import ContractRevert
-from ipledger.domain.licensing import LicenseKind, LicenseState, LicenseTerms, field_hash
+from ipledger.domain.licensing import LicenseKind, LicenseState, field_hash
+from ipledger.sdk import LicenseTerms
 from ipledger.abi import canonical_type
 
 # ---------------------------------------------------------------- profiles

@@ -89,12 +89,18 @@ EVENT_CODES: dict[Status, str] = {
 }
 
 
-def right_id(office: str, kind: object, application_number: str) -> int:
-    """The on-chain id of a right: uint256(keccak256(abi.encode(office, uint8(type), applicationNumber)))."""
-    from ipledger import types
+def right_id(office: str, kind: IPType | int | str, application_number: str) -> int:
+    """The on-chain id of a right: uint256(keccak256(abi.encode(office, uint8(type), applicationNumber))).
 
-    number = types.application_number(application_number)
-    data = encode(["bytes2", "uint8", "string"], [types.office_bytes(office), int(types.ip_type(kind)), number])
+    A pure computation on canonical values (an ST.3 code, an IP type or its short code, the
+    number as written); ``ipledger.types.right_id`` validates user input first.
+    """
+    if isinstance(kind, str):
+        key = kind.strip().upper().replace("-", "_").replace(" ", "_")
+        if key not in IP_TYPE_ALIASES:
+            raise ValueError(f"IP type '{kind}' is unknown")
+        kind = IP_TYPE_ALIASES[key]
+    data = encode(["bytes2", "uint8", "string"], [office.encode("ascii"), int(IPType(kind)), application_number])
     return int.from_bytes(keccak(data), "big")
 
 

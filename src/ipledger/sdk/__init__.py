@@ -8,9 +8,9 @@ Import SDK names from here; the submodules are its rooms (``client`` the connect
 ``results`` the values it returns, ``licensing`` the licence actions).
 """
 
-from ipledger.domain.licensing import LicenseKind, LicenseState, LicenseTerms
+from ipledger.domain.licensing import LicenseKind, LicenseState
 from ipledger.sdk.client import IPLedger, with_account
-from ipledger.sdk.licensing import Coverage, LicenseInfo, LicenseNode, OfferResult, flatten
+from ipledger.sdk.licensing import Coverage, LicenseInfo, LicenseNode, LicenseTerms, OfferResult, flatten
 from ipledger.sdk.results import (
     BatchResult,
     Event,

@@ -111,16 +111,3 @@ def run_demo(network: str | None = None, *, ipl: IPLedger | None = None) -> Demo
     finally:
         if owns:
             ipl.close()
-
-
-def print_story(ipl: IPLedger, story: StoryResult) -> None:
-    """Prints the right, its chain of title, its legal-status events and its license tree."""
-    from ipledger.cli import render
-
-    con = render.console()
-    con.print(render.right_table(ipl.right(story.right_id), story.names))
-    history = ipl.history(story.right_id)
-    con.print(render.title_table(history, story.names))
-    con.print(render.status_table(history))
-    if story.license_tree:
-        con.print(render.license_tree_table(story.license_tree, story.names))

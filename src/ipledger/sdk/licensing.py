@@ -14,9 +14,38 @@ from typing import Any
 from eth_utils import to_checksum_address
 
 from ipledger import types
-from ipledger.domain.licensing import LicenseKind, LicenseState, LicenseTerms, field_hash
+from ipledger.domain.licensing import LicenseKind, LicenseState, field_hash
+from ipledger.errors import InvalidInput
 from ipledger.sdk.base import ClientBase
 from ipledger.sdk.results import TxResult
+
+
+@dataclass(frozen=True)
+class LicenseTerms:
+    """Terms of a license. ``end`` 0 = until the right ends; ``territories`` are ST.3 codes (WO = worldwide)."""
+
+    kind: str | LicenseKind = LicenseKind.NON_EXCLUSIVE
+    territories: tuple[str, ...] = ("WO",)
+    field: str = ""
+    start: int = 0
+    end: int = 0
+    royalty_bps: int = 0
+    sublicensable: bool = False
+    transferable: bool = False
+    terms_hash: bytes = types.ZERO32
+    terms_uri: str = ""
+
+    def to_tuple(self) -> tuple[Any, ...]:
+        """The terms as the contract's ``LicenseTerms`` tuple (validated first)."""
+        if not self.territories:
+            raise InvalidInput("a license needs at least one territory (ST.3 code, WO for worldwide)")
+        codes = [types.office_bytes(t) for t in self.territories]
+        if not 0 <= self.royalty_bps <= 10_000:
+            raise InvalidInput(f"royalty {self.royalty_bps} bps is out of range 0..10000")
+        if self.end and self.end <= self.start:
+            raise InvalidInput("the license end must be after its start (or 0 for until the right ends)")
+        return (int(types.license_kind(self.kind)), codes, field_hash(self.field), int(self.start), int(self.end),
+                int(self.royalty_bps), bool(self.sublicensable), bool(self.transferable), self.terms_hash)
 
 
 @dataclass(frozen=True)

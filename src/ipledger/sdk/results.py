@@ -70,7 +70,7 @@ class Filing:
 
     @property
     def right_id(self) -> int:
-        return domain.right_id(self.office, self.ip_type, self.application_number)
+        return types.right_id(self.office, self.ip_type, self.application_number)
 
 
 @dataclass(frozen=True)
