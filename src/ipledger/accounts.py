@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipledger.errors import UsageError
+from ipledger.errors import InvalidInput, UsageError
 
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
@@ -55,7 +55,7 @@ def create_keystore(name: str, password: str | None = None, private_key: str | N
     try:
         acct = Account.from_key(private_key) if private_key else Account.create()
     except (ValueError, TypeError):
-        raise UsageError("the private key is not 32 bytes of hex; check it (it is not shown here)") from None
+        raise InvalidInput("the private key is not 32 bytes of hex; check it (it is not shown here)") from None
     pw = _password(f"password for keystore '{name}': ", password)
     if not pw:
         raise UsageError("an empty keystore password is refused; choose a password")
@@ -101,7 +101,7 @@ def load_keystore(name: str, password: str | None = None) -> LocalAccount:
 
 def _check_name(name: str) -> None:
     if not name or not all(c.isalnum() or c in "-_." for c in name) or name.startswith("."):
-        raise UsageError(f"keystore name '{name}' may use letters, digits, '-', '_' and '.' only")
+        raise InvalidInput(f"keystore name '{name}' may use letters, digits, '-', '_' and '.' only")
 
 
 def resolve_account(chain: Chain, account: Any, *, allow_env_key: bool = False,
@@ -125,7 +125,7 @@ def resolve_account(chain: Chain, account: Any, *, allow_env_key: bool = False,
         try:
             return Account.from_key(key)
         except (ValueError, TypeError):
-            raise UsageError(f"{KEY_ENV} is not a 32-byte hex private key (it is not shown here)") from None
+            raise InvalidInput(f"{KEY_ENV} is not a 32-byte hex private key (it is not shown here)") from None
     if text.startswith("keystore:"):
         return load_keystore(text.split(":", 1)[1], password)
     if text.isdigit():
@@ -133,7 +133,7 @@ def resolve_account(chain: Chain, account: Any, *, allow_env_key: bool = False,
         if not chain.accounts:
             raise UsageError(f"network '{chain.name}' has no dev accounts; use --account keystore:NAME")
         if index >= len(chain.accounts):
-            raise UsageError(f"dev account {index} does not exist; this chain has accounts 0..{len(chain.accounts) - 1}")
+            raise InvalidInput(f"dev account {index} does not exist; this chain has accounts 0..{len(chain.accounts) - 1}")
         return chain.accounts[index]
     for acct in chain.accounts:
         if acct.address.lower() == text.lower():

@@ -7,7 +7,7 @@ from typing import Any
 
 from ipledger import types
 from ipledger.domain import IPType, Status, format_right_id
-from ipledger.errors import UsageError
+from ipledger.errors import InvalidInput
 from ipledger.sdk.base import ClientBase
 from ipledger.sdk.results import BatchResult, Filing, FilingResult, TxResult
 from ipledger.tx.sender import translated
@@ -79,7 +79,7 @@ class RegistryActions(ClientBase):
     def file_batch(self, filings: Sequence[Filing], *, skip_existing: bool = True) -> BatchResult:
         """Files many rights in one transaction; existing ones are skipped unless ``skip_existing`` is False."""
         if not filings:
-            raise UsageError("the batch is empty; give at least one filing")
+            raise InvalidInput("the batch is empty; give at least one filing")
         fn = self.registry.functions.fileBatch([self.filing_tuple(f) for f in filings], skip_existing)
         res = self.transact(fn, f"file a batch of {len(filings)}")
         ids = tuple(int(e.args["rightId"]) for e in res.all("RightFiled"))
