@@ -16,10 +16,42 @@ def test_help_lists_commands_and_does_not_import_web3() -> None:
     assert res.returncode == 0
     for cmd in ("demo", "compile", "deploy", "node", "register", "assign", "history"):
         assert cmd in res.stdout
-    probe = subprocess.run([sys.executable, "-c", "import sys, ipledger.cli, ipledger.cli.commands; "
+    probe = subprocess.run([sys.executable, "-c", "import sys, ipledger.cli; "
                             "print('web3' in sys.modules, 'eth_tester' in sys.modules)"],
                            capture_output=True, text=True, check=True)
     assert probe.stdout.split() == ["False", "False"], "heavy modules must load lazily"
+
+
+def test_help_of_every_command_loads_no_heavy_module_and_is_fast() -> None:
+    """Every command module is loaded and every --help drawn; web3, eth-tester and eth-utils stay unloaded."""
+    script = (
+        "import sys, time\n"
+        "import click\n"
+        "from click.testing import CliRunner\n"
+        "from ipledger.cli import cli\n"
+        "def paths(group, prefix=()):\n"
+        "    for name, command in group.commands.items():\n"
+        "        yield (*prefix, name)\n"
+        "        if isinstance(command, click.Group):\n"
+        "            yield from paths(command, (*prefix, name))\n"
+        "for path in [(), *paths(cli)]:\n"
+        "    res = CliRunner().invoke(cli, [*path, '--help'])\n"
+        "    assert res.exit_code == 0, (path, res.output)\n"
+        "print(sorted(m for m in ('web3', 'eth_tester', 'eth_utils', 'eth_abi', 'rich') if m in sys.modules))\n"
+    )
+    probe = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert probe.stdout.strip() == "[]", f"heavy modules loaded by --help: {probe.stdout}"
+    best = min(_seconds(["--help"]) for _ in range(3))
+    assert best < 0.5, f"ipledger --help took {best:.2f} s (limit 0.5 s)"
+
+
+def _seconds(args: list[str]) -> float:
+    import time
+
+    start = time.perf_counter()
+    res = run_cli(*args)
+    assert res.returncode == 0, res.stderr
+    return time.perf_counter() - start
 
 
 def test_every_command_help_shows_an_example() -> None:
@@ -28,6 +60,27 @@ def test_every_command_help_shows_an_example() -> None:
         res = run_cli(*cmd, "--help")
         assert res.returncode == 0, res.stderr
         assert "Example" in res.stdout, f"{cmd} help has no example"
+
+
+def test_help_of_every_leaf_command_shows_an_example() -> None:
+    """In process, over the root group's own tree: a new command without an example in its help fails here."""
+    import click
+    from click.testing import CliRunner
+
+    from ipledger.cli import cli
+
+    def leaves(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+        out: list[tuple[str, ...]] = []
+        for name, command in sorted(group.commands.items()):
+            out += leaves(command, (*prefix, name)) if isinstance(command, click.Group) else [(*prefix, name)]
+        return out
+
+    found = leaves(cli)
+    assert len(found) >= 35, found
+    for path in found:
+        res = CliRunner().invoke(cli, [*path, "--help"])
+        assert res.exit_code == 0, res.output
+        assert "Example" in res.output, f"`ipledger {' '.join(path)} --help` shows no example"
 
 
 def test_demo_prints_chain_of_title() -> None:

@@ -1,8 +1,8 @@
 """The bulk commands of ``ipledger``: ``import`` and ``export`` of office data (docs/bulk.md).
 
 Thin over ``ipledger.bulk``: parse the options, validate, call the importer or exporter,
-draw a progress bar on stderr and print the outcome. Run it as ``ipledger import ...`` (the
-entry point registers this module) or ``python -m ipledger.cli.bulk import ...``.
+draw a progress bar on stderr and print the outcome. ``python -m ipledger.cli.bulk import ...``
+runs the whole command line (``python -m ipledger.cli``), as the ``ipledger`` entry point does.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from typing import Any
 
 import click
 
-from ipledger.cli import _client, _emit, chain_options, cli, handled
+from ipledger.cli.context import Session, chain_options
+from ipledger.cli.output import emit, show_table
+from ipledger.cli.params import NewFile, Office
 
 
 class _RichProgress:
@@ -50,7 +52,7 @@ class _RichProgress:
         self._progress.stop()
 
 
-@cli.command("import")
+@click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None,
               help="Input format (default: from the file name).")
@@ -62,14 +64,12 @@ class _RichProgress:
               help="Seconds without a mined transaction before the chain is read again and the rest re-sent "
                    "(a dropped or stuck transaction).")
 @click.option("--dry-run", is_flag=True, help="Validate the file and stop; nothing is sent and no node is needed.")
-@click.option("--journal", type=click.Path(dir_okay=False),
+@click.option("--journal", type=NewFile(),
               help="Append a JSON-lines log of the run here: transactions sent and mined, stalls, the outcome.")
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
 @chain_options
-@handled
-def import_cmd(file: str, fmt: str | None, batch_size: int, window: int, receipt_timeout: float, dry_run: bool,
-               journal: str | None, no_progress: bool, network: str, account: str, allow_env_key: bool,
-               as_json: bool) -> None:
+def import_cmd(session: Session, file: str, fmt: str | None, batch_size: int, window: int, receipt_timeout: float,
+               dry_run: bool, journal: str | None, no_progress: bool) -> None:
     """Import office records (JSON or CSV, docs/bulk.md) exactly once.
 
     Every record is validated first (all problems are listed, nothing is sent if any).
@@ -83,31 +83,30 @@ def import_cmd(file: str, fmt: str | None, batch_size: int, window: int, receipt
                ipledger import examples/records.json --network local --account 1
                ipledger import office-em.csv --account keystore:office-em --journal em.journal
     """
-    from ipledger.cli import render as r
     from ipledger.bulk import ImportOptions, import_records, load_records, summary_rows
+    from ipledger.cli import render as r
 
     records = load_records(file, fmt=fmt)
     moves = sum(len(x.events) for x in records)
     if dry_run:
         offices = sorted({x.office for x in records})
         data = {"file": file, "valid": True, "records": len(records), "status_moves": moves, "offices": offices}
-        _emit(as_json, data, lambda: click.echo(
+        emit(session.as_json, data, lambda: click.echo(
             f"{file}: {len(records):,} valid records ({moves:,} status moves) for {', '.join(offices)}; "
             "nothing was sent (--dry-run)"))
         return
     options = ImportOptions(batch_size=batch_size, window=window, receipt_timeout=receipt_timeout,
                             journal=Path(journal) if journal else None)
     progress = None if no_progress else _RichProgress(f"importing {Path(file).name}")
-    with _client(network, account, allow_env_key) as ipl:
-        report = import_records(ipl, records, options, progress=progress)
-    if as_json:
+    report = import_records(session.ledger(), records, options, progress=progress)
+    if session.as_json:
         r.print_json({"file": file, "complete": report.complete, "records": report.records, "filed": report.filed,
                       "already_filed": report.already_filed, "moves": report.moves,
                       "already_moved": report.already_moved, "transactions": report.transactions,
                       "rounds": report.rounds, "stalls": report.stalls, "seconds": round(report.seconds, 3),
                       "holder_differs": report.holder_differs, "problems": [str(p) for p in report.problems]})
     else:
-        r.console().print(r.table(f"Import of {file}", ("", ""), summary_rows(report)))
+        show_table(f"Import of {file}", ("", ""), summary_rows(report))
         for p in report.problems:
             click.echo(f"problem: {p}", err=True)
     if not report.complete:
@@ -116,15 +115,14 @@ def import_cmd(file: str, fmt: str | None, batch_size: int, window: int, receipt
         sys.exit(1)
 
 
-@cli.command("export")
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--office", "office_code", metavar="OFFICE", help="Only this office's rights (ST.3 code, e.g. EM).")
+@click.command("export")
+@click.argument("file", type=NewFile(allow_dash=True))
+@click.option("--office", "office_code", metavar="OFFICE", type=Office(empty_ok=True),
+              help="Only this office's rights (ST.3 code, e.g. EM).")
 @click.option("--chunk", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000),
               help="Blocks per eth_getLogs query (smaller for nodes that limit log queries).")
 @chain_options
-@handled
-def export_cmd(file: str, office_code: str | None, chunk: int, network: str, account: str, allow_env_key: bool,
-               as_json: bool) -> None:
+def export_cmd(session: Session, file: str, office_code: str | None, chunk: int) -> None:
     """Export the register (or one office) as the import JSON, in canonical form.
 
     Records come from events (RightFiled, StatusChanged, RightRegistered, ...) and the
@@ -137,22 +135,18 @@ def export_cmd(file: str, office_code: str | None, chunk: int, network: str, acc
                ipledger export em.json --office EM
     """
     from ipledger.bulk import dumps, export_records
-    from ipledger.types import office as parse_office
 
-    if office_code:
-        parse_office(office_code)
-    with _client(network, account, allow_env_key) as ipl:
-        records = export_records(ipl, office_code, chunk=chunk)
+    records = export_records(session.ledger(), office_code, chunk=chunk)
     text = dumps(records)
     if file == "-":
         sys.stdout.write(text)
         return
     Path(file).write_text(text, encoding="utf-8")
     data = {"file": file, "records": len(records), "office": office_code or "all"}
-    _emit(as_json, data, lambda: click.echo(f"exported {len(records):,} records ({data['office']}) to {file}"))
+    emit(session.as_json, data, lambda: click.echo(f"exported {len(records):,} records ({data['office']}) to {file}"))
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m ipledger.cli.bulk`
-    from ipledger.cli import main
+if __name__ == "__main__":  # pragma: no cover - `python -m ipledger.cli.bulk`: the whole command line
+    import runpy
 
-    main()
+    runpy.run_module("ipledger.cli", run_name="__main__", alter_sys=True)

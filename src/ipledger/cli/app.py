@@ -1,0 +1,76 @@
+"""The root ``ipledger`` group, the console-script entry point ``main()``, and the one list of commands.
+
+Each command group lives in its own module and is added here, explicitly; importing a
+command module registers nothing. The root group also applies ``output.handled`` once for
+every command, so a toolkit error, from a parameter type while click parses or from the
+SDK while a command runs, prints one line and exits with its code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from ipledger.cli import accounts, assignments, bulk, licenses, offices, pledges, profiles, rights, setup
+from ipledger.cli.output import handled
+
+
+class RootGroup(click.Group):
+    """The ``ipledger`` group: runs a subcommand, turning toolkit errors into one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with handled():
+            return super().invoke(ctx)
+
+
+@click.group(cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="ipledger")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (compiler choice, node start) on stderr.")
+def cli(verbose: bool) -> None:
+    """IP Ledger: a shared blockchain register of IP rights.
+
+    \b
+    Try it:      ipledger demo
+    Local node:  ipledger node            (another terminal)
+                 ipledger deploy && ipledger office add EM --recordal
+                 ipledger register EM TM 018234567 --content mark.png
+                 ipledger history EM/TM/018234567
+    """
+    import logging
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+#: Every command of ``ipledger``, by module (``--help`` lists them alphabetically).
+COMMANDS: tuple[click.Command, ...] = (
+    setup.compile_cmd, setup.deploy, setup.demo, setup.node,
+    offices.office,
+    rights.register_cmd, rights.status_cmd, rights.anchor, rights.show, rights.history,
+    assignments.assign, assignments.accept, assignments.record, assignments.cancel, assignments.reject,
+    pledges.pledge, pledges.consent, pledges.release,
+    profiles.profile,
+    licenses.license_group, licenses.check,
+    bulk.import_cmd, bulk.export_cmd,
+    accounts.accounts,
+)
+for _command in COMMANDS:
+    cli.add_command(_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        if os.environ.get("IPLEDGER_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (set IPLEDGER_DEBUG=1 for the traceback "
+                   "and please report it)", err=True)
+        sys.exit(1)

@@ -1,0 +1,226 @@
+"""Click parameter types that check a value while the command line is parsed, with ``ipledger.types``.
+
+Each type hands the text to the one parser of ``ipledger.types`` that the SDK and the
+importer use too, so the CLI accepts and refuses exactly what they do, before any command
+connects to a node. A refusal is ``InvalidInput``: the root group prints its message on one
+line and exits 2 (``ipledger.cli.output.handled``).
+
+A type returns what the command needs: a right id or unix seconds as ``int``, a hash as
+``bytes``, a status as ``Status``; addresses, office codes, IP types, tags and signatures
+are checked and passed on as typed (the SDK canonicalises them, and the output echoes them
+as given).
+
+``ipledger.types`` imports eth-utils (a quarter of a second), so it is imported inside
+``convert``: declaring these types costs nothing when ``ipledger --help`` runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ipledger.errors import InvalidInput, UsageError
+
+#: ``ipledger.types.MAX_UINT256``, spelled out here because that module is heavy to import (see above);
+#: tests/cli/test_params.py checks that the two agree.
+UINT256_MAX = 2**256 - 1
+
+
+class _Checked(click.ParamType):
+    """A text parameter checked by a parser of ``ipledger.types``; ``what`` names it in messages."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return self.check(value)
+
+    def check(self, value: Any) -> Any:  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+
+class RightRef(_Checked):
+    """A right as ``0x…`` id, decimal id or ``OFFICE/TYPE/APPLICATION-NUMBER``; gives the id (``int``)."""
+
+    name = "right"
+
+    def __init__(self) -> None:
+        super().__init__("right")
+
+    def check(self, value: Any) -> int:
+        from ipledger.types import right_ref
+
+        return right_ref(value)
+
+
+class Address(_Checked):
+    """An Ethereum address (0x + 40 hex digits; mixed case must pass EIP-55), passed on as typed."""
+
+    name = "address"
+
+    def check(self, value: Any) -> str:
+        from ipledger.types import address
+
+        address(value, self.what)
+        return str(value)
+
+
+class Office(_Checked):
+    """A WIPO ST.3 office or country code (two upper-case letters), passed on as typed.
+
+    With ``empty_ok``, an empty value passes too (a filter given as ``--office ""`` means none).
+    """
+
+    name = "office"
+
+    def __init__(self, what: str = "office code", *, empty_ok: bool = False) -> None:
+        super().__init__(what)
+        self.empty_ok = empty_ok
+
+    def check(self, value: Any) -> str:
+        if self.empty_ok and value == "":
+            return ""
+        from ipledger.types import office
+
+        office(value, self.what)
+        return str(value)
+
+
+class IPTypeName(_Checked):
+    """An IP type (PT UM TM ID CR GI PV or a full name such as trade_mark), passed on as typed."""
+
+    name = "type"
+
+    def __init__(self) -> None:
+        super().__init__("IP type")
+
+    def check(self, value: Any) -> str:
+        from ipledger.types import ip_type
+
+        ip_type(value)
+        return str(value)
+
+
+class ApplicationNumber(_Checked):
+    """An ST.13 application number: not empty, no surrounding white space or control characters."""
+
+    name = "number"
+
+    def __init__(self) -> None:
+        super().__init__("application number")
+
+    def check(self, value: Any) -> str:
+        from ipledger.types import application_number
+
+        return application_number(value)
+
+
+class StatusName(_Checked):
+    """A legal status by name (published, registered, ...); gives the ``Status``."""
+
+    name = "status"
+
+    def __init__(self) -> None:
+        super().__init__("status")
+
+    def check(self, value: Any) -> Any:
+        from ipledger.types import status
+
+        return status(value)
+
+
+class Date(_Checked):
+    """A date, ``YYYY-MM-DD`` (UTC midnight), ``YYYY-MM-DDTHH:MM:SSZ`` or unix seconds; gives unix seconds."""
+
+    name = "date"
+
+    def check(self, value: Any) -> int:
+        from ipledger.types import date
+
+        return date(value, self.what)
+
+
+class Hash32(_Checked):
+    """A 32-byte hash as 0x + 64 hex digits; gives the bytes (an empty value means none: ``None``)."""
+
+    name = "hash"
+
+    def check(self, value: Any) -> bytes | None:
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value)
+        if not value:
+            return None
+        from ipledger.types import bytes32
+
+        return bytes32(value, self.what)
+
+
+class Signature(_Checked):
+    """A 65-byte EIP-712 signature as 0x + 130 hex digits (as ``--sign-only`` prints it), passed on as typed."""
+
+    name = "signature"
+
+    def __init__(self, what: str = "--relay signature") -> None:
+        super().__init__(what)
+
+    def check(self, value: Any) -> str:
+        from ipledger.types import SIGNATURE_LEN, signature
+
+        signature(value, self.what, length=SIGNATURE_LEN)
+        return str(value)
+
+
+class Tag(_Checked):
+    """A short label (at most 32 bytes of UTF-8) stored as bytes32, passed on as typed."""
+
+    name = "tag"
+
+    def __init__(self) -> None:
+        super().__init__("tag")
+
+    def check(self, value: Any) -> str:
+        from ipledger.types import tag32
+
+        tag32(value)
+        return str(value)
+
+
+#: A license id: 1 .. 2**256-1 (0 means "no license" on chain).
+LICENSE_ID = click.IntRange(1, UINT256_MAX)
+#: A parent license id, 0 for none.
+PARENT_LICENSE_ID = click.IntRange(0, UINT256_MAX)
+
+
+def digest(hash_value: bytes | None, file: str | None, what: str) -> bytes | None:
+    """The hash of ``--WHAT-hash`` or the SHA-256 of the file ``--WHAT`` (one of them, or neither: ``None``)."""
+    if hash_value is not None and file:
+        raise UsageError(f"give either --{what}-hash or --{what}, not both")
+    if file:
+        path = Path(file)
+        if not path.is_file():
+            raise UsageError(f"file '{file}' does not exist; give the path of an existing {what} file")
+        return hashlib.sha256(path.read_bytes()).digest()
+    return hash_value
+
+
+class NewFile(click.Path):
+    """A file the command will write (``-`` for stdout where allowed): not a directory, in a folder that exists.
+
+    Checked while parsing, so that a typo in the folder is refused before any work is done
+    (an export would otherwise read the whole register and then fail to write it).
+    """
+
+    def __init__(self, *, allow_dash: bool = False) -> None:
+        super().__init__(dir_okay=False, allow_dash=allow_dash)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = os.fsdecode(super().convert(value, param, ctx))
+        if not (self.allow_dash and path == "-"):
+            folder = Path(path).parent
+            if not folder.is_dir():
+                raise InvalidInput(f"folder '{folder}' of '{path}' does not exist; create it or give another path")
+        return path
