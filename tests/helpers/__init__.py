@@ -1,50 +1,25 @@
-"""Test helpers for processes and the CLI."""
+"""Helpers of the pytest suite, one module per concern; ``from helpers import ...`` gets the common names.
+
+  * world.py     — ``World``, ``make_world`` and the role indexes (GOVERNOR, REGISTRAR, ALICE, ...);
+  * eip712.py    — the one EIP-712 signing helper (domain from the contract, independent of the SDK);
+  * reverts.py   — ``assert_revert`` (SDK errors) and ``error_of`` (raw revert data of direct calls);
+  * licensing.py — ``LicenseDriver``: the LicenseRegistry driven by direct web3 calls on the world;
+  * processes.py — the CLI and node processes (``run_cli``, ``node_pids``, ``processes_with_env``, ``port_of``).
+
+tests/conftest.py holds the pytest fixtures (one compile per session, one world per module, a snapshot per test).
+"""
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
+from . import eip712
+from .licensing import LicenseDriver, license_driver
+from .processes import IPLEDGER, ROOT, node_pids, port_of, processes_with_env, run_cli
+from .reverts import assert_revert, error_of
+from .world import (ALICE, BOB, CAROL, DAVE, EVE, GOVERNOR, MALLORY, REGISTRAR, RU_REGISTRAR, STRANGER, World,
+                    make_world)
 
-ROOT = Path(__file__).resolve().parents[2]
-IPLEDGER = Path(sys.executable).with_name("ipledger")
-
-
-def node_pids(port: int | str | None = None) -> set[int]:
-    """PIDs of running anvil / Ganache processes; with ``port``, only those serving that port."""
-    out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
-    pids = set()
-    for line in out.splitlines():
-        pid, _, args = line.strip().partition(" ")
-        if ("anvil" in args or "ganache" in args) and "ps -eo" not in args:
-            if port is None or re.search(rf"(--port|--server\.port) {port}\b", args):
-                pids.add(int(pid))
-    return pids
-
-
-def port_of(url: str) -> int:
-    return int(url.rsplit(":", 1)[1].split("/")[0])
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 240,
-            cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "COLUMNS": "160", **(env or {})}
-    return subprocess.run([str(IPLEDGER), *args], capture_output=True, text=True, timeout=timeout,
-                          env=full_env, cwd=str(cwd or ROOT))
-
-
-def processes_with_env(marker: str) -> set[int]:
-    """PIDs of live processes whose environment holds ``IPLEDGER_TEST_MARK=marker`` (children inherit it)."""
-    needle = f"IPLEDGER_TEST_MARK={marker}".encode()
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if needle in (entry / "environ").read_bytes().split(b"\0"):
-                found.add(int(entry.name))
-        except OSError:
-            continue
-    return found
+__all__ = [
+    "ALICE", "BOB", "CAROL", "DAVE", "EVE", "GOVERNOR", "IPLEDGER", "MALLORY", "REGISTRAR", "ROOT", "RU_REGISTRAR",
+    "STRANGER", "LicenseDriver", "World", "assert_revert", "eip712", "error_of", "license_driver", "make_world",
+    "node_pids", "port_of", "processes_with_env", "run_cli",
+]

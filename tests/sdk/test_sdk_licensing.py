@@ -1,15 +1,15 @@
-"""The SDK's license methods against the embedded chain."""
+"""The SDK's license methods against the embedded chain (the contract's own rules: tests/contracts/licensing/)."""
 
 from __future__ import annotations
 
 import pytest
 
-from conftest import World, assert_revert
+from helpers import World, assert_revert, eip712
 from ipledger.errors import ContractRevert, UsageError
 from ipledger.sdk import LicenseKind, LicenseTerms, flatten
 
 
-def test_offer_accept_by_sig_and_tree_returns_three_levels(world: World) -> None:
+def test_license_tree_offered_accepted_and_relayed_returns_three_levels_until_root_ends(world: World) -> None:
     rid = world.file_registered()
     root = world.alice.offer_license(rid, world.bob.address, LicenseTerms(
         kind="exclusive", territories=("DE", "FR"), field="software", royalty_bps=300, sublicensable=True))
@@ -39,14 +39,14 @@ def test_offer_accept_by_sig_and_tree_returns_three_levels(world: World) -> None
     assert names.count("LicenseOffered") == 3 and "LicenseTerminated" in names
 
 
-def test_offer_by_non_holder_raises_named_error(world: World) -> None:
+def test_offer_license_by_non_holder_raises_not_holder(world: World) -> None:
     rid = world.file_registered()
     with pytest.raises(ContractRevert) as exc:
         world.bob.offer_license(rid, world.carol.address, LicenseTerms())
     assert_revert(exc, "NotHolder", rightId=rid, caller=world.bob.address)
 
 
-def test_terms_validated_before_sending(world: World) -> None:
+def test_offer_license_with_bad_terms_raises_usage_error_before_sending(world: World) -> None:
     rid = world.file_registered()
     with pytest.raises(UsageError, match="royalty"):
         world.alice.offer_license(rid, world.bob.address, LicenseTerms(royalty_bps=10_001))
@@ -54,3 +54,13 @@ def test_terms_validated_before_sending(world: World) -> None:
         world.alice.offer_license(rid, world.bob.address, LicenseTerms(territories=("XX",)))
     with pytest.raises(UsageError, match="license kind"):
         world.alice.offer_license(rid, world.bob.address, LicenseTerms(kind="partial"))
+
+
+def test_sign_license_acceptance_equals_independent_eip712_signature(world: World) -> None:
+    rid = world.file_registered()
+    lid = world.alice.offer_license(rid, world.bob.address, LicenseTerms()).license_id
+    deadline = world.now() + 3600
+    message = {"licenseId": lid, "licensee": world.bob.address, "nonce": 0, "deadline": deadline}
+    expected = eip712.sign(world.ipl.licenses, "AcceptLicense", message, world.bob.account)
+    assert world.bob.sign_license_acceptance(lid, deadline) == expected
+    assert eip712.recover(world.ipl.licenses, "AcceptLicense", message, expected) == world.bob.address

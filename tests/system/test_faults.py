@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ALICE, BOB, CAROL, GOVERNOR, World
+from helpers import ALICE, BOB, CAROL, GOVERNOR, World
 from helpers import ROOT
 from ipledger.chain import Chain, http_web3, dev_accounts, free_port, launch_node, stop_process
 from ipledger.sdk import Filing, IPLedger

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ALICE, BOB, GOVERNOR, REGISTRAR, STRANGER, assert_revert
+from helpers import ALICE, BOB, GOVERNOR, REGISTRAR, STRANGER, assert_revert
 from ipledger.sdk import IPLedger
 from ipledger.config import Config
 from ipledger.domain import Status

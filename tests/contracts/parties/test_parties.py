@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from eth_utils import keccak
 
-from conftest import World, assert_revert
+from helpers import World, assert_revert
 from ipledger.errors import ContractRevert, UsageError
 
 ZERO32 = "0x" + "00" * 32

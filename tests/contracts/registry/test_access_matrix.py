@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from eth_account import Account
 from eth_utils import keccak
 
-from conftest import World, assert_revert
+from helpers import World, assert_revert, eip712
 from ipledger.sdk import Filing, IPLedger
 from ipledger.domain import IPType, Status
 from ipledger.errors import ContractRevert
@@ -28,8 +27,6 @@ ROLES = ("governor", "registrar", "ru_registrar", "alice", "bob", "carol", "stra
 
 # Functions anyone may call: nothing to refuse.
 OPEN_TO_ALL = {"anchorDocument", "publishProfile"}
-
-
 
 
 @dataclass(frozen=True)
@@ -74,22 +71,13 @@ def registrar_role(w: World) -> bytes:
 
 def signed(w: World, signer: IPLedger, rid: int, s: Stage, consent: bool) -> bytes:
     """``signer`` signs the acceptance (assignee Bob) or consent (creditor Carol) that someone else must sign."""
-    _, name, version, chain_id, verifying, _, _ = w.ipl.registry.functions.eip712Domain().call()
-    domain = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying}
     deed = bytes.fromhex(DEED[2:])
     if consent:
-        fields = [("rightId", "uint256"), ("creditor", "address"), ("assignee", "address"), ("deedHash", "bytes32"),
-                  ("nonce", "uint256"), ("deadline", "uint256")]
         message = {"rightId": rid, "creditor": w.carol.address, "assignee": w.bob.address, "deedHash": deed,
                    "nonce": 0, "deadline": s.deadline}
-        primary = "ConsentToAssignment"
-    else:
-        fields = [("rightId", "uint256"), ("assignee", "address"), ("deedHash", "bytes32"), ("nonce", "uint256"),
-                  ("deadline", "uint256")]
-        message = {"rightId": rid, "assignee": w.bob.address, "deedHash": deed, "nonce": 0, "deadline": s.deadline}
-        primary = "AcceptAssignment"
-    types = {primary: [{"name": n, "type": t} for n, t in fields]}
-    return bytes(Account.sign_typed_data(signer.account.key, domain, types, message).signature)
+        return eip712.sign(w.ipl.registry, "ConsentToAssignment", message, signer.account)
+    message = {"rightId": rid, "assignee": w.bob.address, "deedHash": deed, "nonce": 0, "deadline": s.deadline}
+    return eip712.sign(w.ipl.registry, "AcceptAssignment", message, signer.account)
 
 
 Call = Callable[[World, Stage, IPLedger], Any]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import World, assert_revert
+from helpers import World, assert_revert
 from ipledger.sdk import IPLedger
 from ipledger.types import tag32
 from ipledger.domain import EVENT_CODES, Status

@@ -6,11 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from eth_account import Account
-from eth_account.messages import encode_typed_data
-from eth_utils import keccak
-
-from conftest import World, assert_revert
+from helpers import World, assert_revert, eip712
 from ipledger.sdk import IPLedger
 from ipledger.domain import Status
 from ipledger.errors import ContractRevert
@@ -20,10 +16,6 @@ DEED = "0x" + "de" * 32
 OTHER_DEED = "0x" + "0d" * 32
 YEAR = 365 * 86400
 NONE_STATE, REQUESTED, ACCEPTED = 0, 1, 2
-ACCEPT_FIELDS = [("rightId", "uint256"), ("assignee", "address"), ("deedHash", "bytes32"), ("nonce", "uint256"),
-                 ("deadline", "uint256")]
-
-
 
 
 @dataclass(frozen=True)
@@ -55,25 +47,18 @@ def nonce(ipl: IPLedger, account: str) -> int:
     return int(ipl.registry.functions.nonces(account).call())
 
 
-def eip712_domain(ipl: IPLedger) -> dict[str, Any]:
-    _, name, version, chain_id, verifying, _, _ = ipl.registry.functions.eip712Domain().call()
-    return {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying}
-
-
 def acceptance(ipl: IPLedger, rid: int, assignee: str, deed: str, nonce_: int, deadline: int) -> dict[str, Any]:
     return {"rightId": rid, "assignee": assignee, "deedHash": bytes.fromhex(deed[2:]), "nonce": nonce_,
             "deadline": deadline}
 
 
 def sign_acceptance(ipl: IPLedger, key: Any, message: dict[str, Any]) -> bytes:
-    """Signs an ``AcceptAssignment`` message independently of the SDK."""
-    types = {"AcceptAssignment": [{"name": n, "type": t} for n, t in ACCEPT_FIELDS]}
-    return bytes(Account.sign_typed_data(key, eip712_domain(ipl), types, message).signature)
+    """Signs an ``AcceptAssignment`` message independently of the SDK (helpers.eip712)."""
+    return eip712.sign(ipl.registry, "AcceptAssignment", message, key)
 
 
 def recover_acceptance(ipl: IPLedger, message: dict[str, Any], signature: bytes) -> str:
-    types = {"AcceptAssignment": [{"name": n, "type": t} for n, t in ACCEPT_FIELDS]}
-    return str(Account.recover_message(encode_typed_data(eip712_domain(ipl), types, message), signature=signature))
+    return eip712.recover(ipl.registry, "AcceptAssignment", message, signature)
 
 
 def rid_of(rights: Rights, office: str) -> int:
@@ -366,7 +351,9 @@ def test_eip712_domain_names_registry_version_chain_and_contract(world: World) -
 
 def test_accept_assignment_typehash_matches_signed_type(world: World) -> None:
     typehash = bytes(world.ipl.registry.functions.ACCEPT_ASSIGNMENT_TYPEHASH().call())
-    assert typehash == keccak(text="AcceptAssignment(" + ",".join(f"{t} {n}" for n, t in ACCEPT_FIELDS) + ")")
+    assert typehash == eip712.type_hash("AcceptAssignment")
+    assert eip712.encode_type("AcceptAssignment") == (
+        "AcceptAssignment(uint256 rightId,address assignee,bytes32 deedHash,uint256 nonce,uint256 deadline)")
 
 
 def test_sign_assignment_acceptance_equals_independent_eip712_signature(world: World, rights: Rights) -> None:

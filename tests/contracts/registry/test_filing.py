@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import World, assert_revert
+from helpers import World, assert_revert
 from ipledger import domain
 from ipledger.sdk import Filing, IPLedger
 from ipledger.domain import IPType, Status

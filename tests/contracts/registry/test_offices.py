@@ -9,7 +9,7 @@ import pytest
 from eth_abi import encode
 from eth_utils import keccak
 
-from conftest import ALICE, World, assert_revert
+from helpers import ALICE, World, assert_revert
 from ipledger.sdk import Filing, IPLedger, TxResult
 from ipledger.domain import IPType, Status
 from ipledger.errors import ContractRevert, UsageError

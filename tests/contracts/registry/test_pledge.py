@@ -6,10 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from eth_account import Account
-from eth_utils import keccak
-
-from conftest import World, assert_revert
+from helpers import World, assert_revert, eip712
 from ipledger.sdk import IPLedger
 from ipledger.domain import Status
 from ipledger.errors import ContractRevert
@@ -17,10 +14,6 @@ from ipledger.errors import ContractRevert
 ZERO = "0x" + "00" * 20
 DEED = "0x" + "de" * 32
 AGREEMENT = "0x" + "a9" * 32
-CONSENT_FIELDS = [("rightId", "uint256"), ("creditor", "address"), ("assignee", "address"), ("deedHash", "bytes32"),
-                  ("nonce", "uint256"), ("deadline", "uint256")]
-
-
 
 
 @dataclass(frozen=True)
@@ -238,7 +231,10 @@ def test_consent_or_release_without_pledge_reverts_no_active_pledge(world: World
 
 def test_consent_typehash_matches_signed_type(world: World) -> None:
     typehash = bytes(world.ipl.registry.functions.CONSENT_TO_ASSIGNMENT_TYPEHASH().call())
-    assert typehash == keccak(text="ConsentToAssignment(" + ",".join(f"{t} {n}" for n, t in CONSENT_FIELDS) + ")")
+    assert typehash == eip712.type_hash("ConsentToAssignment")
+    assert eip712.encode_type("ConsentToAssignment") == ("ConsentToAssignment(uint256 rightId,address creditor,"
+                                                          "address assignee,bytes32 deedHash,uint256 nonce,"
+                                                          "uint256 deadline)")
 
 
 @pytest.mark.parametrize("office", ["EM", "RU"])
@@ -256,19 +252,17 @@ def test_consent_to_assignment_by_sig_relayed_unblocks_assignment(world: World, 
     assert owner_of(world.ipl, rid) == world.bob.address
 
 
-def _sign_consent(world: World, key: Any, rid: int, nonce: int, deadline: int) -> bytes:
-    _, name, version, chain_id, verifying, _, _ = world.ipl.registry.functions.eip712Domain().call()
-    domain = {"name": name, "version": version, "chainId": chain_id, "verifyingContract": verifying}
+def sign_consent(world: World, key: Any, rid: int, nonce: int, deadline: int) -> bytes:
+    """Carol's ``ConsentToAssignment`` (to Bob) signed with ``key``, independently of the SDK (helpers.eip712)."""
     message = {"rightId": rid, "creditor": world.carol.address, "assignee": world.bob.address,
                "deedHash": bytes.fromhex(DEED[2:]), "nonce": nonce, "deadline": deadline}
-    types = {"ConsentToAssignment": [{"name": n, "type": t} for n, t in CONSENT_FIELDS]}
-    return bytes(Account.sign_typed_data(key, domain, types, message).signature)
+    return eip712.sign(world.ipl.registry, "ConsentToAssignment", message, key)
 
 
 def test_sign_assignment_consent_equals_independent_eip712_signature(world: World, rights: Rights) -> None:
     pledged_and_requested(world, rights.em)
     deadline = world.now() + 3600
-    assert world.carol.sign_assignment_consent(rights.em, deadline) == _sign_consent(
+    assert world.carol.sign_assignment_consent(rights.em, deadline) == sign_consent(
         world, world.carol.account.key, rights.em, 0, deadline)
 
 
@@ -277,7 +271,7 @@ def test_consent_to_assignment_by_sig_from_other_signer_reverts_invalid_signatur
                                                                                   signer: str) -> None:
     pledged_and_requested(world, rights.ru)
     deadline = world.now() + 3600
-    forged = _sign_consent(world, getattr(world, signer).account.key, rights.ru, 0, deadline)
+    forged = sign_consent(world, getattr(world, signer).account.key, rights.ru, 0, deadline)
     with pytest.raises(ContractRevert) as exc_info:
         world.stranger.consent_to_assignment_by_sig(rights.ru, deadline, forged)
     assert_revert(exc_info, "InvalidSignature", expected=world.carol.address,

@@ -7,7 +7,7 @@ from itertools import product
 
 import pytest
 
-from conftest import World, assert_revert
+from helpers import World, assert_revert
 from ipledger.sdk import TxResult
 from ipledger.domain import ENDED, EVENT_CODES, TRANSITIONS, Status
 from ipledger.errors import ContractRevert

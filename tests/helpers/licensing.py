@@ -1,0 +1,143 @@
+"""Driving the LicenseRegistry contract directly (web3 calls, no SDK) on the one world.
+
+The contract tests of tests/contracts/licensing/ talk to the contract as a wallet would: they build the
+``Terms`` tuple themselves, send through the world's senders (so nonces stay right across snapshots) and decode
+refusals to ``(error name, args)`` with ``helpers.reverts.error_of``. Parties are the world's role indexes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from eth_account.signers.local import LocalAccount
+from eth_utils import keccak
+from web3 import Web3
+
+from . import eip712
+from .reverts import error_of
+from .world import World
+
+EXCLUSIVE, SOLE, NONEXCLUSIVE = 0, 1, 2  # ILicenseRegistry.LicenseKind
+NONE, OFFERED, ACTIVE, WITHDRAWN, TERMINATED, SURRENDERED = range(6)  # ILicenseRegistry.LicenseState
+REVOKED = 9  # IIPRegistry.Status.Revoked
+DAY = 86_400
+GAS = 3_000_000  # a fixed limit on the embedded chain: no estimation, refusals are mined and replayed
+ZERO = "0x" + "00" * 20
+ZERO32 = b"\0" * 32
+TERMS_HASH = b"\x7e" * 32
+
+
+def field(label: str) -> bytes:
+    """The field hash of a label (zero for the empty label: all fields)."""
+    return keccak(text=label) if label else ZERO32
+
+
+@dataclass
+class LicenseDriver:
+    """The world's registry and license register, two registered rights of Alice, and direct contract calls."""
+
+    world: World
+    right: int  # EM trade mark held by Alice, Registered
+    other_right: int  # a second right of Alice
+    t0: int  # block time before the rights were filed
+    gas: int | None = GAS  # None: let the node estimate (anvil, Ganache)
+
+    @property
+    def reg(self) -> Any:
+        return self.world.ipl.registry
+
+    @property
+    def lic(self) -> Any:
+        return self.world.ipl.licenses
+
+    @property
+    def w3(self) -> Web3:
+        return self.world.ipl.w3
+
+    @property
+    def accounts(self) -> list[LocalAccount]:
+        return self.world.ipl.chain.accounts
+
+    def a(self, index: int) -> str:
+        """The address of party ``index``."""
+        return self.accounts[index].address
+
+    def now(self) -> int:
+        return self.world.now()
+
+    def send(self, fn: Any, who: int) -> Any:
+        """Sends ``fn`` as party ``who`` and waits; returns the receipt (a refusal raises the named error)."""
+        return self.world.as_(who).sender.send(fn, gas=self.gas)
+
+    def reverts(self, fn: Any, who: int) -> tuple[str, tuple[Any, ...]]:
+        """The custom error (name, args) that calling ``fn`` from party ``who`` reverts with."""
+        with pytest.raises(Exception) as info:  # noqa: PT011 - eth-tester and web3 raise different types
+            fn.call({"from": self.a(who)})
+        return error_of(self.lic.abi, info.value)
+
+    def terms(self, *, kind: int = NONEXCLUSIVE, territories: tuple[str, ...] = ("EM",), label: str = "",
+              start: int = 0, end: int = 0, royalty: int = 250, sub: bool = False, transfer: bool = False,
+              terms_hash: bytes = TERMS_HASH) -> tuple[Any, ...]:
+        """An ``ILicenseRegistry.Terms`` tuple."""
+        return (kind, [t.encode() for t in territories], field(label), start, end, royalty, sub, transfer, terms_hash)
+
+    def offer_fn(self, licensee: int, *, right: int | None = None, parent: int = 0, label: str = "",
+                 uri: str = "ipfs://terms", **terms: Any) -> Any:
+        """The ``offerLicense`` call of a license to ``licensee`` (under ``parent``, on ``right``)."""
+        return self.lic.functions.offerLicense(right or self.right, parent, self.a(licensee),
+                                               self.terms(label=label, **terms), label, uri)
+
+    def offer(self, licensor: int, licensee: int, **kw: Any) -> tuple[int, Any]:
+        """Offers a license; returns its id and the receipt."""
+        receipt = self.send(self.offer_fn(licensee, **kw), licensor)
+        (ev,) = self.lic.events.LicenseOffered().process_receipt(receipt)
+        return int(ev["args"]["licenseId"]), receipt
+
+    def accept(self, licensee: int, license_id: int) -> Any:
+        return self.send(self.lic.functions.acceptLicense(license_id), licensee)
+
+    def grant(self, licensor: int, licensee: int, **kw: Any) -> int:
+        """Offer + accept."""
+        license_id, _ = self.offer(licensor, licensee, **kw)
+        self.accept(licensee, license_id)
+        return license_id
+
+    def license(self, license_id: int) -> dict[str, Any]:
+        """``licenseOf`` as a dict by the ABI's component names."""
+        names = [o["name"] for o in self.lic.get_function_by_name("licenseOf").abi["outputs"][0]["components"]]
+        return dict(zip(names, self.lic.functions.licenseOf(license_id).call()))
+
+    def active(self, license_id: int) -> bool:
+        return bool(self.lic.functions.isLicenseActive(license_id).call())
+
+    def licensed(self, party: int, territory: str = "EM", label: str = "", time: int | None = None,
+                 right: int | None = None) -> tuple[bool, int]:
+        """``isLicensed`` of ``party`` (at ``time``, now by default)."""
+        when = self.now() if time is None else time
+        ok, lid = self.lic.functions.isLicensed(right or self.right, self.a(party), territory.encode(),
+                                                field(label), when).call()
+        return bool(ok), int(lid)
+
+    def travel(self, timestamp: int) -> None:
+        """Mines a block at ``timestamp`` (eth-tester only)."""
+        tester = self.world.tester
+        tester.time_travel(timestamp)
+        tester.mine_blocks()
+        assert self.now() == timestamp
+
+    def sign_acceptance(self, signer: int, license_id: int, nonce: int, deadline: int,
+                        licensee: int | None = None) -> bytes:
+        """``signer``'s EIP-712 AcceptLicense signature (for ``licensee``, the signer by default)."""
+        message = {"licenseId": license_id, "licensee": self.a(signer if licensee is None else licensee),
+                   "nonce": nonce, "deadline": deadline}
+        return eip712.sign(self.lic, "AcceptLicense", message, self.accounts[signer])
+
+
+def license_driver(world: World, *, gas: int | None = GAS) -> LicenseDriver:
+    """Files and registers two EM trade marks for Alice on ``world`` and returns the driver on them."""
+    t0 = world.now()
+    right = world.file_registered("018000001")
+    other = world.file_registered("018000002")
+    return LicenseDriver(world=world, right=right, other_right=other, t0=t0, gas=gas)

@@ -1,0 +1,69 @@
+"""The one world of the tests: a deployed register with one SDK client per role.
+
+``make_world`` turns a fresh deployment (embedded chain or a real node) into the standard cast: the governor
+adds the offices EM (assignments need recordal by the office) and RU (acceptance moves title) and grants one
+registrar each. Roles are dev-account indexes, so a test can also act as ``world.as_(ALICE)``.
+tests/conftest.py deploys one world per module and snapshots it per test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ipledger.sdk import IPLedger
+
+GOVERNOR, REGISTRAR, ALICE, BOB, CAROL, DAVE, RU_REGISTRAR, STRANGER = range(8)
+EVE, MALLORY = 8, 9  # two more parties without a role (dev accounts 8 and 9)
+TEN_YEARS = 10 * 365 * 86400
+
+
+@dataclass
+class World:
+    """A deployed register on one chain with one client per role."""
+
+    ipl: IPLedger
+    governor: IPLedger
+    registrar: IPLedger  # EM registrar
+    alice: IPLedger
+    bob: IPLedger
+    carol: IPLedger
+    dave: IPLedger
+    ru_registrar: IPLedger
+    stranger: IPLedger
+
+    def as_(self, index: int) -> IPLedger:
+        """The client of dev account ``index`` (a role constant of this module)."""
+        return self.ipl.as_account(index)
+
+    @property
+    def tester(self) -> Any:
+        """eth-tester behind the embedded chain (snapshots, time travel); embedded worlds only."""
+        provider: Any = self.ipl.w3.provider
+        return provider.ethereum_tester
+
+    def now(self) -> int:
+        """The latest block's timestamp."""
+        return int(self.ipl.w3.eth.get_block("latest")["timestamp"])
+
+    def file_registered(self, number: str = "018234567", holder: IPLedger | None = None, office: str = "EM") -> int:
+        """Files a trade mark for ``holder`` (Alice) and moves it to Registered (ten years from now)."""
+        holder = holder or self.alice
+        registrar = self.registrar if office == "EM" else self.ru_registrar
+        rid = holder.file(office, "TM", number, content_hash="0x" + "ab" * 32).right_id
+        registrar.publish(rid)
+        now = self.now()
+        registrar.register(rid, "R-" + number, registration_date=now, expiry_date=now + TEN_YEARS)
+        return rid
+
+
+def make_world(ipl: IPLedger) -> World:
+    """The standard cast on ``ipl``'s fresh deployment: offices EM (recordal) and RU, one registrar each."""
+    g = ipl.as_account(GOVERNOR)
+    g.add_office("EM", recordal_required=True)
+    g.add_office("RU", recordal_required=False)
+    g.grant_registrar("EM", ipl.chain.accounts[REGISTRAR].address)
+    g.grant_registrar("RU", ipl.chain.accounts[RU_REGISTRAR].address)
+    return World(ipl=ipl, governor=g, registrar=ipl.as_account(REGISTRAR), alice=ipl.as_account(ALICE),
+                 bob=ipl.as_account(BOB), carol=ipl.as_account(CAROL), dave=ipl.as_account(DAVE),
+                 ru_registrar=ipl.as_account(RU_REGISTRAR), stranger=ipl.as_account(STRANGER))
