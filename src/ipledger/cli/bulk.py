@@ -1,8 +1,8 @@
 """The bulk commands of ``ipledger``: ``import`` and ``export`` of office data (docs/bulk.md).
 
 Thin over ``ipledger.bulk``: parse the options, validate, call the importer or exporter,
-draw a progress bar on stderr and print the outcome. ``python -m ipledger.cli.bulk import ...``
-runs the whole command line (``python -m ipledger.cli``), as the ``ipledger`` entry point does.
+draw a progress bar on stderr and print the outcome. Without the installed entry point:
+``python -m ipledger.cli import ...``.
 """
 
 from __future__ import annotations
@@ -145,8 +145,3 @@ def export_cmd(session: Session, file: str, office_code: str | None, chunk: int)
     data = {"file": file, "records": len(records), "office": office_code or "all"}
     emit(session.as_json, data, lambda: click.echo(f"exported {len(records):,} records ({data['office']}) to {file}"))
 
-
-if __name__ == "__main__":  # pragma: no cover - `python -m ipledger.cli.bulk`: the whole command line
-    import runpy
-
-    runpy.run_module("ipledger.cli", run_name="__main__", alter_sys=True)

@@ -63,7 +63,8 @@ def license_offer(session: Session, right: int, licensee: str, kind: str, territ
 
 
 withdraw = license_action("withdraw", "offer withdrawn", lambda ipl, lid: ipl.withdraw_offer(lid),
-                          "Withdraw a pending offer (licensor).\n\n\b\nExample:  ipledger license withdraw 3 --account 3")
+                          "Withdraw a pending offer (licensor).\n\n\b\n"
+                          "Example:  ipledger license withdraw 3 --account 3")
 terminate = license_action("terminate", "license terminated", lambda ipl, lid: ipl.terminate_license(lid),
                            "Terminate a license and its sublicenses (licensor).\n\n\b\n"
                            "Example:  ipledger license terminate 1 --account 3")

@@ -1,4 +1,8 @@
-"""Readable output: rich tables for people, plain JSON with ``--json``."""
+"""Readable output: rich tables for people, plain JSON with ``--json``.
+
+Used by the commands (through ``ipledger.cli.output`` and directly), by ``ipledger.cli.story`` and
+by ``scripts/``. ``rich`` is imported inside the functions, so that loading this module stays cheap.
+"""
 
 from __future__ import annotations
 
@@ -13,18 +17,21 @@ from ipledger.domain import EVENT_CODES, Status, format_right_id
 
 
 def when(ts: int) -> str:
+    """Unix seconds as ``YYYY-MM-DD HH:MM:SS`` (UTC); 0 as ``-``."""
     if not ts:
         return "-"
     return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def day(ts: int) -> str:
+    """Unix seconds as ``YYYY-MM-DD`` (UTC); 0 as ``-``."""
     if not ts:
         return "-"
     return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m-%d")
 
 
 def short(addr: str | None) -> str:
+    """An address shortened to ``0x1234…abcd`` for narrow columns."""
     if not addr:
         return "-"
     return f"{addr[:6]}…{addr[-4:]}"
@@ -48,10 +55,12 @@ def plain(value: Any) -> Any:
 
 
 def print_json(value: Any) -> None:
+    """Prints ``value`` as sorted, indented JSON on stdout (``--json``)."""
     print(json.dumps(plain(value), indent=2, sort_keys=True))
 
 
 def console() -> Any:
+    """A rich console on stdout; when not a terminal, ``$COLUMNS`` wide (140 by default) so lines do not wrap."""
     import os
     import sys
 
@@ -62,6 +71,7 @@ def console() -> Any:
 
 
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
+    """A titled rich table; every cell is shown as ``str`` and folds rather than being cut."""
     from rich.table import Table
 
     t = Table(title=title, title_justify="left", header_style="bold")
@@ -73,6 +83,7 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
 
 
 def right_table(info: Any, names: dict[str, str] | None = None) -> Any:
+    """A right's record (``RightInfo``) as field/value rows; ``names`` labels known addresses."""
     names = names or {}
     rows = [
         ("Right", info.ref),
@@ -92,6 +103,7 @@ def right_table(info: Any, names: dict[str, str] | None = None) -> Any:
 
 
 def title_table(history: Any, names: dict[str, str] | None = None) -> Any:
+    """The chain of title of a ``History``: each holder, how the title came (filing or assignment) and since when."""
     names = names or {}
     rows = []
     for i, t in enumerate(history.title, 1):
@@ -104,6 +116,7 @@ def title_table(history: Any, names: dict[str, str] | None = None) -> Any:
 
 
 def status_table(history: Any) -> Any:
+    """The legal-status events of a ``History`` with their ST.27-style event codes."""
     rows = []
     for e in history.status_events:
         to = Status(e.args["to"])
@@ -113,6 +126,7 @@ def status_table(history: Any) -> Any:
 
 
 def timeline_table(history: Any) -> Any:
+    """Every event of a right (and its licenses) by block, token bookkeeping events left out."""
     rows = []
     for e in history.events + tuple(history.licenses):
         if e.name in ("Transfer", "Locked", "MetadataUpdate"):
@@ -124,6 +138,7 @@ def timeline_table(history: Any) -> Any:
 
 
 def _cell(v: Any) -> str:
+    """A timeline value, 32-byte hashes and big ids shortened."""
     if isinstance(v, str) and v.startswith("0x") and len(v) == 66:
         return v[:12] + "…"
     if isinstance(v, int) and v >= 2**64:
