@@ -1,6 +1,7 @@
 """Stateful invariant fuzzing: random sequences of register and license actions against a Python model.
 
-A hypothesis ``RuleBasedStateMachine`` drives the SDK on the embedded chain: filings, legal-status moves (legal
+The model (its data and the caller-independent license rules) is in ledger_model.py; this module is the state
+machine. A hypothesis ``RuleBasedStateMachine`` drives the SDK on the embedded chain: filings, legal-status moves (legal
 and illegal), pledges, assignments (request / accept / relayed acceptance / record / cancel / reject), license
 offers, acceptances, sublicenses, withdrawals, terminations, surrenders and transfers, pausing and registrar
 grants, by random actors including unauthorised ones. Every action is first predicted by the model (success,
@@ -16,7 +17,7 @@ Invariants (each assertion is counted; the totals are printed and written to bui
   * ``isLicensed`` agrees with the model for sampled (party, territory, field) at the current block time;
   * every refused action (unauthorised ones included) reverted with the predicted error name and changed nothing.
 
-The module deploys once; each sequence starts from an eth-tester snapshot of a small base state and is reverted
+The module's world (tests/conftest.py) is deployed once; each sequence starts from an eth-tester snapshot of a small base state and is reverted
 in ``teardown``. Transactions are sent with a fixed gas limit so that refusals are mined as failed transactions
 (and decoded by replay) — faster than estimation and a test of the Sender's nonce bookkeeping after on-chain
 reverts. Profiles: ``ipledger-ci`` (default, ~25 sequences) and ``ipledger-long`` (IPLEDGER_FUZZ_PROFILE=long,
@@ -32,8 +33,8 @@ import os
 import random
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field as dc_field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,16 +45,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from conftest import ALICE, BOB, CAROL, DAVE, GOVERNOR, REGISTRAR, RU_REGISTRAR, World, make_world
+from helpers import ALICE, BOB, CAROL, DAVE, GOVERNOR, World
 from ipledger import domain, types
-from ipledger.sdk import IPLedger
-from ipledger.build.compiler import CompileResult
-from ipledger.config import Config
-from ipledger.domain import ENDED, HOLDER_MOVES, TRANSITIONS, Status
-from ipledger.errors import ContractRevert
-from ipledger.domain.licensing import LicenseKind, LicenseState, field_hash
-from ipledger.sdk import LicenseTerms
 from ipledger.abi import canonical_type
+from ipledger.domain import ENDED, HOLDER_MOVES, TRANSITIONS, Status
+from ipledger.domain.licensing import LicenseKind, LicenseState, field_hash
+from ipledger.errors import ContractRevert
+from ipledger.sdk import LicenseTerms
+from ledger_model import AssignmentM, LicenseM, Model, RightM, overlaps
 
 # ---------------------------------------------------------------- profiles
 
@@ -70,7 +69,7 @@ if os.environ.get("IPLEDGER_FUZZ_EXAMPLES"):  # a quick look: IPLEDGER_FUZZ_EXAM
 
 # ---------------------------------------------------------------- constants
 
-ACTORS = 8  # conftest's roles: governor, EM registrar, Alice, Bob, Carol, Dave, RU registrar, stranger
+ACTORS = 8  # the world's roles: governor, EM registrar, Alice, Bob, Carol, Dave, RU registrar, stranger
 YEAR = 365 * 86_400
 GAS = 3_000_000  # fixed: skips estimation, so refusals are mined (status 0) and decoded by replay
 APP_NUMBERS = ("A1", "A2", "A3")
@@ -89,74 +88,6 @@ TIMES: defaultdict[str, float] = defaultdict(float)
 LENGTHS: Counter[int] = Counter()
 OUTCOMES: Counter[str] = Counter()
 STATS_FILE = Path(__file__).resolve().parents[2] / "build" / "fuzz-stats.json"
-
-
-# ---------------------------------------------------------------- the model
-
-
-@dataclass
-class AssignmentM:
-    assignee: int
-    accepted: bool = False
-    consent: bool = False
-
-
-@dataclass
-class RightM:
-    rid: int
-    office: str
-    holder: int
-    status: Status = Status.FILED
-    expiry: int = 0
-    assignment: AssignmentM | None = None
-    creditor: int | None = None
-
-
-@dataclass
-class LicenseM:
-    lid: int
-    rid: int
-    parent: int
-    licensee: int
-    kind: LicenseKind
-    territories: tuple[str, ...]
-    field: str
-    end: int
-    sublicensable: bool
-    transferable: bool
-    depth: int
-    state: LicenseState = LicenseState.OFFERED
-
-
-@dataclass
-class Model:
-    rights: dict[int, RightM] = dc_field(default_factory=dict)
-    licenses: dict[int, LicenseM] = dc_field(default_factory=dict)
-    registrars: dict[str, set[int]] = dc_field(default_factory=lambda: {"EM": {REGISTRAR}, "RU": {RU_REGISTRAR}})
-    recordal: dict[str, bool] = dc_field(default_factory=lambda: {"EM": True, "RU": False})
-    paused: bool = False
-    license_count: int = 0
-
-
-@dataclass
-class Base:
-    """The state every sequence starts from (one deployment per module, snapshot per sequence)."""
-
-    world: World
-    model: Model
-    snapshot: Any
-    now: int
-
-
-def _overlaps(a: LicenseM | dict[str, Any], b: LicenseM | dict[str, Any]) -> bool:
-    """LicenseRegistry._overlaps: period (closed; end 0 = open; start is 0 here), field, territory."""
-    ga = (lambda k: a[k]) if isinstance(a, dict) else (lambda k: getattr(a, k))
-    gb = (lambda k: b[k]) if isinstance(b, dict) else (lambda k: getattr(b, k))
-    fa, fb = ga("field"), gb("field")
-    if fa and fb and fa != fb:
-        return False
-    ta, tb = set(ga("territories")), set(gb("territories"))
-    return "WO" in ta or "WO" in tb or bool(ta & tb)
 
 
 # ---------------------------------------------------------------- fast reads
@@ -179,50 +110,57 @@ def _reader(world: World) -> Callable[[Any], Any]:
 # ---------------------------------------------------------------- the base state
 
 
+@dataclass
+class Base:
+    """The state every sequence starts from (one deployment per module, snapshot per sequence)."""
+
+    world: World
+    model: Model
+    snapshot: Any
+    now: int
+
+
 @pytest.fixture(scope="module")
-def base(config: Config, artifacts: CompileResult) -> Iterator[Base]:
-    ipl = IPLedger.connect("embedded", 0, config=config, deploy=True)
-    try:
-        w = make_world(ipl)
-        model = Model()
-        now = w.now() + 3600  # registration dates: not before the filings below (the contract checks)
-        for office, owner, registrar, number in (("EM", ALICE, w.registrar, "BASE-EM"),
-                                                 ("RU", BOB, w.ru_registrar, "BASE-RU")):
-            rid = w.as_(owner).file(office, "TM", number).right_id
-            registrar.publish(rid)
-            registrar.register(rid, "R-" + number, registration_date=now, expiry_date=now + 10 * YEAR)
-            model.rights[rid] = RightM(rid, office, owner, Status.REGISTERED, now + 10 * YEAR)
-        em, ru = domain.right_id("EM", "TM", "BASE-EM"), domain.right_id("RU", "TM", "BASE-RU")
-        # license 1: Alice -> Carol, exclusive, DE, software, sublicensable, active
-        terms = LicenseTerms(kind="exclusive", territories=("DE",), field="software", sublicensable=True)
-        lid = w.alice.offer_license(em, w.carol.address, terms).license_id
-        w.carol.accept_license(lid)
-        model.licenses[lid] = LicenseM(lid, em, 0, CAROL, LicenseKind.EXCLUSIVE, ("DE",), "software", 0, True, False,
-                                       1, LicenseState.ACTIVE)
-        # license 2: Bob -> Dave, non-exclusive, worldwide, sublicensable and transferable, active
-        terms = LicenseTerms(kind="non-exclusive", territories=("WO",), sublicensable=True, transferable=True)
-        lid = w.bob.offer_license(ru, w.dave.address, terms).license_id
-        w.dave.accept_license(lid)
-        model.licenses[lid] = LicenseM(lid, ru, 0, DAVE, LicenseKind.NON_EXCLUSIVE, ("WO",), "", 0, True, True, 1,
-                                       LicenseState.ACTIVE)
-        # license 3: Bob -> Carol, non-exclusive, FR, hardware, offered (not yet accepted)
-        terms = LicenseTerms(kind="non-exclusive", territories=("FR",), field="hardware")
-        lid = w.bob.offer_license(ru, w.carol.address, terms).license_id
-        model.licenses[lid] = LicenseM(lid, ru, 0, CAROL, LicenseKind.NON_EXCLUSIVE, ("FR",), "hardware", 0, False,
-                                       False, 1)
-        model.license_count = lid
-        # a third right: Dave's, pledged to Carol, with an assignment to Bob requested
-        rid = w.dave.file("EM", "TM", "BASE-EM2").right_id
-        w.registrar.publish(rid)
-        w.registrar.register(rid, "R-BASE-EM2", registration_date=now, expiry_date=now + 10 * YEAR)
-        w.dave.record_pledge(rid, w.carol.address)
-        w.dave.request_assignment(rid, w.bob.address)
-        model.rights[rid] = RightM(rid, "EM", DAVE, Status.REGISTERED, now + 10 * YEAR, AssignmentM(BOB), CAROL)
-        for sender in list(ipl._senders.values()):
-            sender.send = functools.partial(type(sender).send, sender, gas=GAS)  # type: ignore[method-assign]
-        yield Base(world=w, model=model, snapshot=w.tester.take_snapshot(), now=w.now())
-    finally:
-        ipl.close()
+def base(module_world: World) -> Base:
+    """The module's world with three rights and three licenses, its senders on a fixed gas limit."""
+    w = module_world
+    model = Model()
+    now = w.now() + 3600  # registration dates: not before the filings below (the contract checks)
+    for office, owner, registrar, number in (("EM", ALICE, w.registrar, "BASE-EM"),
+                                             ("RU", BOB, w.ru_registrar, "BASE-RU")):
+        rid = w.as_(owner).file(office, "TM", number).right_id
+        registrar.publish(rid)
+        registrar.register(rid, "R-" + number, registration_date=now, expiry_date=now + 10 * YEAR)
+        model.rights[rid] = RightM(rid, office, owner, Status.REGISTERED, now + 10 * YEAR)
+    em, ru = domain.right_id("EM", "TM", "BASE-EM"), domain.right_id("RU", "TM", "BASE-RU")
+    # license 1: Alice -> Carol, exclusive, DE, software, sublicensable, active
+    terms = LicenseTerms(kind="exclusive", territories=("DE",), field="software", sublicensable=True)
+    lid = w.alice.offer_license(em, w.carol.address, terms).license_id
+    w.carol.accept_license(lid)
+    model.licenses[lid] = LicenseM(lid, em, 0, CAROL, LicenseKind.EXCLUSIVE, ("DE",), "software", 0, True, False,
+                                   1, LicenseState.ACTIVE)
+    # license 2: Bob -> Dave, non-exclusive, worldwide, sublicensable and transferable, active
+    terms = LicenseTerms(kind="non-exclusive", territories=("WO",), sublicensable=True, transferable=True)
+    lid = w.bob.offer_license(ru, w.dave.address, terms).license_id
+    w.dave.accept_license(lid)
+    model.licenses[lid] = LicenseM(lid, ru, 0, DAVE, LicenseKind.NON_EXCLUSIVE, ("WO",), "", 0, True, True, 1,
+                                   LicenseState.ACTIVE)
+    # license 3: Bob -> Carol, non-exclusive, FR, hardware, offered (not yet accepted)
+    terms = LicenseTerms(kind="non-exclusive", territories=("FR",), field="hardware")
+    lid = w.bob.offer_license(ru, w.carol.address, terms).license_id
+    model.licenses[lid] = LicenseM(lid, ru, 0, CAROL, LicenseKind.NON_EXCLUSIVE, ("FR",), "hardware", 0, False,
+                                   False, 1)
+    model.license_count = lid
+    # a third right: Dave's, pledged to Carol, with an assignment to Bob requested
+    rid = w.dave.file("EM", "TM", "BASE-EM2").right_id
+    w.registrar.publish(rid)
+    w.registrar.register(rid, "R-BASE-EM2", registration_date=now, expiry_date=now + 10 * YEAR)
+    w.dave.record_pledge(rid, w.carol.address)
+    w.dave.request_assignment(rid, w.bob.address)
+    model.rights[rid] = RightM(rid, "EM", DAVE, Status.REGISTERED, now + 10 * YEAR, AssignmentM(BOB), CAROL)
+    for sender in list(w.ipl._senders.values()):
+        sender.send = functools.partial(type(sender).send, sender, gas=GAS)  # type: ignore[method-assign]
+    return Base(world=w, model=model, snapshot=w.tester.take_snapshot(), now=w.now())
 
 
 # ---------------------------------------------------------------- the machine
@@ -318,68 +256,6 @@ class LedgerMachine(RuleBasedStateMachine):
                 legal = (src is Status.NONE and dst is Status.FILED) or dst in TRANSITIONS.get(src, frozenset())
                 self.check(legal, f"{what}: illegal status move {src.name} -> {dst.name} happened")
         return result
-
-    # licenses --------------------------------------------------------------
-
-    def licensor(self, lic: LicenseM) -> int:
-        if lic.parent:
-            return self.model.licenses[lic.parent].licensee
-        return self.model.rights[lic.rid].holder
-
-    def ancestors(self, lic: LicenseM) -> list[int]:
-        out, p = [], lic.parent
-        while p:
-            out.append(p)
-            p = self.model.licenses[p].parent
-        return out
-
-    def live(self, lic: LicenseM, now: int) -> bool:
-        """LicenseRegistry._isLive: not expired and every ancestor accepted (not ended)."""
-        if lic.end and lic.end < now:
-            return False
-        return all(self.model.licenses[p].state is LicenseState.ACTIVE for p in self.ancestors(lic))
-
-    def active(self, lic: LicenseM, now: int) -> bool:
-        right = self.model.rights[lic.rid]
-        return lic.state is LicenseState.ACTIVE and self.live(lic, now) and right.status not in ENDED
-
-    def conflicts(self, lic: LicenseM, now: int) -> set[int]:
-        """Live licenses and offers of the right that ``lic`` may not coexist with (LicenseRegistry._checkConflicts)."""
-        exempt = set(self.ancestors(lic)) | {lic.lid}
-        out = set()
-        for other in self.model.licenses.values():
-            if other.rid != lic.rid or other.lid in exempt:
-                continue
-            if lic.kind is LicenseKind.NON_EXCLUSIVE and other.kind is LicenseKind.NON_EXCLUSIVE:
-                continue
-            if other.state not in (LicenseState.OFFERED, LicenseState.ACTIVE) or not self.live(other, now):
-                continue
-            if _overlaps(lic, other):
-                out.add(other.lid)
-        return out
-
-    def covers(self, lic: LicenseM, territory: str, field: str, at: int) -> bool:
-        if lic.end and at > lic.end:
-            return False
-        if lic.field and lic.field != field:
-            return False
-        return territory in lic.territories or "WO" in lic.territories
-
-    def model_is_licensed(self, rid: int, party: int, territory: str, field: str, at: int) -> bool:
-        right = self.model.rights.get(rid)
-        if right is None or right.status in ENDED or (right.expiry and at > right.expiry):
-            return False
-        mine = excluded = False
-        for lic in self.model.licenses.values():
-            if lic.rid != rid or lic.state is not LicenseState.ACTIVE or not self.live(lic, at):
-                continue
-            if not self.covers(lic, territory, field, at):
-                continue
-            if lic.licensee == party:
-                mine = True
-            elif lic.kind is LicenseKind.EXCLUSIVE:
-                excluded = True
-        return mine or (party == right.holder and not excluded)
 
     # ------------------------------------------------------------ governance
 
@@ -509,14 +385,11 @@ class LedgerMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------ assignments and pledges
 
-    def _assignable(self, r: RightM) -> bool:
-        return r.status is not Status.NONE and (r.status not in ENDED or r.status is Status.LAPSED)
-
     @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), assignee=st.integers(0, ACTORS - 1),
           authorised=st.booleans())
     def request_assignment(self, caller: int, right: int, assignee: int, authorised: bool) -> None:
         m = self.model
-        rid = self.pick_right(right, (lambda r: r.assignment is None and self._assignable(r)) if authorised else None)
+        rid = self.pick_right(right, (lambda r: r.assignment is None and r.assignable()) if authorised else None)
         r = m.rights.get(rid)
         if r is not None and authorised:
             caller = r.holder
@@ -527,7 +400,7 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "RightNotFound"
         elif r.holder != caller:
             expected = "NotHolder"
-        elif not self._assignable(r):
+        elif not r.assignable():
             expected = "NotAssignable"
         elif assignee == r.holder:
             expected = "InvalidAccount"
@@ -544,7 +417,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def _accept_outcome(self, r: RightM | None) -> str | None:
         """What _accept does after the caller / signature checks: NotAssignable, or the effect's consent check."""
         assert r is not None and r.assignment is not None
-        if not self._assignable(r):
+        if not r.assignable():
             return "NotAssignable"
         if not self.model.recordal[r.office] and r.creditor is not None and not r.assignment.consent:
             return "CreditorConsentRequired"
@@ -624,7 +497,7 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "NotRegistrar"
         elif a is None or not a.accepted:
             expected = "NoPendingAssignment"
-        elif not self._assignable(r):
+        elif not r.assignable():
             expected = "NotAssignable"
         elif r.creditor is not None and not a.consent:
             expected = "CreditorConsentRequired"
@@ -668,7 +541,7 @@ class LedgerMachine(RuleBasedStateMachine):
           authorised=st.booleans())
     def record_pledge(self, caller: int, right: int, creditor: int, authorised: bool) -> None:
         m = self.model
-        rid = self.pick_right(right, (lambda r: r.creditor is None and self._assignable(r)) if authorised else None)
+        rid = self.pick_right(right, (lambda r: r.creditor is None and r.assignable()) if authorised else None)
         r = m.rights.get(rid)
         if r is not None and authorised:
             caller = r.holder
@@ -679,7 +552,7 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "RightNotFound"
         elif r.holder != caller:
             expected = "NotHolder"
-        elif not self._assignable(r):
+        elif not r.assignable():
             expected = "NotAssignable"
         elif creditor == r.holder:
             expected = "InvalidAccount"
@@ -774,7 +647,7 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "LicenseNotFound"
         elif p.rid != rid:
             expected = "ParentOfOtherRight"
-        elif p.state is not LicenseState.ACTIVE or not self.live(p, now):
+        elif p.state is not LicenseState.ACTIVE or not self.model.live(p, now):
             expected = "LicenseNotActive"
         elif p.licensee != caller:
             expected = "NotLicensee"
@@ -795,7 +668,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 expected = "InvalidPeriod"
             elif p is not None and "WO" not in p.territories and not set(terr) <= set(p.territories):
                 expected = "ExceedsParentTerritory"
-            elif self.conflicts(new, now):
+            elif self.model.conflicts(new, now):
                 expected = "LicenseConflict"
         terms = LicenseTerms(kind=kind, territories=terr, field=field, end=end_at, sublicensable=sublicensable,
                              transferable=transferable, royalty_bps=250)
@@ -813,9 +686,9 @@ class LedgerMachine(RuleBasedStateMachine):
             return "RightEnded"
         if lic.end and lic.end < now:
             return "OfferExpired"
-        if lic.parent and not self.live(lic, now):
+        if lic.parent and not self.model.live(lic, now):
             return "LicenseNotActive"
-        return "LicenseConflict" if self.conflicts(lic, now) else None
+        return "LicenseConflict" if self.model.conflicts(lic, now) else None
 
     @rule(caller=st.integers(0, ACTORS - 1), license=st.integers(0, 9), by_signature=st.booleans(),
           relayer=st.integers(0, ACTORS - 1), authorised=st.booleans())
@@ -854,7 +727,7 @@ class LedgerMachine(RuleBasedStateMachine):
         lid = self.pick_license(license, (lambda lic: lic.state is wanted) if authorised else None)
         lic = m.licenses.get(lid)
         if lic is not None and authorised:
-            caller = lic.licensee if action == "surrender" else self.licensor(lic)
+            caller = lic.licensee if action == "surrender" else self.model.licensor(lic)
         expected: str | None
         if m.paused:
             expected = "EnforcedPause"
@@ -862,11 +735,11 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "LicenseNotFound"
         elif action == "withdraw":
             expected = ("NotOffered" if lic.state is not LicenseState.OFFERED else
-                        "NotLicensor" if self.licensor(lic) != caller else None)
-        elif not self.active(lic, self.now()):
+                        "NotLicensor" if self.model.licensor(lic) != caller else None)
+        elif not self.model.active(lic, self.now()):
             expected = "LicenseNotActive"
         elif action == "terminate":
-            expected = "NotLicensor" if self.licensor(lic) != caller else None
+            expected = "NotLicensor" if self.model.licensor(lic) != caller else None
         else:
             expected = "NotLicensee" if lic.licensee != caller else None
         c = self.clients[caller]
@@ -890,13 +763,13 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "EnforcedPause"
         elif lic is None:
             expected = "LicenseNotFound"
-        elif not self.active(lic, self.now()):
+        elif not self.model.active(lic, self.now()):
             expected = "LicenseNotActive"
         elif lic.licensee != caller:
             expected = "NotLicensee"
         elif not lic.transferable:
             expected = "NotTransferable"
-        elif to in (lic.licensee, self.licensor(lic)):
+        elif to in (lic.licensee, self.model.licensor(lic)):
             expected = "InvalidAccount"
         else:
             expected = None
@@ -970,9 +843,9 @@ class LedgerMachine(RuleBasedStateMachine):
                           "territories": tuple(bytes(t).decode() for t in territories)}
             self.check(LicenseState(state) is lic.state, f"license {lid}: state {LicenseState(state).name} on chain, "
                                                          f"{lic.state.name} in the model")
-            self.check(bool(active) == self.active(lic, now), f"license {lid}: active={bool(active)} on chain")
+            self.check(bool(active) == self.model.active(lic, now), f"license {lid}: active={bool(active)} on chain")
             self.check(licensee.lower() == self.addr[lic.licensee].lower(), f"license {lid}: licensee differs")
-            self.check(licensor.lower() == self.addr[self.licensor(lic)].lower(), f"license {lid}: licensor differs")
+            self.check(licensor.lower() == self.addr[self.model.licensor(lic)].lower(), f"license {lid}: licensor differs")
         # from chain data alone: no active license under an ended parent or on an ended right ...
         active = [lid for lid, c in chain.items() if c["active"]]
         for lid in active:
@@ -992,7 +865,7 @@ class LedgerMachine(RuleBasedStateMachine):
                     continue
                 related = self._is_ancestor(chain, a, b) or self._is_ancestor(chain, b, a)
                 zero = b"\x00" * 32
-                overlap = _overlaps({"field": ca["field"] if ca["field"] != zero else "", "territories": ca["territories"]},
+                overlap = overlaps({"field": ca["field"] if ca["field"] != zero else "", "territories": ca["territories"]},
                                     {"field": cb["field"] if cb["field"] != zero else "", "territories": cb["territories"]})
                 self.check(related or not overlap, f"active licenses {a} and {b} violate exclusivity")
 
@@ -1021,13 +894,13 @@ class LedgerMachine(RuleBasedStateMachine):
             else:
                 licensed, license_id = self.read(self.w.ipl.licenses.functions.isLicensed(
                     rid, self.addr[party], types.office_bytes(territory), field_hash(fld), now))
-            want = self.model_is_licensed(rid, party, territory, fld, now)
+            want = self.model.is_licensed(rid, party, territory, fld, now)
             STATS["isLicensed samples"] += 1
             self.check(licensed == want, f"isLicensed({rid:#x}, {party}, {territory}, '{fld}') = {licensed}, "
                                          f"the model says {want}")
             if license_id:
                 lic = self.model.licenses[license_id]
-                self.check(lic.licensee == party and self.covers(lic, territory, fld, now),
+                self.check(lic.licensee == party and self.model.covers(lic, territory, fld, now),
                            f"isLicensed names license {license_id}, which does not cover the use")
 
 

@@ -1,0 +1,150 @@
+"""The Python model the invariant fuzzing checks the contracts against (tests/invariants/test_invariants.py).
+
+Plain data: rights (holder, status, pending assignment, pledge), licenses (tree, scope, state) and the
+governance settings (registrars, recordal, pause), plus the rules the contracts apply that do not depend on
+who calls: when a license is live or active, which licenses may not coexist, and what ``isLicensed`` answers.
+Parties are the world's role indexes (helpers.world). The state machine predicts each action's outcome from
+this model, sends it, and then updates the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Any
+
+from helpers import REGISTRAR, RU_REGISTRAR
+from ipledger.domain import ENDED, Status
+from ipledger.domain.licensing import LicenseKind, LicenseState
+
+
+@dataclass
+class AssignmentM:
+    """A pending assignment: to whom, accepted yet, and whether the creditor consented."""
+
+    assignee: int
+    accepted: bool = False
+    consent: bool = False
+
+
+@dataclass
+class RightM:
+    """A right: office, holder, status, expiry, pending assignment and pledge creditor."""
+
+    rid: int
+    office: str
+    holder: int
+    status: Status = Status.FILED
+    expiry: int = 0
+    assignment: AssignmentM | None = None
+    creditor: int | None = None
+
+    def assignable(self) -> bool:
+        """Filed and not ended, or lapsed (a lapsed right may still be restored): it may change hands or be pledged."""
+        return self.status is not Status.NONE and (self.status not in ENDED or self.status is Status.LAPSED)
+
+
+@dataclass
+class LicenseM:
+    """A license or offer: its right, parent, licensee, kind and scope, and its state."""
+
+    lid: int
+    rid: int
+    parent: int
+    licensee: int
+    kind: LicenseKind
+    territories: tuple[str, ...]
+    field: str
+    end: int
+    sublicensable: bool
+    transferable: bool
+    depth: int
+    state: LicenseState = LicenseState.OFFERED
+
+
+def overlaps(a: LicenseM | dict[str, Any], b: LicenseM | dict[str, Any]) -> bool:
+    """LicenseRegistry._overlaps: period (closed; end 0 = open; start is 0 here), field, territory."""
+    ga = (lambda k: a[k]) if isinstance(a, dict) else (lambda k: getattr(a, k))
+    gb = (lambda k: b[k]) if isinstance(b, dict) else (lambda k: getattr(b, k))
+    fa, fb = ga("field"), gb("field")
+    if fa and fb and fa != fb:
+        return False
+    ta, tb = set(ga("territories")), set(gb("territories"))
+    return "WO" in ta or "WO" in tb or bool(ta & tb)
+
+
+@dataclass
+class Model:
+    """What the register should hold, and the caller-independent rules of the license register."""
+
+    rights: dict[int, RightM] = dc_field(default_factory=dict)
+    licenses: dict[int, LicenseM] = dc_field(default_factory=dict)
+    registrars: dict[str, set[int]] = dc_field(default_factory=lambda: {"EM": {REGISTRAR}, "RU": {RU_REGISTRAR}})
+    recordal: dict[str, bool] = dc_field(default_factory=lambda: {"EM": True, "RU": False})
+    paused: bool = False
+    license_count: int = 0
+
+    def licensor(self, lic: LicenseM) -> int:
+        """Who granted ``lic``: the parent's licensee, or the right's holder for a root license."""
+        if lic.parent:
+            return self.licenses[lic.parent].licensee
+        return self.rights[lic.rid].holder
+
+    def ancestors(self, lic: LicenseM) -> list[int]:
+        """The ids of the licenses above ``lic``, nearest first."""
+        out, p = [], lic.parent
+        while p:
+            out.append(p)
+            p = self.licenses[p].parent
+        return out
+
+    def live(self, lic: LicenseM, now: int) -> bool:
+        """LicenseRegistry._isLive: not expired and every ancestor accepted (not ended)."""
+        if lic.end and lic.end < now:
+            return False
+        return all(self.licenses[p].state is LicenseState.ACTIVE for p in self.ancestors(lic))
+
+    def active(self, lic: LicenseM, now: int) -> bool:
+        """isLicenseActive: accepted, live, and on a right that has not ended."""
+        right = self.rights[lic.rid]
+        return lic.state is LicenseState.ACTIVE and self.live(lic, now) and right.status not in ENDED
+
+    def conflicts(self, lic: LicenseM, now: int) -> set[int]:
+        """Live licenses and offers of the right that ``lic`` may not coexist with (LicenseRegistry._checkConflicts)."""
+        exempt = set(self.ancestors(lic)) | {lic.lid}
+        out = set()
+        for other in self.licenses.values():
+            if other.rid != lic.rid or other.lid in exempt:
+                continue
+            if lic.kind is LicenseKind.NON_EXCLUSIVE and other.kind is LicenseKind.NON_EXCLUSIVE:
+                continue
+            if other.state not in (LicenseState.OFFERED, LicenseState.ACTIVE) or not self.live(other, now):
+                continue
+            if overlaps(lic, other):
+                out.add(other.lid)
+        return out
+
+    @staticmethod
+    def covers(lic: LicenseM, territory: str, field: str, at: int) -> bool:
+        """``lic``'s scope includes the use (territory, field) at time ``at``."""
+        if lic.end and at > lic.end:
+            return False
+        if lic.field and lic.field != field:
+            return False
+        return territory in lic.territories or "WO" in lic.territories
+
+    def is_licensed(self, rid: int, party: int, territory: str, field: str, at: int) -> bool:
+        """What LicenseRegistry.isLicensed must answer for ``party``'s use of right ``rid``."""
+        right = self.rights.get(rid)
+        if right is None or right.status in ENDED or (right.expiry and at > right.expiry):
+            return False
+        mine = excluded = False
+        for lic in self.licenses.values():
+            if lic.rid != rid or lic.state is not LicenseState.ACTIVE or not self.live(lic, at):
+                continue
+            if not self.covers(lic, territory, field, at):
+                continue
+            if lic.licensee == party:
+                mine = True
+            elif lic.kind is LicenseKind.EXCLUSIVE:
+                excluded = True
+        return mine or (party == right.holder and not excluded)
