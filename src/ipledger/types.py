@@ -7,7 +7,8 @@ which is both the toolkit's ``UsageError`` and a builtin ``ValueError``; its mes
 the value, the problem and the fix.
 
 Names and tables (IP types, statuses, ST.3 codes) live in ``ipledger.domain``; this module
-turns text into them.
+turns text into them. Importing it is cheap (eth-utils and the domain tables load on first
+use), so the CLI's parameter types import it while ``ipledger --help`` runs.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
-
-from eth_utils import keccak
 
 from ipledger.errors import InvalidInput
 
@@ -43,6 +42,8 @@ def checksum(addr: str) -> str:
     key = addr.lower()
     out = _CHECKSUMS.get(key)
     if out is None:
+        from eth_utils import keccak  # here, not at the top: `import ipledger.types` stays cheap for the CLI
+
         digits = key[2:]
         hashed = keccak(text=digits).hex()
         out = _CHECKSUMS[key] = "0x" + "".join(c.upper() if int(h, 16) >= 8 else c for c, h in zip(digits, hashed))

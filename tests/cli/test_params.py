@@ -27,7 +27,7 @@ class Stop(Exception):
 
 
 def test_uint256_max_spelled_out_in_params_matches_types() -> None:
-    assert params.UINT256_MAX == types.MAX_UINT256
+    assert params.LICENSE_ID.max == types.MAX_UINT256
     assert params.LICENSE_ID.max == types.MAX_UINT256 and params.LICENSE_ID.min == 1
     assert params.PARENT_LICENSE_ID.min == 0
 

@@ -10,8 +10,8 @@ A type returns what the command needs: a right id or unix seconds as ``int``, a 
 are checked and passed on as typed (the SDK canonicalises them, and the output echoes them
 as given).
 
-``ipledger.types`` imports eth-utils (a quarter of a second), so it is imported inside
-``convert``: declaring these types costs nothing when ``ipledger --help`` runs.
+``ipledger.types`` is cheap to import (it loads eth-utils on first use), so declaring these
+types costs nothing when ``ipledger --help`` runs.
 """
 
 from __future__ import annotations
@@ -23,11 +23,8 @@ from typing import Any
 
 import click
 
+from ipledger import types
 from ipledger.errors import InvalidInput, UsageError
-
-#: ``ipledger.types.MAX_UINT256``, spelled out here because that module is heavy to import (see above);
-#: tests/cli/test_params.py checks that the two agree.
-UINT256_MAX = 2**256 - 1
 
 
 class _Checked(click.ParamType):
@@ -52,9 +49,7 @@ class RightRef(_Checked):
         super().__init__("right")
 
     def check(self, value: Any) -> int:
-        from ipledger.types import right_ref
-
-        return right_ref(value)
+        return types.right_ref(value)
 
 
 class Address(_Checked):
@@ -63,9 +58,7 @@ class Address(_Checked):
     name = "address"
 
     def check(self, value: Any) -> str:
-        from ipledger.types import address
-
-        address(value, self.what)
+        types.address(value, self.what)
         return str(value)
 
 
@@ -84,9 +77,7 @@ class Office(_Checked):
     def check(self, value: Any) -> str:
         if self.empty_ok and value == "":
             return ""
-        from ipledger.types import office
-
-        office(value, self.what)
+        types.office(value, self.what)
         return str(value)
 
 
@@ -99,9 +90,7 @@ class IPTypeName(_Checked):
         super().__init__("IP type")
 
     def check(self, value: Any) -> str:
-        from ipledger.types import ip_type
-
-        ip_type(value)
+        types.ip_type(value)
         return str(value)
 
 
@@ -114,9 +103,7 @@ class ApplicationNumber(_Checked):
         super().__init__("application number")
 
     def check(self, value: Any) -> str:
-        from ipledger.types import application_number
-
-        return application_number(value)
+        return types.application_number(value)
 
 
 class StatusName(_Checked):
@@ -128,9 +115,7 @@ class StatusName(_Checked):
         super().__init__("status")
 
     def check(self, value: Any) -> Any:
-        from ipledger.types import status
-
-        return status(value)
+        return types.status(value)
 
 
 class Date(_Checked):
@@ -139,9 +124,7 @@ class Date(_Checked):
     name = "date"
 
     def check(self, value: Any) -> int:
-        from ipledger.types import date
-
-        return date(value, self.what)
+        return types.date(value, self.what)
 
 
 class Hash32(_Checked):
@@ -154,9 +137,7 @@ class Hash32(_Checked):
             return bytes(value)
         if not value:
             return None
-        from ipledger.types import bytes32
-
-        return bytes32(value, self.what)
+        return types.bytes32(value, self.what)
 
 
 class Signature(_Checked):
@@ -168,9 +149,7 @@ class Signature(_Checked):
         super().__init__(what)
 
     def check(self, value: Any) -> str:
-        from ipledger.types import SIGNATURE_LEN, signature
-
-        signature(value, self.what, length=SIGNATURE_LEN)
+        types.signature(value, self.what, length=types.SIGNATURE_LEN)
         return str(value)
 
 
@@ -183,16 +162,14 @@ class Tag(_Checked):
         super().__init__("tag")
 
     def check(self, value: Any) -> str:
-        from ipledger.types import tag32
-
-        tag32(value)
+        types.tag32(value)
         return str(value)
 
 
 #: A license id: 1 .. 2**256-1 (0 means "no license" on chain).
-LICENSE_ID = click.IntRange(1, UINT256_MAX)
+LICENSE_ID = click.IntRange(1, types.MAX_UINT256)
 #: A parent license id, 0 for none.
-PARENT_LICENSE_ID = click.IntRange(0, UINT256_MAX)
+PARENT_LICENSE_ID = click.IntRange(0, types.MAX_UINT256)
 
 
 def digest(hash_value: bytes | None, file: str | None, what: str) -> bytes | None:
