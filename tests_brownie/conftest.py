@@ -2,16 +2,21 @@
 
 Run with ``make brownie-test`` (anvil) or ``make brownie-test-ganache``; docs/brownie.md
 explains the flags those targets pass. Roles are brownie's dev accounts, in the order the
-SDK tests use (tests/conftest.py). Helpers (``custom_error`` for ``brownie.reverts``, ``filing``) are in support.py.
+SDK tests use (tests/helpers/world.py). Helpers (``custom_error`` for ``brownie.reverts``, ``filing``, the
+EIP-712 signatures) are in support.py.
+
+Every test's contract calls are recorded before its snapshot is reverted (``support.record_calls``);
+test_abi_coverage.py, run last, checks that each state-changing function of the three contracts was called.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from support import YEAR, ZERO32, filing, now
+from support import SELECTION, YEAR, ZERO32, filing, now, record_calls
 
 from ipledger.domain import IPType, Status, right_id
 
@@ -80,9 +85,29 @@ def parties(registry: Any, PartyRegistry: Any, governor: Any) -> Any:
     return PartyRegistry.deploy(registry, {"from": governor})
 
 
+HERE = Path(__file__).resolve().parent
+COVERAGE_TEST = "test_every_state_changing_function_is_called_through_brownie"
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    SELECTION["deselected"] = True
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Runs the ABI coverage check last, and notes whether every test file of the suite was collected."""
+    items.sort(key=lambda item: item.name == COVERAGE_TEST)  # stable: the others keep their order
+    collected = {Path(str(item.fspath)).resolve() for item in items}
+    SELECTION["every_file"] = all(path in collected for path in HERE.rglob("test_*.py"))
+
+
 @pytest.fixture(autouse=True)
-def isolation(fn_isolation: None) -> None:
-    """Every test starts from the module's deployment (a node snapshot, reverted afterwards)."""
+def isolation(fn_isolation: None, history: Any) -> Iterator[None]:
+    """Every test starts from the module's deployment (a node snapshot, reverted afterwards).
+
+    The contract calls the test sent (and those of the module's fixtures) are recorded first.
+    """
+    yield
+    record_calls(history)
 
 
 @pytest.fixture

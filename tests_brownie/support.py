@@ -4,11 +4,20 @@ Custom errors: brownie decodes a revert carrying a custom error with the ABIs it
 and reports it as ``"Name: arg1, arg2"`` (``brownie.exceptions.decode_typed_error``).
 ``custom_error`` builds that string, so ``with brownie.reverts(custom_error("NotHolder",
 rid, bob)):`` asserts the error's name and every argument value.
+
+Signatures: the pytest suite's one EIP-712 helper (tests/helpers/eip712.py) signs here too,
+with the key of the brownie dev account (``ipledger.integrations.brownie.brownie_signer``).
+
+Coverage of the contracts' actions: conftest.py records every contract call each test sent
+(``record_calls``); test_abi_coverage.py checks that every state-changing function of the
+ABIs was called through brownie at least once.
 """
 
 from __future__ import annotations
 
+import sys
 from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
 from brownie import web3
@@ -17,8 +26,15 @@ from eth_utils import is_address
 from ipledger.domain import IPType
 from ipledger.types import office_bytes
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the pytest suite's helpers package
+from helpers import eip712  # noqa: E402
+
 ZERO32 = b"\x00" * 32
 YEAR = 365 * 86400
+# (contract name, 4-byte selector as 0x-hex) of every contract call a test sent, reverted ones included
+CALLED: set[tuple[str, str]] = set()
+# whether this session runs the whole suite (set by conftest.py; the coverage check needs every test)
+SELECTION: dict[str, bool] = {"every_file": False, "deselected": False}
 
 
 def custom_error(name: str, *args: Any) -> str:
@@ -57,30 +73,37 @@ def event_code(value: str) -> str:
 
 
 def signer_of(account: Any) -> Any:
-    """The eth-account signer of a brownie dev account (brownie's own hold no key).
-
-    The nodes brownie launches use ipledger's dev mnemonic (brownie-config.yaml), so the key
-    is derived from it.
-    """
+    """The eth-account signer of a brownie dev account (brownie's own hold no key)."""
     from ipledger.chain import dev_accounts
+    from ipledger.integrations.brownie import brownie_signer
 
-    address = str(getattr(account, "address", account))
-    for signer in dev_accounts(10):
-        if signer.address.lower() == address.lower():
-            return signer
-    raise LookupError(f"{address} is not one of ipledger's dev accounts; is the node's mnemonic the dev mnemonic?")
+    return brownie_signer(account, dev_accounts(10))
 
 
 def sign_acceptance(registry: Any, assignee: Any, right: int, deed_hash: bytes, deadline: int) -> bytes:
-    """The assignee's EIP-712 ``AcceptAssignment`` signature, made off chain."""
-    from eth_account import Account
-
-    domain = {"name": "IP Ledger Registry", "version": "1", "chainId": web3.eth.chain_id,
-              "verifyingContract": registry.address}
-    types = {"AcceptAssignment": [{"name": "rightId", "type": "uint256"}, {"name": "assignee", "type": "address"},
-                                  {"name": "deedHash", "type": "bytes32"}, {"name": "nonce", "type": "uint256"},
-                                  {"name": "deadline", "type": "uint256"}]}
+    """``assignee``'s EIP-712 ``AcceptAssignment`` signature, made off chain (at its current nonce)."""
     message = {"rightId": right, "assignee": str(assignee), "deedHash": deed_hash,
                "nonce": int(registry.nonces(assignee)), "deadline": deadline}
-    signed = Account.sign_typed_data(signer_of(assignee).key, domain, types, message)
-    return bytes(signed.signature)
+    return eip712.sign(registry, "AcceptAssignment", message, signer_of(assignee))
+
+
+def sign_consent(registry: Any, creditor: Any, right: int, deadline: int) -> bytes:
+    """``creditor``'s EIP-712 ``ConsentToAssignment`` to the right's pending assignment, made off chain."""
+    pending = registry.pendingAssignment(right).dict()
+    message = {"rightId": right, "creditor": str(creditor), "assignee": str(pending["assignee"]),
+               "deedHash": bytes(pending["deedHash"]), "nonce": int(registry.nonces(creditor)), "deadline": deadline}
+    return eip712.sign(registry, "ConsentToAssignment", message, signer_of(creditor))
+
+
+def sign_license_acceptance(licenses: Any, licensee: Any, license_id: int, deadline: int) -> bytes:
+    """``licensee``'s EIP-712 ``AcceptLicense`` signature, made off chain (at its current nonce)."""
+    message = {"licenseId": license_id, "licensee": str(licensee), "nonce": int(licenses.nonces(licensee)),
+               "deadline": deadline}
+    return eip712.sign(licenses, "AcceptLicense", message, signer_of(licensee))
+
+
+def record_calls(history: Any) -> None:
+    """Adds the contract calls in brownie's transaction history to ``CALLED`` (deployments are skipped)."""
+    for tx in history:
+        if tx.receiver is not None and tx.contract_name and tx.input and len(tx.input) >= 10:
+            CALLED.add((str(tx.contract_name), str(tx.input)[:10].lower()))

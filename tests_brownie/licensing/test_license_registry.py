@@ -8,7 +8,7 @@ from typing import Any
 import brownie
 import pytest
 from eth_utils import keccak
-from support import ZERO32, custom_error, now
+from support import ZERO32, custom_error, now, sign_license_acceptance
 
 from ipledger.domain import Status
 
@@ -182,3 +182,80 @@ def test_second_exclusive_licence_in_same_scope_reverts_license_conflict(license
     next_id = licenses.licenseCount() + 1
     with brownie.reverts(custom_error("LicenseConflict", next_id, first)):
         offer(dave, terms(EXCLUSIVE))
+
+
+def test_accept_by_signature_relayed_activates_license(licenses: Any, carol: Any, stranger: Any,
+                                                       offer: Callable[..., int]) -> None:
+    lid = offer(carol)
+    deadline = now() + 3600
+    signature = sign_license_acceptance(licenses, carol, lid, deadline)
+
+    tx = licenses.acceptLicenseBySig(lid, deadline, signature, {"from": stranger})
+
+    assert tx.events["LicenseAccepted"]["licensee"] == carol
+    assert tx.events["LicenseAccepted"]["bySignature"] is True
+    assert licenses.isLicenseActive(lid) is True
+    assert licenses.nonces(carol) == 1
+
+
+def test_accept_by_signature_of_someone_else_reverts_invalid_signature(licenses: Any, carol: Any, dave: Any,
+                                                                       stranger: Any,
+                                                                       offer: Callable[..., int]) -> None:
+    lid = offer(carol)
+    deadline = now() + 3600
+    forged = sign_license_acceptance(licenses, dave, lid, deadline)  # Dave signs for himself, not for Carol
+    with brownie.reverts(revert_pattern=rf"InvalidSignature: {str(carol).lower()}, 0x[0-9a-f]{{40}}"):
+        licenses.acceptLicenseBySig(lid, deadline, forged, {"from": stranger})
+
+
+def test_withdraw_offer_by_licensor_marks_withdrawn(licenses: Any, alice: Any, carol: Any,
+                                                    offer: Callable[..., int]) -> None:
+    lid = offer(carol)
+
+    tx = licenses.withdrawOffer(lid, {"from": alice})
+
+    assert tx.events["OfferWithdrawn"]["licensor"] == alice
+    assert licenses.licenseOf(lid).dict()["state"] == WITHDRAWN
+    with brownie.reverts(custom_error("NotOffered", lid, WITHDRAWN)):
+        licenses.acceptLicense(lid, {"from": carol})
+
+
+def test_surrender_by_licensee_ends_license(licenses: Any, carol: Any, offer: Callable[..., int]) -> None:
+    lid = offer(carol)
+    licenses.acceptLicense(lid, {"from": carol})
+
+    tx = licenses.surrenderLicense(lid, {"from": carol})
+
+    assert tx.events["LicenseSurrendered"]["licensee"] == carol
+    assert licenses.licenseOf(lid).dict()["state"] == SURRENDERED
+    assert licenses.isLicenseActive(lid) is False
+
+
+def test_surrender_by_licensor_reverts_not_licensee(licenses: Any, alice: Any, carol: Any,
+                                                    offer: Callable[..., int]) -> None:
+    lid = offer(carol)
+    licenses.acceptLicense(lid, {"from": carol})
+    with brownie.reverts(custom_error("NotLicensee", lid, alice)):
+        licenses.surrenderLicense(lid, {"from": alice})
+
+
+def test_transfer_transferable_license_moves_licensee(licenses: Any, right: int, carol: Any, dave: Any,
+                                                      offer: Callable[..., int]) -> None:
+    lid = offer(carol, terms(transferable=True))
+    licenses.acceptLicense(lid, {"from": carol})
+
+    tx = licenses.transferLicense(lid, dave, {"from": carol})
+
+    event = tx.events["LicenseTransferred"]
+    assert (event["from"], event["to"]) == (carol, dave)
+    assert licenses.licenseOf(lid).dict()["licensee"] == dave
+    licensed, by_license = licenses.isLicensed(right, dave, b"EM", FIELD_HASH, now())
+    assert (licensed, by_license) == (True, lid)
+
+
+def test_transfer_non_transferable_license_reverts_not_transferable(licenses: Any, carol: Any, dave: Any,
+                                                                    offer: Callable[..., int]) -> None:
+    lid = offer(carol)
+    licenses.acceptLicense(lid, {"from": carol})
+    with brownie.reverts(custom_error("NotTransferable", lid)):
+        licenses.transferLicense(lid, dave, {"from": carol})

@@ -7,7 +7,7 @@ from typing import Any
 
 import brownie
 import pytest
-from support import ZERO32, custom_error, now, sign_acceptance
+from support import ZERO32, custom_error, now, sign_acceptance, sign_consent
 
 from ipledger.domain import Status
 
@@ -168,3 +168,70 @@ def test_consent_by_stranger_reverts_not_creditor(registry: Any, alice: Any, car
     registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
     with brownie.reverts(custom_error("NotCreditor", em_right, stranger)):
         registry.consentToAssignment(em_right, {"from": stranger})
+
+
+def test_cancel_assignment_by_holder_clears_request(registry: Any, alice: Any, bob: Any, em_right: int) -> None:
+    registry.requestAssignment(em_right, bob, DEED, {"from": alice})
+
+    tx = registry.cancelAssignment(em_right, {"from": alice})
+
+    assert tx.events["AssignmentCancelled"]["assignee"] == bob
+    assert registry.pendingAssignment(em_right).dict()["state"] == 0
+    with brownie.reverts(custom_error("NoPendingAssignment", em_right, 0)):
+        registry.acceptAssignment(em_right, {"from": bob})
+
+
+def test_cancel_assignment_by_assignee_reverts_not_holder(registry: Any, alice: Any, bob: Any,
+                                                          em_right: int) -> None:
+    registry.requestAssignment(em_right, bob, DEED, {"from": alice})
+    with brownie.reverts(custom_error("NotHolder", em_right, bob)):
+        registry.cancelAssignment(em_right, {"from": bob})
+
+
+def test_consent_by_signature_relayed_unblocks_recordal(registry: Any, registrar: Any, alice: Any, bob: Any,
+                                                         carol: Any, stranger: Any, em_right: int) -> None:
+    registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
+    registry.requestAssignment(em_right, bob, DEED, {"from": alice})
+    registry.acceptAssignment(em_right, {"from": bob})
+    deadline = now() + 3600
+    signature = sign_consent(registry, carol, em_right, deadline)
+
+    tx = registry.consentToAssignmentBySig(em_right, deadline, signature, {"from": stranger})
+
+    assert tx.events["AssignmentConsented"]["creditor"] == carol
+    assert tx.events["AssignmentConsented"]["assignee"] == bob
+    assert registry.nonces(carol) == 1
+    registry.recordAssignment(em_right, {"from": registrar})
+    assert registry.ownerOf(em_right) == bob
+
+
+def test_consent_by_signature_of_someone_else_reverts_invalid_signature(registry: Any, alice: Any, bob: Any,
+                                                                        carol: Any, dave: Any, stranger: Any,
+                                                                        em_right: int) -> None:
+    registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
+    registry.requestAssignment(em_right, bob, DEED, {"from": alice})
+    deadline = now() + 3600
+    forged = sign_consent(registry, dave, em_right, deadline)  # Dave is not the creditor
+    with brownie.reverts(revert_pattern=rf"InvalidSignature: {str(carol).lower()}, 0x[0-9a-f]{{40}}"):
+        registry.consentToAssignmentBySig(em_right, deadline, forged, {"from": stranger})
+
+
+def test_release_pledge_by_creditor_clears_pledge(registry: Any, registrar: Any, alice: Any, bob: Any,
+                                                  carol: Any, em_right: int) -> None:
+    registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
+
+    tx = registry.releasePledge(em_right, {"from": carol})
+
+    assert tx.events["PledgeReleased"]["creditor"] == carol
+    assert registry.pledgeOf(em_right).dict()["creditor"] == "0x" + "00" * 20
+    registry.requestAssignment(em_right, bob, DEED, {"from": alice})
+    registry.acceptAssignment(em_right, {"from": bob})
+    registry.recordAssignment(em_right, {"from": registrar})  # no consent needed any more
+    assert registry.ownerOf(em_right) == bob
+
+
+def test_release_pledge_by_holder_reverts_not_creditor(registry: Any, alice: Any, carol: Any,
+                                                       em_right: int) -> None:
+    registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
+    with brownie.reverts(custom_error("NotCreditor", em_right, alice)):
+        registry.releasePledge(em_right, {"from": alice})
