@@ -1,9 +1,13 @@
-"""Signing and sending transactions: local signing, nonce bookkeeping, decoded reverts.
+"""The one transaction sender: local signing, the chain-id check, nonce bookkeeping, decoded reverts.
 
 Every transaction is signed locally by an eth-account signer (dev account, keystore or an
 opted-in key) and sent raw, so the same code runs on the embedded chain, anvil, Ganache and
-a remote node. Gas is estimated first; a revert at estimation never reaches the chain and
-comes back as the named Solidity error.
+a remote node. Gas is estimated first (plus ``GAS_MARGIN``); a revert at estimation never
+reaches the chain and comes back as the named Solidity error.
+
+``Sender`` sends one transaction at a time and waits for it (the SDK). Its pipelined mode,
+``ipledger.tx.window.Window``, keeps many in flight from the same account (the importer) and
+takes its chain id, nonces and gas margin from the same ``Sender``.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from hexbytes import HexBytes
 
-from ipledger.errors import ContractRevert, IPLedgerError, NetworkError
 from ipledger.abi import ErrorDecoder, revert_data
+from ipledger.errors import ContractRevert, IPLedgerError, NetworkError
+from ipledger.rpc import is_transport
 
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
@@ -26,7 +31,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-GAS_MARGIN = 1.15
+GAS_MARGIN = 1.15  # a node's gas estimate times this (plus GAS_PAD) is the limit sent, in every mode
+GAS_PAD = 5_000
+
+
+def gas_limit(estimate: int) -> int:
+    """The gas limit for a transaction the node estimated at ``estimate``."""
+    return int(estimate * GAS_MARGIN) + GAS_PAD
 
 
 @contextmanager
@@ -42,20 +53,9 @@ def translated(decoder: ErrorDecoder | None, action: str) -> Iterator[None]:
             raise (decoder or ErrorDecoder()).decode(data) from None
         name = type(exc).__name__
         text = str(exc)
-        if _is_transport(exc):
+        if is_transport(exc):
             raise NetworkError(f"{action}: the node did not answer ({name}); check that it is running and reachable") from None
         raise IPLedgerError(f"{action} failed: {name}: {text[:300]}") from None
-
-
-def _is_transport(exc: BaseException) -> bool:
-    import requests
-
-    from web3.exceptions import TimeExhausted
-
-    if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout, ConnectionError,
-                        TimeoutError, TimeExhausted, OSError)):
-        return True
-    return "Connection" in type(exc).__name__ or "Timeout" in type(exc).__name__
 
 
 class Sender:
@@ -83,10 +83,15 @@ class Sender:
     def address(self) -> str:
         return str(self.account.address)
 
+    def transaction_count(self, block: str = "pending") -> int:
+        """The account's nonce as the node counts it: mined ("latest") or including its mempool ("pending")."""
+        return int(self.chain.w3.eth.get_transaction_count(self.account.address, block))  # type: ignore[arg-type]
+
     def next_nonce(self) -> int:
+        """The nonce of the next transaction: the cached one while some are in flight, else the node's."""
         if self._nonce is None or not self._in_flight:
             with translated(self.decoder, "reading the account nonce"):
-                node = int(self.chain.w3.eth.get_transaction_count(self.account.address, "pending"))
+                node = self.transaction_count("pending")
             if self._nonce is not None and node != self._nonce:
                 log.info("nonce of %s: the node says %d, the cache %d (another sender, or a node that lost "
                          "blocks); using the node's", self.account.address, node, self._nonce)
@@ -94,22 +99,22 @@ class Sender:
         return self._nonce
 
     def reset_nonce(self) -> None:
+        """Forgets the cached nonce: the next transaction asks the node."""
         self._nonce = None
         self._in_flight.clear()
 
     def build(self, fn: Any, *, gas: int | None = None, label: str = "transaction") -> dict[str, Any]:
         """A signed-ready transaction dict; reverts at estimation raise the named error."""
         params: dict[str, Any] = {"from": self.account.address, "nonce": self.next_nonce(),
-                                  "chainId": self._checked_chain_id(label)}
+                                  "chainId": self.checked_chain_id(label)}
         with translated(self.decoder, label):
             if gas is None:
-                estimate = fn.estimate_gas({"from": self.account.address})
-                gas = int(estimate * GAS_MARGIN) + 5_000
+                gas = gas_limit(int(fn.estimate_gas({"from": self.account.address})))
             params["gas"] = gas
             tx: dict[str, Any] = fn.build_transaction(params)
         return tx
 
-    def _checked_chain_id(self, label: str) -> int:
+    def checked_chain_id(self, label: str) -> int:
         """The node's chain id, refused if it is not the one this sender is bound to (nothing is signed then)."""
         with translated(self.decoder, f"{label}: reading the chain id"):
             node = int(self.chain.chain_id)

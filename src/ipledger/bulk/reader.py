@@ -1,0 +1,132 @@
+"""Chain state of many rights at once: the holder and status of each, before and after an import.
+
+The importer reads every record's right before planning and after each round, so this read
+must cost a few node calls, not one per right. ``contracts/periphery/RightStateReader.sol``
+does it without being deployed: its creation code, with the registry address and up to
+``READER_CHUNK`` right ids as constructor arguments, is sent as an ``eth_call`` without
+``to``; the constructor calls ``holderAndStatus`` for each id and reverts with the custom
+error ``RightStates(address[] holders, uint8[] statuses)``. Revert data is not capped the way
+returned code is (EIP-170: 24,576 bytes, 384 answers); the ids travel in the creation data,
+which EIP-3860 caps at 49,152 bytes, hence 1,400 ids per call (the contract's ``MAX_IDS``). The
+answers are decoded with eth-abi from the error's ABI item; the calls of a read go in one
+JSON-RPC batch (``ipledger.rpc.eth_calls``).
+
+A node that cannot run the reader (it refuses creation calls, or answers with anything but
+``RightStates``) is asked ``holderAndStatus`` right by right instead, in batches; that is
+remembered for the connection.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from eth_abi import decode, encode
+
+from ipledger.abi import ContractCodec, canonical_type, selector
+from ipledger.domain import Status
+from ipledger.errors import IPLedgerError, NetworkError
+from ipledger.rpc import eth_calls
+
+if TYPE_CHECKING:
+    from web3 import Web3
+
+    from ipledger.sdk import IPLedger
+
+log = logging.getLogger(__name__)
+
+READER = "RightStateReader"
+READER_ERROR = "RightStates"
+READER_CHUNK = 1_400  # ids per reader call: the contract's MAX_IDS (EIP-3860 caps its creation data)
+CALL_BATCH = 1_000  # holderAndStatus calls per JSON-RPC batch when the reader cannot run
+ZERO_ADDRESS = "0x" + "00" * 20
+_NO_READER: weakref.WeakSet[Web3] = weakref.WeakSet()  # connections whose node cannot run the reader
+
+State = tuple[str, Status]  # holder (lower-case hex; the zero address if not filed) and status (NONE if not filed)
+
+
+class _Reader:
+    """The reader contract's creation code, constructor types and answer error, from its compiled artifact."""
+
+    def __init__(self, abi: list[dict[str, Any]], bytecode: str) -> None:
+        self.code = bytes.fromhex(bytecode[2:] if bytecode.startswith("0x") else bytecode)
+        constructor = next(i for i in abi if i.get("type") == "constructor")
+        self.arg_types = [canonical_type(i) for i in constructor["inputs"]]
+        error = next(i for i in abi if i.get("type") == "error" and i["name"] == READER_ERROR)
+        self.selector = selector(error)
+        self.answer_types = [canonical_type(i) for i in error["inputs"]]
+
+    def calldata(self, registry: str, right_ids: Sequence[int]) -> bytes:
+        """The ``eth_call`` data that reads ``right_ids``: creation code, then the constructor arguments."""
+        return self.code + encode(self.arg_types, [registry, list(right_ids)])
+
+    def answers(self, revert: bytes) -> list[State] | None:
+        """The states in the reader's revert data; None if it reverted with anything else."""
+        if revert[:4] != self.selector:
+            return None
+        holders, statuses = decode(self.answer_types, revert[4:])
+        members = list(Status)
+        return [(h.lower(), members[s]) for h, s in zip(holders, statuses)]
+
+
+def _reader_of(ipl: IPLedger) -> _Reader | None:
+    artifacts = ipl.artifacts.artifacts
+    if READER not in artifacts:
+        return None
+    return _Reader(artifacts[READER].abi, artifacts[READER].bytecode)
+
+
+def reader_states(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READER_CHUNK) -> list[State] | None:
+    """States of ``right_ids`` in order, by the deployless reader; None if the node cannot run it."""
+    w3 = ipl.w3
+    reader = _reader_of(ipl)
+    if reader is None or w3 in _NO_READER:
+        return None
+    if not right_ids:
+        return []
+    calls = [{"from": ipl.address, "data": reader.calldata(ipl.registry.address, right_ids[start:start + chunk])}
+             for start in range(0, len(right_ids), chunk)]
+    try:
+        results = eth_calls(w3, calls, what="reading the register")
+    except NetworkError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any refusal: fall back to one call per right
+        log.info("the deployless reader failed (%s); reading right by right", exc)
+        _NO_READER.add(w3)
+        return None
+    out: list[State] = []
+    for result in results:
+        answers = reader.answers(result.output) if result.reverted else None
+        if answers is None:
+            log.info("the deployless reader did not answer (%s); reading right by right", result.output[:4].hex())
+            _NO_READER.add(w3)
+            return None
+        out.extend(answers)
+    if len(out) != len(right_ids):
+        _NO_READER.add(w3)
+        return None
+    return out
+
+
+def call_states(ipl: IPLedger, right_ids: Sequence[int]) -> list[State]:
+    """States of ``right_ids`` in order, one ``holderAndStatus`` call per right (in JSON-RPC batches)."""
+    codec = ContractCodec(ipl.registry.abi)
+    calls = [{"from": ipl.address, "to": ipl.registry.address, "data": codec.encode_call("holderAndStatus", [rid])}
+             for rid in right_ids]
+    out: list[State] = []
+    for rid, result in zip(right_ids, eth_calls(ipl.w3, calls, batch=CALL_BATCH, what="reading the register")):
+        if result.reverted:
+            raise IPLedgerError(f"holderAndStatus(0x{rid:064x}) reverted; is {ipl.registry.address} the registry?")
+        holder, status = codec.decode_output("holderAndStatus", result.output)
+        out.append((holder.lower(), Status(status)))
+    return out
+
+
+def read_states(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READER_CHUNK) -> dict[int, State]:
+    """Holder (lower-case hex) and status of each right (the zero address and Status.NONE when not filed)."""
+    states = reader_states(ipl, right_ids, chunk=chunk)
+    if states is None:
+        states = call_states(ipl, right_ids)
+    return dict(zip(right_ids, states))
