@@ -17,11 +17,11 @@ Invariants (each assertion is counted; the totals are printed and written to bui
   * ``isLicensed`` agrees with the model for sampled (party, territory, field) at the current block time;
   * every refused action (unauthorised ones included) reverted with the predicted error name and changed nothing.
 
-The module's world (tests/conftest.py) is deployed once; each sequence starts from an eth-tester snapshot of a small base state and is reverted
-in ``teardown``. Transactions are sent with a fixed gas limit so that refusals are mined as failed transactions
-(and decoded by replay) — faster than estimation and a test of the Sender's nonce bookkeeping after on-chain
-reverts. Profiles: ``ipledger-ci`` (default, ~25 sequences) and ``ipledger-long`` (IPLEDGER_FUZZ_PROFILE=long,
-500 sequences: ``make fuzz``).
+The module's world (tests/conftest.py) is deployed once; each sequence starts from an eth-tester snapshot of a
+small base state and is reverted in ``teardown``. Transactions are sent with a fixed gas limit so that refusals are
+mined as failed transactions (and decoded by replay) — faster than estimation and a test of the Sender's nonce
+bookkeeping after on-chain reverts. Profiles: ``ipledger-ci`` (default, ~25 sequences) and ``ipledger-long``
+(IPLEDGER_FUZZ_PROFILE=long, 500 sequences: ``make fuzz``).
 """
 
 from __future__ import annotations
@@ -408,7 +408,8 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "AssignmentPending"
         else:
             expected = None
-        if self.act(expected, lambda: self.clients[caller].request_assignment(rid, self.addr[assignee], "0x" + "de" * 32),
+        deed = "0x" + "de" * 32
+        if self.act(expected, lambda: self.clients[caller].request_assignment(rid, self.addr[assignee], deed),
                     f"request assignment of {rid:#x} to {assignee} by {caller}"):
             assert r is not None
             r.assignment = AssignmentM(assignee)
@@ -833,7 +834,8 @@ class LedgerMachine(RuleBasedStateMachine):
         lic_reg = self.w.ipl.licenses
         now = int(self.w.tester.get_block_by_number("latest")["timestamp"])
         count = int(self.read(lic_reg.functions.licenseCount()))
-        self.check(count == self.model.license_count, f"{count} licenses on chain, {self.model.license_count} in the model")
+        self.check(count == self.model.license_count,
+                   f"{count} licenses on chain, {self.model.license_count} in the model")
         chain: dict[int, dict[str, Any]] = {}
         for lid, lic in self.model.licenses.items():
             (rid, parent, licensor, licensee, kind, state, active, _depth, territories, fhash, _start, end, *_
@@ -845,7 +847,8 @@ class LedgerMachine(RuleBasedStateMachine):
                                                          f"{lic.state.name} in the model")
             self.check(bool(active) == self.model.active(lic, now), f"license {lid}: active={bool(active)} on chain")
             self.check(licensee.lower() == self.addr[lic.licensee].lower(), f"license {lid}: licensee differs")
-            self.check(licensor.lower() == self.addr[self.model.licensor(lic)].lower(), f"license {lid}: licensor differs")
+            self.check(licensor.lower() == self.addr[self.model.licensor(lic)].lower(),
+                       f"license {lid}: licensor differs")
         # from chain data alone: no active license under an ended parent or on an ended right ...
         active = [lid for lid, c in chain.items() if c["active"]]
         for lid in active:
@@ -865,8 +868,9 @@ class LedgerMachine(RuleBasedStateMachine):
                     continue
                 related = self._is_ancestor(chain, a, b) or self._is_ancestor(chain, b, a)
                 zero = b"\x00" * 32
-                overlap = overlaps({"field": ca["field"] if ca["field"] != zero else "", "territories": ca["territories"]},
-                                    {"field": cb["field"] if cb["field"] != zero else "", "territories": cb["territories"]})
+                overlap = overlaps(
+                    {"field": ca["field"] if ca["field"] != zero else "", "territories": ca["territories"]},
+                    {"field": cb["field"] if cb["field"] != zero else "", "territories": cb["territories"]})
                 self.check(related or not overlap, f"active licenses {a} and {b} violate exclusivity")
 
     @staticmethod
