@@ -163,3 +163,15 @@ def test_checks_see_the_whole_package() -> None:
     assert all(layer_of(n) >= 0 for n in MODULES if n != "ipledger"), \
         [n for n in MODULES if layer_of(n) < 0 and n != "ipledger"]
     assert edges("ipledger.sdk.client"), "the import graph is empty: the parser is broken"
+
+
+def test_test_file_names_are_unique() -> None:
+    """pytest imports test files by base name (rootdir conftest, no packages): two of one name break collection."""
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        if path.name in seen:
+            clashes.append(f"{seen[path.name].relative_to(ROOT)} and {path.relative_to(ROOT)}")
+        seen[path.name] = path
+    assert len(seen) > 30, "the walk found too few test files"
+    assert not clashes, "test files with the same name: " + "; ".join(clashes)
