@@ -56,10 +56,18 @@ class RPCError(IPLedgerError):
 
 
 def is_transport(exc: BaseException) -> bool:
-    """True when ``exc`` means the node did not answer (no connection, reset, timeout), not that it refused."""
+    """True when ``exc`` means the node did not answer (no connection, reset, timeout), not that it refused.
+
+    An HTTP error status counts as not answering when it is one a retry can cure (429 rate
+    limited, 5xx a gateway or an overloaded node); any other status (400, 413: a request too
+    large) is the node's refusal.
+    """
     import requests
     from web3.exceptions import TimeExhausted
 
+    if isinstance(exc, requests.exceptions.HTTPError):
+        status = exc.response.status_code if exc.response is not None else None
+        return status is None or status == 429 or status >= 500
     if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout, ConnectionError,
                         TimeoutError, TimeExhausted, OSError)):
         return True
@@ -95,6 +103,22 @@ def is_http(w3: Web3) -> bool:
     from web3 import HTTPProvider
 
     return isinstance(w3.provider, HTTPProvider)
+
+
+def is_in_process(w3: Web3) -> bool:
+    """Whether ``w3`` is the embedded chain (eth-tester in this process)."""
+    from web3 import EthereumTesterProvider
+
+    return isinstance(w3.provider, EthereumTesterProvider)
+
+
+def call_fields(w3: Web3) -> dict[str, Any]:
+    """Fee fields that a call or gas estimate needs on this chain (none, except on the embedded chain).
+
+    eth-tester gives a call without fee fields a fee cap of 1 gwei and refuses it once the base
+    fee is higher (after a few full blocks); a zero tip makes its cap twice the base fee.
+    """
+    return {"maxPriorityFeePerGas": 0} if is_in_process(w3) else {}
 
 
 def hexify(value: Any) -> Any:
@@ -173,8 +197,9 @@ def eth_calls(w3: Web3, calls: Sequence[Mapping[str, Any]], *, batch: int = CALL
                     raise RPCError("eth_call", error)
                 out.append(CallResult(data, reverted=True))
         return out
+    fees = call_fields(w3)
     for c in calls:
-        call: Any = dict(c)
+        call: Any = {**fees, **c}
         try:
             out.append(CallResult(bytes(retry(lambda: w3.eth.call(call), what))))
         except NetworkError:
@@ -266,5 +291,5 @@ def get_logs(w3: Web3, address: str, topics: Sequence[Any], from_block: int, to_
     return out
 
 
-__all__ = ["CallResult", "RPCError", "RawLog", "RawReceipt", "eth_calls", "get_logs", "hexify", "is_http",
-           "is_transport", "receipt", "request", "retry", "to_bytes", "to_int"]
+__all__ = ["CallResult", "RPCError", "RawLog", "RawReceipt", "call_fields", "eth_calls", "get_logs", "hexify",
+           "is_http", "is_in_process", "is_transport", "receipt", "request", "retry", "to_bytes", "to_int"]

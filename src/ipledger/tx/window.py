@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ipledger.abi import revert_data
 from ipledger.errors import ContractRevert, IPLedgerError, NetworkError
-from ipledger.rpc import RawReceipt, is_transport, receipt, retry
+from ipledger.rpc import RawReceipt, call_fields, is_transport, receipt, retry
 from ipledger.tx.sender import gas_limit
 from ipledger.tx.signer import FastSigner
 
@@ -150,7 +150,7 @@ class Window(Generic[T]):
     def estimate(self, to: str, data: bytes) -> int | ContractRevert:
         """A gas limit for the call from the node's estimate (with the sender's margin), or the decoded revert."""
         try:
-            call: Any = {"from": self.sender.address, "to": to, "data": data}
+            call: Any = {"from": self.sender.address, "to": to, "data": data, **call_fields(self.w3)}
             return gas_limit(int(self.w3.eth.estimate_gas(call)))
         except Exception as exc:  # noqa: BLE001 - a revert is an answer here
             raw = revert_data(exc)
