@@ -19,6 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ipledger.abi import revert_data
@@ -184,7 +185,7 @@ def eth_calls(w3: Web3, calls: Sequence[Mapping[str, Any]], *, batch: int = CALL
         for start in range(0, len(calls), batch):
             part = calls[start:start + batch]
             reqs = [("eth_call", [hexify(dict(c)), "latest"]) for c in part]
-            resps = retry(lambda: provider.make_batch_request(reqs), what)
+            resps = retry(partial(provider.make_batch_request, reqs), what)
             if not isinstance(resps, list) or len(resps) != len(part):
                 raise NetworkError(f"{what}: the node answered a batch of {len(part)} calls with {resps!r:.200}")
             for resp in resps:
@@ -201,7 +202,7 @@ def eth_calls(w3: Web3, calls: Sequence[Mapping[str, Any]], *, batch: int = CALL
     for c in calls:
         call: Any = {**fees, **c}
         try:
-            out.append(CallResult(bytes(retry(lambda: w3.eth.call(call), what))))
+            out.append(CallResult(bytes(retry(partial(w3.eth.call, call), what))))
         except NetworkError:
             raise
         except Exception as exc:  # noqa: BLE001 - a revert is an answer
@@ -278,7 +279,7 @@ def get_logs(w3: Web3, address: str, topics: Sequence[Any], from_block: int, to_
     while start <= to_block:
         end = min(start + size - 1, to_block)
         try:
-            logs = retry(lambda: _logs_once(w3, address, topics, start, end), "reading events")
+            logs = retry(partial(_logs_once, w3, address, topics, start, end), "reading events")
         except NetworkError:
             raise
         except Exception as exc:  # noqa: BLE001 - "too many results" and friends: smaller spans

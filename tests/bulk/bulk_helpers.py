@@ -1,7 +1,7 @@
-"""Shared pieces of the bulk tests: generated records, the anvil node fixtures and the exactly-once check.
+"""Shared pieces of the bulk tests: generated records, anvil nodes with the suite deployed, the exactly-once check.
 
-Test modules import the fixtures they use (``from bulk_helpers import node``); each module then gets its
-own node. (tests/conftest.py must stay the only conftest.py of the suite.)
+(tests/conftest.py stays the only conftest.py of the suite, so the node fixtures are made in the test module
+from ``start_node``.)
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from conftest import REGISTRAR, World
 from helpers import IPLEDGER, ROOT
@@ -147,13 +145,3 @@ def start_node(config: Config, artifacts: CompileResult) -> Iterator[Node]:
             chain.close()
         stop_process(proc)
         record.unlink(missing_ok=True)
-
-
-@pytest.fixture(scope="module")
-def node(config: Config, artifacts: CompileResult) -> Iterator[Node]:
-    yield from start_node(config, artifacts)
-
-
-@pytest.fixture
-def own_node(config: Config, artifacts: CompileResult) -> Iterator[Node]:
-    yield from start_node(config, artifacts)

@@ -9,19 +9,33 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bulk_helpers import BULK_CLI, EXAMPLES, Node, assert_exactly_once, make_records, on_chain, write_json
-from bulk_helpers import node, own_node  # noqa: F401 - the fixtures
+from bulk_helpers import BULK_CLI, EXAMPLES, Node, assert_exactly_once, make_records, on_chain, start_node, write_json
 from helpers import ROOT
 from ipledger import bulk
 from ipledger.abi import ContractCodec
 from ipledger.bulk import ImportOptions, gas, reader
 from ipledger.domain import Status, right_id
 from ipledger.rpc import get_logs
+from ipledger.build.compiler import CompileResult
+from ipledger.config import Config
 from ipledger.tx import FastSigner
+
+
+@pytest.fixture(scope="module")
+def node(config: Config, artifacts: CompileResult) -> Iterator[Node]:
+    """One anvil for the tests of this module that only add rights."""
+    yield from start_node(config, artifacts)
+
+
+@pytest.fixture
+def own_node(config: Config, artifacts: CompileResult) -> Iterator[Node]:
+    """An anvil of the test's own (it kills processes, drops transactions or leaves stale ones)."""
+    yield from start_node(config, artifacts)
 
 
 @pytest.mark.nodes

@@ -39,10 +39,12 @@ class _PreEncoded(BaseEncoder):  # type: ignore[misc]
     is_dynamic = True
 
     def validate_value(self, value: Any) -> None:
+        """Only bytes (an element's encoding) pass."""
         if not isinstance(value, bytes):
             self.invalidate_value(value, msg="expected the element's encoded bytes")
 
     def encode(self, value: bytes) -> bytes:
+        """The element's bytes, as they are."""
         self.validate_value(value)
         return value
 
@@ -55,6 +57,7 @@ class _Tuple(TupleEncoder):  # type: ignore[misc]
     """
 
     def validate_value(self, value: Any) -> None:
+        """Only the number of values is checked here; each component checks its own value as it encodes it."""
         count = len(self.encoders or ())
         if not isinstance(value, (tuple, list)) or len(value) != count:
             self.invalidate_value(value, msg=f"expected {count} values")
@@ -75,6 +78,7 @@ class _Function:
         self.encoder = tuple_encoder(self.inputs)
 
     def encode(self, args: Sequence[Any]) -> bytes:
+        """Calldata: the selector, then the encoded arguments."""
         return self.selector + self.encoder(tuple(args))
 
 

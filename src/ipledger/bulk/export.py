@@ -41,6 +41,7 @@ class _Rebuild:
         self.order: list[int] = []
 
     def apply(self, name: str, args: dict[str, Any]) -> None:
+        """Folds one decoded event (``name``, its arguments by name) into the right's fields."""
         rid = int(args["rightId"])
         if name == "RightFiled":
             code = bytes(args["office"]).decode("ascii")

@@ -78,17 +78,21 @@ class ImportReport:
 
     @property
     def rights_per_second(self) -> float:
+        """Records per second of wall time."""
         return self.records / self.seconds if self.seconds else 0.0
 
 
 class ProgressSink(Protocol):
     """Where the importer reports progress (the CLI draws a rich bar on stderr)."""
 
-    def start(self, total: int, completed: int) -> None: ...
+    def start(self, total: int, completed: int) -> None:
+        """The import begins: ``total`` actions, ``completed`` of them on chain already."""
 
-    def update(self, completed: int) -> None: ...
+    def update(self, completed: int) -> None:
+        """``completed`` actions are now on chain."""
 
-    def stop(self) -> None: ...
+    def stop(self) -> None:
+        """The import ended (done, refused or interrupted)."""
 
 
 @dataclass(frozen=True)
@@ -283,6 +287,7 @@ class Importer:
     # ------------------------------------------------------------ the window's callbacks
 
     def _sent(self, sent: Sent[Item]) -> None:
+        """A transaction was handed to the node: journal it, tell ``on_sent``."""
         item = sent.item
         if self.journal is not None:
             self.journal.write("sent", nonce=sent.nonce, tx="0x" + sent.tx_hash.hex(), kind=item.kind,
@@ -292,6 +297,7 @@ class Importer:
             self.on_sent(sent.tx_hash, sent.nonce, item.kind)
 
     def _mined(self, sent: Sent[Item], ok: bool, receipt: RawReceipt | None) -> None:
+        """A transaction's nonce was mined: count what it filed, journal it, move the progress bar."""
         item = sent.item
         if not sent.tx_hash:  # held back, and its nonce was taken by a transaction of the stalled round
             return
@@ -305,6 +311,7 @@ class Importer:
             self._report_progress()
 
     def _report_progress(self) -> None:
+        """Tells the progress sink how many actions are done."""
         if self.progress is not None:
             self.progress.update(self.completed)
 

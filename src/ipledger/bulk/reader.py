@@ -51,7 +51,7 @@ class _Reader:
     """The reader contract's creation code, constructor types and answer error, from its compiled artifact."""
 
     def __init__(self, abi: list[dict[str, Any]], bytecode: str) -> None:
-        self.code = bytes.fromhex(bytecode[2:] if bytecode.startswith("0x") else bytecode)
+        self.code = bytes.fromhex(bytecode.removeprefix("0x"))
         constructor = next(i for i in abi if i.get("type") == "constructor")
         self.arg_types = [canonical_type(i) for i in constructor["inputs"]]
         error = next(i for i in abi if i.get("type") == "error" and i["name"] == READER_ERROR)
@@ -72,6 +72,7 @@ class _Reader:
 
 
 def _reader_of(ipl: IPLedger) -> _Reader | None:
+    """The reader from the client's compiled artifacts (None if this build has none)."""
     artifacts = ipl.artifacts.artifacts
     if READER not in artifacts:
         return None

@@ -66,12 +66,15 @@ class Fields:
         self.names = names or {}
 
     def name(self, key: str) -> str:
+        """The field's name as problems show it."""
         return self.names.get(key, self.prefix + key)
 
     def problem(self, key: str, why: str) -> None:
+        """Records a problem with field ``key``."""
         self.problems.append(Problem(self.number, self.name(key), why))
 
     def present(self, key: str) -> bool:
+        """Whether the field has a value (not missing, null or blank)."""
         value = self.raw.get(key)
         return value is not None and not (isinstance(value, str) and value.strip() == "")
 
@@ -225,6 +228,7 @@ class _EventPath:
         self.ok = True  # the path is legal so far (later moves are judged only then)
 
     def read(self) -> list[StatusEvent]:
+        """The record's events, every problem recorded."""
         events: list[StatusEvent] = []
         for i, ev_raw in enumerate(self.events_raw, start=1):
             event = self._event(i, ev_raw, len(events))
@@ -234,6 +238,7 @@ class _EventPath:
         return events
 
     def _event(self, i: int, ev_raw: Any, index: int) -> StatusEvent | None:
+        """Event ``i`` (1-based; ``index`` among the valid ones so far), or None if it cannot be read."""
         prefix = f"legalStatusEvents[{i}]."
         if not isinstance(ev_raw, Mapping):
             self.problems.append(Problem(self.number, f"legalStatusEvents[{i}]", "is not an object"))

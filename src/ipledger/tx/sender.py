@@ -81,6 +81,7 @@ class Sender:
 
     @property
     def address(self) -> str:
+        """The sending account's address."""
         return str(self.account.address)
 
     def transaction_count(self, block: str = "pending") -> int:

@@ -231,6 +231,7 @@ class Window(Generic[T]):
         return high
 
     def _sent(self, sent: Sent[T]) -> None:
+        """Counts a transaction handed to the node and tells ``on_sent``."""
         self.sent += 1
         if self.on_sent is not None:
             self.on_sent(sent)
@@ -292,6 +293,7 @@ class Window(Generic[T]):
             time.sleep(0.002 if time.monotonic() - self._progress_at < 0.05 else 0.02)
 
     def _confirm(self, sent: Sent[T]) -> None:
+        """A transaction's nonce is mined: reads its receipt if it wants one, and tells ``on_mined``."""
         self._inflight_gas -= sent.gas
         if not sent.tx_hash:  # held back, and a stuck transaction of the stalled round took its nonce after all
             if self._held is sent:
