@@ -38,6 +38,15 @@ interface IIPRegistry is IIPLedgerErrors {
         Restored
     }
 
+    /// @notice State of an application request.
+    enum RequestState {
+        None,
+        Pending,
+        Accorded,
+        Refused,
+        Withdrawn
+    }
+
     /// @notice State of a pending assignment.
     enum AssignmentState {
         None,
@@ -54,6 +63,17 @@ interface IIPRegistry is IIPLedgerErrors {
         uint40 filingDate;
         uint40 registrationDate;
         uint40 expiryDate;
+        bytes32 contentHash;
+    }
+
+    /// @notice An applicant's request that an office accord an application number and a filing date.
+    /// One slot and the content hash; `requestedAt` is the request's proof of existence.
+    struct ApplicationRequest {
+        address applicant;
+        bytes2 office;
+        IPType ipType;
+        RequestState state;
+        uint40 requestedAt;
         bytes32 contentHash;
     }
 
@@ -109,6 +129,27 @@ interface IIPRegistry is IIPLedgerErrors {
     /// would name another right than the same number written plainly.
     /// @param applicationNumber The rejected number.
     error MalformedApplicationNumber(string applicationNumber);
+
+    /// @notice The application request is not pending (already accorded, refused or withdrawn, or unknown).
+    /// @param requestId The request.
+    /// @param state Its current state.
+    error RequestNotPending(uint256 requestId, RequestState state);
+
+    /// @notice Only the applicant may do this with the request.
+    /// @param requestId The request.
+    /// @param caller The caller.
+    error NotApplicant(uint256 requestId, address caller);
+
+    /// @notice A filing date lies in the future.
+    /// @param filingDate The rejected date.
+    /// @param timestamp The current block time.
+    error FilingDateInFuture(uint40 filingDate, uint40 timestamp);
+
+    /// @notice A filing date accorded from a request lies before the day (UTC) the request was made.
+    /// @param requestId The request.
+    /// @param requestDay Midnight (UTC) of the day the request was made.
+    /// @param filingDate The rejected date.
+    error FilingDateBeforeRequest(uint256 requestId, uint40 requestDay, uint40 filingDate);
 
     /// @notice A batch contains no filings.
     error EmptyBatch();
@@ -214,6 +255,48 @@ interface IIPRegistry is IIPLedgerErrors {
         bytes32 contentHash,
         string metadataURI,
         bytes32 metadataHash
+    );
+
+    /// @notice An applicant asked an office for an application number and a filing date.
+    /// @param requestId The request's id.
+    /// @param office The office asked.
+    /// @param applicant The applicant, holder of the right once accorded.
+    /// @param ipType The kind of right.
+    /// @param contentHash SHA-256 of the specification or representation.
+    /// @param metadataHash Hash of the application's metadata document.
+    event ApplicationRequested(
+        uint256 indexed requestId,
+        bytes2 indexed office,
+        address indexed applicant,
+        IPType ipType,
+        bytes32 contentHash,
+        bytes32 metadataHash
+    );
+
+    /// @notice The office accorded a request an application number and a filing date: the right was filed.
+    /// @param requestId The request.
+    /// @param rightId The right filed for it (its `RightFiled` event is in the same transaction).
+    /// @param registrar The registrar who accorded it.
+    event ApplicationAccorded(uint256 indexed requestId, uint256 indexed rightId, address registrar);
+
+    /// @notice The office refused a request; no number was accorded.
+    /// @param requestId The request.
+    /// @param registrar The registrar who refused it.
+    /// @param reasonHash Hash of the office's decision.
+    event ApplicationRefused(uint256 indexed requestId, address registrar, bytes32 reasonHash);
+
+    /// @notice The applicant withdrew a pending request.
+    /// @param requestId The request.
+    event ApplicationWithdrawn(uint256 indexed requestId);
+
+    /// @notice The office corrected a right's filing date (the correction is a recorded event, never a silent edit).
+    /// @param rightId The right.
+    /// @param oldDate The filing date before.
+    /// @param newDate The filing date after.
+    /// @param documentHash Hash of the office's decision.
+    /// @param registrar The registrar who recorded it.
+    event FilingDateCorrected(
+        uint256 indexed rightId, uint40 oldDate, uint40 newDate, bytes32 documentHash, address registrar
     );
 
     /// @notice A legal-status event was recorded.
@@ -331,16 +414,67 @@ interface IIPRegistry is IIPLedgerErrors {
 
     // ------------------------------------------------------------------ rights
 
-    /// @notice Files one right. The caller is the holder, or a registrar of the office filing for a holder.
+    /// @notice Files one right for its holder. Only the office accords application numbers and filing dates:
+    /// the caller is a registrar of `filing.office`. Applicants use `requestApplication`.
+    /// Requirements: the office exists; the number is well formed and new; the filing date is not in the future
+    /// (0 means now).
+    /// Emits {RightFiled} and {StatusChanged}.
     /// @param filing The filing.
     /// @return rightId The new right's id.
     function file(Filing calldata filing) external returns (uint256 rightId);
 
-    /// @notice Files many rights in one transaction.
+    /// @notice Files many rights in one transaction (office registrar only; see `file`).
     /// @param filings The filings.
     /// @param skipExisting If true, a filing whose right already exists is skipped instead of reverting.
     /// @return filed How many rights were filed.
     function fileBatch(Filing[] calldata filings, bool skipExisting) external returns (uint256 filed);
+
+    /// @notice An applicant asks `office` to accord an application number and a filing date. Anyone may ask;
+    /// the block time is the request's proof of existence. A request never occupies an office number.
+    /// Emits {ApplicationRequested}.
+    /// @param office The office asked (must exist).
+    /// @param ipType The kind of right.
+    /// @param contentHash SHA-256 of the specification or representation.
+    /// @param metadataHash Hash of the application's metadata document.
+    /// @return requestId The request's id (sequential from 1).
+    function requestApplication(bytes2 office, IPType ipType, bytes32 contentHash, bytes32 metadataHash)
+        external
+        returns (uint256 requestId);
+
+    /// @notice The office accords a pending request an application number and a filing date: the right is filed
+    /// with the applicant as holder and the request's content hash.
+    /// Requirements: a registrar of the request's office; the filing date is not in the future and not before
+    /// the day (UTC) of the request (0 means now).
+    /// Emits {RightFiled}, {StatusChanged} and {ApplicationAccorded}.
+    /// @param requestId The request.
+    /// @param applicationNumber The ST.13 application number the office accords.
+    /// @param filingDate The filing date the office accords (unix seconds; 0 = now).
+    /// @param metadataURI URI of the metadata document (may be empty).
+    /// @param metadataHash Hash of that document.
+    /// @return rightId The new right's id.
+    function accordRequest(
+        uint256 requestId,
+        string calldata applicationNumber,
+        uint40 filingDate,
+        string calldata metadataURI,
+        bytes32 metadataHash
+    ) external returns (uint256 rightId);
+
+    /// @notice The office refuses a pending request (a registrar of its office). Emits {ApplicationRefused}.
+    /// @param requestId The request.
+    /// @param reasonHash Hash of the office's decision.
+    function refuseRequest(uint256 requestId, bytes32 reasonHash) external;
+
+    /// @notice The applicant withdraws a pending request. Emits {ApplicationWithdrawn}.
+    /// @param requestId The request.
+    function withdrawRequest(uint256 requestId) external;
+
+    /// @notice The office corrects a right's filing date (a registrar of its office). The new date is not in the
+    /// future and not after the registration date. Emits {FilingDateCorrected}.
+    /// @param rightId The right.
+    /// @param filingDate The corrected filing date.
+    /// @param documentHash Hash of the office's decision.
+    function correctFilingDate(uint256 rightId, uint40 filingDate, bytes32 documentHash) external;
 
     /// @notice Moves a right to Registered and sets its registration details (office registrar only).
     /// @param rightId The right.
@@ -499,6 +633,11 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param account The account.
     /// @return True if it holds the role.
     function isRegistrar(bytes2 office, address account) external view returns (bool);
+
+    /// @notice An application request.
+    /// @param requestId The request.
+    /// @return The request (state `None` if unknown).
+    function requestOf(uint256 requestId) external view returns (ApplicationRequest memory);
 
     /// @notice The standard event code recorded for a move to `to` (see README, legal-status codes).
     /// @param to The status.

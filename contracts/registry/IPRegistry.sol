@@ -54,6 +54,8 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     mapping(uint256 rightId => string) private _metadataURIs;
     mapping(uint256 rightId => Assignment) private _assignments;
     mapping(uint256 rightId => Pledge) private _pledges;
+    mapping(uint256 requestId => ApplicationRequest) private _requests;
+    uint256 private _requestCount;
     // Written through a storage pointer in `anchorDocument` (`list.push`), which slither does not follow.
     // slither-disable-next-line uninitialized-state
     mapping(uint256 rightId => Anchor[]) private _anchors;
@@ -132,6 +134,74 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
         for (uint256 i; i < n; ++i) {
             if (_file(filings[i], skipExisting) != 0) ++filed;
         }
+    }
+
+    /// @inheritdoc IIPRegistry
+    function requestApplication(bytes2 office, IPType ipType, bytes32 contentHash, bytes32 metadataHash)
+        external
+        whenNotPaused
+        returns (uint256 requestId)
+    {
+        _checkOfficeExists(office);
+        requestId = ++_requestCount;
+        _requests[requestId] = ApplicationRequest({
+            applicant: msg.sender,
+            office: office,
+            ipType: ipType,
+            state: RequestState.Pending,
+            requestedAt: uint40(block.timestamp),
+            contentHash: contentHash
+        });
+        emit ApplicationRequested(requestId, office, msg.sender, ipType, contentHash, metadataHash);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function accordRequest(
+        uint256 requestId,
+        string calldata applicationNumber,
+        uint40 filingDate,
+        string calldata metadataURI,
+        bytes32 metadataHash
+    ) external whenNotPaused returns (uint256 rightId) {
+        ApplicationRequest storage q = _pendingRequest(requestId);
+        _checkRegistrar(q.office);
+        uint40 date = _filingDate(filingDate);
+        uint40 requestDay = q.requestedAt - q.requestedAt % 1 days;
+        if (date < requestDay) revert FilingDateBeforeRequest(requestId, requestDay, date);
+        q.state = RequestState.Accorded;
+        rightId = _create(q.office, q.ipType, q.applicant, applicationNumber, date, q.contentHash, metadataURI, metadataHash);
+        if (rightId == 0) revert RightExists(rightIdOf(q.office, q.ipType, applicationNumber));
+        emit ApplicationAccorded(requestId, rightId, msg.sender);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function refuseRequest(uint256 requestId, bytes32 reasonHash) external whenNotPaused {
+        ApplicationRequest storage q = _pendingRequest(requestId);
+        _checkRegistrar(q.office);
+        q.state = RequestState.Refused;
+        emit ApplicationRefused(requestId, msg.sender, reasonHash);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function withdrawRequest(uint256 requestId) external whenNotPaused {
+        ApplicationRequest storage q = _pendingRequest(requestId);
+        if (q.applicant != msg.sender) revert NotApplicant(requestId, msg.sender);
+        q.state = RequestState.Withdrawn;
+        emit ApplicationWithdrawn(requestId);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function correctFilingDate(uint256 rightId, uint40 filingDate, bytes32 documentHash) external whenNotPaused {
+        Right storage r = _existing(rightId);
+        _checkRegistrar(r.office);
+        if (filingDate == 0) revert InvalidDates(1, filingDate);
+        if (filingDate > block.timestamp) revert FilingDateInFuture(filingDate, uint40(block.timestamp));
+        if (r.registrationDate != 0 && filingDate > r.registrationDate) {
+            revert InvalidDates(filingDate, r.registrationDate);
+        }
+        uint40 old = r.filingDate;
+        r.filingDate = filingDate;
+        emit FilingDateCorrected(rightId, old, filingDate, documentHash, msg.sender);
     }
 
     /// @inheritdoc IIPRegistry
@@ -359,6 +429,11 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     }
 
     /// @inheritdoc IIPRegistry
+    function requestOf(uint256 requestId) external view returns (ApplicationRequest memory) {
+        return _requests[requestId];
+    }
+
+    /// @inheritdoc IIPRegistry
     function pendingAssignment(uint256 rightId) external view returns (Assignment memory) {
         return _assignments[rightId];
     }
@@ -444,40 +519,64 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
                                 INTERNAL
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Files one right; returns 0 when `skipExisting` and it already exists.
+    /// @dev Files one right for the office's registrar; returns 0 when `skipExisting` and it already exists.
     function _file(Filing calldata f, bool skipExisting) internal returns (uint256 rightId) {
         _checkOfficeExists(f.office);
-        _checkApplicationNumber(f.applicationNumber);
+        _checkRegistrar(f.office);
         if (f.holder == address(0)) revert InvalidAccount(f.holder);
-        if (f.holder != msg.sender) _checkRegistrar(f.office);
-        rightId = rightIdOf(f.office, f.ipType, f.applicationNumber);
-        Right storage r = _rights[rightId];
-        if (r.status != Status.None) {
-            if (skipExisting) return 0;
-            revert RightExists(rightId);
-        }
-        uint40 filingDate = f.filingDate == 0 ? uint40(block.timestamp) : f.filingDate;
-        r.office = f.office;
-        r.ipType = f.ipType;
-        r.status = Status.Filed;
-        r.filedAt = uint40(block.timestamp);
-        r.filingDate = filingDate;
-        r.contentHash = f.contentHash;
-        if (bytes(f.metadataURI).length != 0) _metadataURIs[rightId] = f.metadataURI;
-        _mint(f.holder, rightId);
-        emit Locked(rightId);
-        emit RightFiled(
-            rightId,
+        rightId = _create(
             f.office,
-            f.holder,
             f.ipType,
+            f.holder,
             f.applicationNumber,
-            filingDate,
+            _filingDate(f.filingDate),
             f.contentHash,
             f.metadataURI,
             f.metadataHash
         );
-        emit StatusChanged(rightId, Status.None, Status.Filed, eventCodeOf(Status.Filed), filingDate, f.contentHash);
+        if (rightId == 0 && !skipExisting) revert RightExists(rightIdOf(f.office, f.ipType, f.applicationNumber));
+    }
+
+    /// @dev Creates the right and its title token; returns 0 (and changes nothing) if it already exists.
+    function _create(
+        bytes2 office,
+        IPType ipType,
+        address holder,
+        string calldata applicationNumber,
+        uint40 filingDate,
+        bytes32 contentHash,
+        string calldata metadataURI,
+        bytes32 metadataHash
+    ) internal returns (uint256 rightId) {
+        _checkApplicationNumber(applicationNumber);
+        rightId = rightIdOf(office, ipType, applicationNumber);
+        Right storage r = _rights[rightId];
+        if (r.status != Status.None) return 0;
+        r.office = office;
+        r.ipType = ipType;
+        r.status = Status.Filed;
+        r.filedAt = uint40(block.timestamp);
+        r.filingDate = filingDate;
+        r.contentHash = contentHash;
+        if (bytes(metadataURI).length != 0) _metadataURIs[rightId] = metadataURI;
+        _mint(holder, rightId);
+        emit Locked(rightId);
+        emit RightFiled(
+            rightId, office, holder, ipType, applicationNumber, filingDate, contentHash, metadataURI, metadataHash
+        );
+        emit StatusChanged(rightId, Status.None, Status.Filed, eventCodeOf(Status.Filed), filingDate, contentHash);
+    }
+
+    /// @dev The filing date to record: 0 means now; a date in the future is refused.
+    function _filingDate(uint40 filingDate) internal view returns (uint40) {
+        if (filingDate == 0) return uint40(block.timestamp);
+        if (filingDate > block.timestamp) revert FilingDateInFuture(filingDate, uint40(block.timestamp));
+        return filingDate;
+    }
+
+    function _pendingRequest(uint256 requestId) internal view returns (ApplicationRequest storage q) {
+        q = _requests[requestId];
+        if (q.state != RequestState.Pending) revert RequestNotPending(requestId, q.state);
     }
 
     /// @dev Moves a right along the lifecycle graph and records the legal-status event.
