@@ -38,6 +38,47 @@ interface IIPRegistry is IIPLedgerErrors {
         Restored
     }
 
+    /// @notice The legal events the register records, each with a WIPO ST.27 key event code (category letter and
+    /// two digits, see `keyEventCodeOf`) and the office's national code (see `nationalCodeOf`). The first
+    /// thirteen are the status moves, in the order of `Status` (from `Filed`).
+    enum LegalEvent {
+        Filed,
+        Published,
+        Opposed,
+        Registered,
+        Renewed,
+        Expired,
+        Refused,
+        Withdrawn,
+        Revoked,
+        Invalidated,
+        Surrendered,
+        Lapsed,
+        Restored,
+        FilingDateCorrected,
+        AssignmentRecorded,
+        SecurityInterestRecorded,
+        SecurityInterestReleased,
+        LicenceRecorded,
+        LicenceEnded
+    }
+
+    /// @notice WIPO ST.27 state of a right, derived from its status.
+    enum St27State {
+        Unknown,
+        Pending,
+        InForce,
+        NotInForce
+    }
+
+    /// @notice Who anchored a document, judged at the time: the holder, a registrar of the right's office, or a
+    /// third party. Proof of existence is open to all; readers tell the parties apart.
+    enum AnchorRole {
+        ThirdParty,
+        Holder,
+        Office
+    }
+
     /// @notice State of an application request.
     enum RequestState {
         None,
@@ -104,14 +145,6 @@ interface IIPRegistry is IIPLedgerErrors {
         uint40 recordedAt;
     }
 
-    /// @notice A document hash anchored against a right; `anchoredAt` is the proof of existence.
-    struct Anchor {
-        bytes32 documentHash;
-        bytes32 tag;
-        address anchoredBy;
-        uint40 anchoredAt;
-    }
-
     // ------------------------------------------------------------------ errors
 
     /// @notice The office code was already added.
@@ -125,8 +158,8 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @notice The application number is empty.
     error EmptyApplicationNumber();
 
-    /// @notice The application number starts or ends with white space or a control character, so it
-    /// would name another right than the same number written plainly.
+    /// @notice The application number is not 1 to 32 characters of the ST.13-compatible set: ASCII letters and
+    /// digits, with "-", "/" and "." between them (it must start and end with a letter or digit).
     /// @param applicationNumber The rejected number.
     error MalformedApplicationNumber(string applicationNumber);
 
@@ -150,6 +183,10 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param requestDay Midnight (UTC) of the day the request was made.
     /// @param filingDate The rejected date.
     error FilingDateBeforeRequest(uint256 requestId, uint40 requestDay, uint40 filingDate);
+
+    /// @notice A national event code is not printable ASCII, left-aligned and zero-padded.
+    /// @param nationalCode The rejected code.
+    error InvalidNationalCode(bytes8 nationalCode);
 
     /// @notice A batch contains no filings.
     error EmptyBatch();
@@ -295,20 +332,41 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param newDate The filing date after.
     /// @param documentHash Hash of the office's decision.
     /// @param registrar The registrar who recorded it.
+    /// @param keyEventCode The ST.27 key event code (category Y: event information corrected).
+    /// @param nationalCode The office's own code for the event.
     event FilingDateCorrected(
-        uint256 indexed rightId, uint40 oldDate, uint40 newDate, bytes32 documentHash, address registrar
+        uint256 indexed rightId,
+        uint40 oldDate,
+        uint40 newDate,
+        bytes32 documentHash,
+        address registrar,
+        bytes3 keyEventCode,
+        bytes8 nationalCode
     );
 
     /// @notice A legal-status event was recorded.
     /// @param rightId The right.
     /// @param from The previous status.
     /// @param to The new status.
-    /// @param eventCode The standard event code (ST.27 category letter + number, see `eventCodeOf`).
+    /// @param keyEventCode The WIPO ST.27 key event code (category letter and two digits, see `keyEventCodeOf`).
+    /// @param nationalCode The office's own code for the event (see `nationalCodeOf`).
     /// @param effectiveDate The date the event takes effect (unix seconds).
     /// @param documentHash Hash of the supporting document (zero if none).
     event StatusChanged(
-        uint256 indexed rightId, Status from, Status to, bytes3 eventCode, uint40 effectiveDate, bytes32 documentHash
+        uint256 indexed rightId,
+        Status from,
+        Status to,
+        bytes3 keyEventCode,
+        bytes8 nationalCode,
+        uint40 effectiveDate,
+        bytes32 documentHash
     );
+
+    /// @notice An office set its national code for a legal event.
+    /// @param office The office.
+    /// @param kind The legal event.
+    /// @param nationalCode The code (zero: back to the default, the ST.27 key event code).
+    event NationalCodeSet(bytes2 indexed office, LegalEvent indexed kind, bytes8 nationalCode);
 
     /// @notice Registration details were set (status moved to Registered).
     /// @param rightId The right.
@@ -328,14 +386,15 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param metadataHash The new hash.
     event MetadataChanged(uint256 indexed rightId, string metadataURI, bytes32 metadataHash);
 
-    /// @notice A document hash was anchored against a right.
+    /// @notice A document hash was anchored against a right: its proof of existence is this event's block time.
+    /// Anchors live in events only (indexed by right, document hash and anchoring account); nothing is stored.
     /// @param rightId The right.
     /// @param documentHash The document's hash.
-    /// @param tag A short label of the document's role (e.g. "deed", "priority", "evidence").
     /// @param anchoredBy The account that anchored it.
-    /// @param index Its position in `anchorsOf(rightId)`.
+    /// @param tag A short label of the document's role (e.g. "deed", "priority", "evidence").
+    /// @param role Whether `anchoredBy` was the holder, a registrar of the right's office, or a third party.
     event DocumentAnchored(
-        uint256 indexed rightId, bytes32 indexed documentHash, bytes32 indexed tag, address anchoredBy, uint256 index
+        uint256 indexed rightId, bytes32 indexed documentHash, address indexed anchoredBy, bytes32 tag, AnchorRole role
     );
 
     /// @notice The holder asked to assign the right.
@@ -357,8 +416,16 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param to The new holder.
     /// @param deedHash Hash of the deed of assignment.
     /// @param recordedBy The registrar who recorded it, or the zero address when no recordal was required.
+    /// @param keyEventCode The ST.27 key event code (category R: party data change recorded).
+    /// @param nationalCode The office's own code for the event.
     event AssignmentRecorded(
-        uint256 indexed rightId, address indexed from, address indexed to, bytes32 deedHash, address recordedBy
+        uint256 indexed rightId,
+        address indexed from,
+        address indexed to,
+        bytes32 deedHash,
+        address recordedBy,
+        bytes3 keyEventCode,
+        bytes8 nationalCode
     );
 
     /// @notice The holder cancelled a pending assignment.
@@ -608,10 +675,11 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @return The pledge (creditor zero if none).
     function pledgeOf(uint256 rightId) external view returns (Pledge memory);
 
-    /// @notice The documents anchored against a right, oldest first.
+    /// @notice The WIPO ST.27 state of a right: pending (filed, published, opposed), in force (registered,
+    /// renewed, restored) or not in force (every ended status, a lapse included); Unknown if not filed.
     /// @param rightId The right.
-    /// @return The anchors.
-    function anchorsOf(uint256 rightId) external view returns (Anchor[] memory);
+    /// @return The state.
+    function st27StateOf(uint256 rightId) external view returns (St27State);
 
     /// @notice Whether an office exists and whether it requires recordal.
     /// @param office The office.
@@ -639,8 +707,23 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @return The request (state `None` if unknown).
     function requestOf(uint256 requestId) external view returns (ApplicationRequest memory);
 
-    /// @notice The standard event code recorded for a move to `to` (see README, legal-status codes).
-    /// @param to The status.
-    /// @return The three-character code, e.g. "E10" for Registered.
-    function eventCodeOf(Status to) external pure returns (bytes3);
+    /// @notice The WIPO ST.27 key event code of a legal event: its category letter (A filed, B application
+    /// discontinued, E pre-grant review requested, F granted, H ceased, K revived, M maintained, N terminated,
+    /// Q published, R party data change, S licensing, Y correction) and two digits of this project's numbering.
+    /// @param kind The legal event.
+    /// @return The code, e.g. "F10".
+    function keyEventCodeOf(LegalEvent kind) external pure returns (bytes3);
+
+    /// @notice The office's own code for a legal event: the code it set, or by default the ST.27 key event code.
+    /// @param office The office.
+    /// @param kind The legal event.
+    /// @return The national code (ASCII, zero-padded).
+    function nationalCodeOf(bytes2 office, LegalEvent kind) external view returns (bytes8);
+
+    /// @notice Sets the office's national code for a legal event (a registrar of the office; zero restores the
+    /// default). Emits {NationalCodeSet}.
+    /// @param office The office.
+    /// @param kind The legal event.
+    /// @param nationalCode The code: printable ASCII, left-aligned, zero-padded.
+    function setNationalCode(bytes2 office, LegalEvent kind, bytes8 nationalCode) external;
 }

@@ -31,8 +31,10 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
         "ConsentToAssignment(uint256 rightId,address creditor,address assignee,bytes32 deedHash,uint256 nonce,uint256 deadline)"
     );
 
-    /// @dev Three ASCII bytes per Status value: the standard event code of a move to that status.
-    bytes private constant _EVENT_CODES = "---A10B10D10E10G10M10H20H10M20F20M30M40N10";
+    /// @dev Three ASCII bytes per LegalEvent: its WIPO ST.27 key event code (category letter, two digits).
+    bytes private constant _KEY_EVENT_CODES = "A10Q10E10F10M10H10N10B10N20N30H20H30K10Y10R10R20R21S10S20";
+    /// @dev Longest application number (ST.13 numbers are far shorter); bounds the character check's loop.
+    uint256 private constant _MAX_NUMBER_LENGTH = 32;
 
     /// @dev ERC-5192 (minimal soulbound / locked) and ERC-4906 (metadata update) interface ids.
     bytes4 private constant _ERC5192_ID = 0xb45a3c0e;
@@ -56,9 +58,7 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     mapping(uint256 rightId => Pledge) private _pledges;
     mapping(uint256 requestId => ApplicationRequest) private _requests;
     uint256 private _requestCount;
-    // Written through a storage pointer in `anchorDocument` (`list.push`), which slither does not follow.
-    // slither-disable-next-line uninitialized-state
-    mapping(uint256 rightId => Anchor[]) private _anchors;
+    mapping(bytes2 office => mapping(LegalEvent kind => bytes8)) private _nationalCodes;
 
     /// @notice ERC-5192: emitted once per token when it is minted locked.
     /// @param tokenId The right.
@@ -201,7 +201,8 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
         }
         uint40 old = r.filingDate;
         r.filingDate = filingDate;
-        emit FilingDateCorrected(rightId, old, filingDate, documentHash, msg.sender);
+        (bytes3 key, bytes8 national) = _codes(r.office, LegalEvent.FilingDateCorrected);
+        emit FilingDateCorrected(rightId, old, filingDate, documentHash, msg.sender, key, national);
     }
 
     /// @inheritdoc IIPRegistry
@@ -264,12 +265,20 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
 
     /// @inheritdoc IIPRegistry
     function anchorDocument(uint256 rightId, bytes32 documentHash, bytes32 tag) external whenNotPaused {
-        _existing(rightId);
-        Anchor[] storage list = _anchors[rightId];
-        list.push(
-            Anchor({documentHash: documentHash, tag: tag, anchoredBy: msg.sender, anchoredAt: uint40(block.timestamp)})
-        );
-        emit DocumentAnchored(rightId, documentHash, tag, msg.sender, list.length - 1);
+        Right storage r = _existing(rightId);
+        AnchorRole role = AnchorRole.ThirdParty;
+        if (_ownerOf(rightId) == msg.sender) role = AnchorRole.Holder;
+        else if (hasRole(registrarRole(r.office), msg.sender)) role = AnchorRole.Office;
+        emit DocumentAnchored(rightId, documentHash, msg.sender, tag, role);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function setNationalCode(bytes2 office, LegalEvent kind, bytes8 nationalCode) external whenNotPaused {
+        _checkOfficeExists(office);
+        _checkRegistrar(office);
+        _checkNationalCode(nationalCode);
+        _nationalCodes[office][kind] = nationalCode;
+        emit NationalCodeSet(office, kind, nationalCode);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -444,8 +453,12 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     }
 
     /// @inheritdoc IIPRegistry
-    function anchorsOf(uint256 rightId) external view returns (Anchor[] memory) {
-        return _anchors[rightId];
+    function st27StateOf(uint256 rightId) external view returns (St27State) {
+        Status s = _rights[rightId].status;
+        if (s == Status.None) return St27State.Unknown;
+        if (s == Status.Filed || s == Status.Published || s == Status.Opposed) return St27State.Pending;
+        if (_isEnded(s)) return St27State.NotInForce;
+        return St27State.InForce;
     }
 
     /// @inheritdoc IIPRegistry
@@ -470,9 +483,15 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     }
 
     /// @inheritdoc IIPRegistry
-    function eventCodeOf(Status to) public pure returns (bytes3) {
-        uint256 i = uint256(to) * 3;
-        return bytes3(bytes.concat(_EVENT_CODES[i], _EVENT_CODES[i + 1], _EVENT_CODES[i + 2]));
+    function keyEventCodeOf(LegalEvent kind) public pure returns (bytes3) {
+        uint256 i = uint256(kind) * 3;
+        return bytes3(bytes.concat(_KEY_EVENT_CODES[i], _KEY_EVENT_CODES[i + 1], _KEY_EVENT_CODES[i + 2]));
+    }
+
+    /// @inheritdoc IIPRegistry
+    function nationalCodeOf(bytes2 office, LegalEvent kind) public view returns (bytes8 code) {
+        code = _nationalCodes[office][kind];
+        if (code == bytes8(0)) code = bytes8(keyEventCodeOf(kind));
     }
 
     /// @notice ERC-5192: every title token is locked; it moves only by recorded assignment.
@@ -564,7 +583,8 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
         emit RightFiled(
             rightId, office, holder, ipType, applicationNumber, filingDate, contentHash, metadataURI, metadataHash
         );
-        emit StatusChanged(rightId, Status.None, Status.Filed, eventCodeOf(Status.Filed), filingDate, contentHash);
+        (bytes3 key, bytes8 national) = _codes(office, LegalEvent.Filed);
+        emit StatusChanged(rightId, Status.None, Status.Filed, key, national, filingDate, contentHash);
     }
 
     /// @dev The filing date to record: 0 means now; a date in the future is refused.
@@ -584,7 +604,8 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
         Status from = r.status;
         if (_allowedTargets(from) & (uint256(1) << uint8(to)) == 0) revert InvalidTransition(rightId, from, to);
         r.status = to;
-        emit StatusChanged(rightId, from, to, eventCodeOf(to), effectiveDate, documentHash);
+        (bytes3 key, bytes8 national) = _codes(r.office, LegalEvent(uint8(to) - 1));
+        emit StatusChanged(rightId, from, to, key, national, effectiveDate, documentHash);
     }
 
     /// @dev Bit set of the statuses reachable from `from`.
@@ -632,7 +653,8 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
         bytes32 deedHash = a.deedHash;
         delete _assignments[rightId];
         _transfer(from, to, rightId);
-        emit AssignmentRecorded(rightId, from, to, deedHash, recordedBy);
+        (bytes3 key, bytes8 national) = _codes(_rights[rightId].office, LegalEvent.AssignmentRecorded);
+        emit AssignmentRecorded(rightId, from, to, deedHash, recordedBy, key, national);
     }
 
     function _consent(uint256 rightId, address creditor) internal {
@@ -670,13 +692,35 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
         }
     }
 
-    /// @dev Not empty, and no white space or control character at either end.
+    /// @dev 1 to 32 ASCII letters and digits, with "-", "/" and "." between them (ST.13-compatible).
     function _checkApplicationNumber(string calldata applicationNumber) internal pure {
         bytes calldata number = bytes(applicationNumber);
-        if (number.length == 0) revert EmptyApplicationNumber();
-        if (number[0] <= 0x20 || number[number.length - 1] <= 0x20) {
-            revert MalformedApplicationNumber(applicationNumber);
+        uint256 n = number.length;
+        if (n == 0) revert EmptyApplicationNumber();
+        if (n > _MAX_NUMBER_LENGTH) revert MalformedApplicationNumber(applicationNumber);
+        for (uint256 i; i < n; ++i) {
+            bytes1 c = number[i];
+            bool alnum = (c >= "0" && c <= "9") || (c >= "A" && c <= "Z") || (c >= "a" && c <= "z");
+            bool separator = c == "-" || c == "/" || c == ".";
+            if (!alnum && (!separator || i == 0 || i == n - 1)) revert MalformedApplicationNumber(applicationNumber);
         }
+    }
+
+    /// @dev Printable ASCII from the left, zero bytes after: what a national code may hold.
+    function _checkNationalCode(bytes8 code) internal pure {
+        bool ended;
+        for (uint256 i; i < 8; ++i) {
+            bytes1 c = code[i];
+            if (c == 0) ended = true;
+            else if (ended || c < 0x21 || c > 0x7E) revert InvalidNationalCode(code);
+        }
+    }
+
+    /// @dev The ST.27 key event code and the office's national code of a legal event.
+    function _codes(bytes2 office, LegalEvent kind) internal view returns (bytes3 key, bytes8 national) {
+        key = keyEventCodeOf(kind);
+        national = _nationalCodes[office][kind];
+        if (national == bytes8(0)) national = bytes8(key);
     }
 
     function _checkRegistrar(bytes2 office) internal view {
