@@ -46,11 +46,21 @@ class World:
         """The latest block's timestamp."""
         return int(self.ipl.w3.eth.get_block("latest")["timestamp"])
 
-    def file_registered(self, number: str = "018234567", holder: IPLedger | None = None, office: str = "EM") -> int:
-        """Files a trade mark for ``holder`` (Alice) and moves it to Registered (ten years from now)."""
+    def registrar_of(self, office: str) -> IPLedger:
+        """The registrar client of ``office`` (EM or RU)."""
+        return self.registrar if office == "EM" else self.ru_registrar
+
+    def file(self, number: str = "018234567", holder: IPLedger | str | None = None, office: str = "EM",
+             ip_type: str = "TM", **kw: Any) -> int:
+        """The office's registrar files ``number`` for ``holder`` (Alice): only the office accords numbers and dates."""
         holder = holder or self.alice
-        registrar = self.registrar if office == "EM" else self.ru_registrar
-        rid = holder.file(office, "TM", number, content_hash="0x" + "ab" * 32).right_id
+        address = holder if isinstance(holder, str) else holder.address
+        return self.registrar_of(office).file(office, ip_type, number, holder=address, **kw).right_id
+
+    def file_registered(self, number: str = "018234567", holder: IPLedger | None = None, office: str = "EM") -> int:
+        """The office files a trade mark for ``holder`` (Alice) and moves it to Registered (ten years from now)."""
+        registrar = self.registrar_of(office)
+        rid = self.file(number, holder, office, content_hash="0x" + "ab" * 32)
         registrar.publish(rid)
         now = self.now()
         registrar.register(rid, "R-" + number, registration_date=now, expiry_date=now + TEN_YEARS)

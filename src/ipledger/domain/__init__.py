@@ -1,6 +1,6 @@
 """The domain vocabulary shared by the contracts and the Python side: names and tables, no I/O.
 
-``rights`` (IP types, statuses, the lifecycle, event codes, the right id), ``offices`` (WIPO
+``rights`` (IP types, statuses, the lifecycle, ST.27 legal events, codes and states, the right id), ``offices`` (WIPO
 ST.3 codes) and ``licensing`` (licence kinds and states). Parsing text into these
 values is ``ipledger.types``' job.
 """
@@ -13,14 +13,25 @@ from ipledger.domain.rights import (
     HOLDER_MOVES,
     IN_FORCE,
     IP_TYPE_ALIASES,
+    KEY_EVENT_CODES,
+    PENDING,
     SHORT_TYPE,
+    ST27_CATEGORIES,
     TRANSITIONS,
+    AnchorRole,
     IPType,
+    LegalEvent,
+    RequestState,
+    St27State,
     Status,
     format_right_id,
+    legal_event_of,
+    national_code_text,
     right_id,
+    st27_state,
 )
 
-__all__ = ["ENDED", "EVENT_CODES", "HOLDER_MOVES", "IN_FORCE", "IP_ORGANISATIONS", "IP_TYPE_ALIASES", "SHORT_TYPE",
-           "ST3_CODES", "TRANSITIONS", "IPType", "LicenseKind", "LicenseState", "Status",
-           "close_codes", "field_hash", "format_right_id", "right_id"]
+__all__ = ["ENDED", "EVENT_CODES", "HOLDER_MOVES", "IN_FORCE", "IP_ORGANISATIONS", "IP_TYPE_ALIASES", "KEY_EVENT_CODES",
+           "PENDING", "SHORT_TYPE", "ST27_CATEGORIES", "ST3_CODES", "TRANSITIONS", "AnchorRole", "IPType", "LegalEvent",
+           "LicenseKind", "LicenseState", "RequestState", "St27State", "Status", "close_codes", "field_hash",
+           "format_right_id", "legal_event_of", "national_code_text", "right_id", "st27_state"]

@@ -1,7 +1,8 @@
-"""Rights: IP types, legal statuses, the lifecycle graph, ST.27 event codes and the right id.
+"""Rights: IP types, legal statuses, the lifecycle graph, WIPO ST.27 legal events and states, the right id.
 
-Enum values match the Solidity enums in ``contracts/interfaces/IIPRegistry.sol``; the
-legal-status event codes match ``IPRegistry.eventCodeOf`` (a test checks both).
+Enum values match the Solidity enums in ``contracts/interfaces/IIPRegistry.sol``; the key
+event codes match ``IPRegistry.keyEventCodeOf`` and the ST.27 state ``IPRegistry.st27StateOf``
+(tests/contracts/registry/test_st27.py checks every value against the contract).
 """
 
 from __future__ import annotations
@@ -76,17 +77,117 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 HOLDER_MOVES = frozenset({Status.WITHDRAWN, Status.SURRENDERED})
 
-# Standard legal-status event codes recorded with each move: the WIPO ST.27 category letter
-# (A filing, B publication, D pre-grant opposition, E grant/registration, F post-grant
-# invalidation, G maintenance/renewal, H application termination, M right termination,
-# N restoration) and a number; ST.61 (trade marks) and ST.87 (designs) events map to the same
-# categories. The README lists the mapping.
-EVENT_CODES: dict[Status, str] = {
-    Status.FILED: "A10", Status.PUBLISHED: "B10", Status.OPPOSED: "D10", Status.REGISTERED: "E10",
-    Status.RENEWED: "G10", Status.EXPIRED: "M10", Status.REFUSED: "H20", Status.WITHDRAWN: "H10",
-    Status.REVOKED: "M20", Status.INVALIDATED: "F20", Status.SURRENDERED: "M30", Status.LAPSED: "M40",
-    Status.RESTORED: "N10",
+class LegalEvent(IntEnum):
+    """The legal events the register records (Solidity ``IIPRegistry.LegalEvent``).
+
+    The first thirteen are the status moves, in the order of ``Status`` from ``FILED``
+    (``legal_event_of``); the others are the corrections, party changes and licensing events.
+    """
+
+    FILED = 0
+    PUBLISHED = 1
+    OPPOSED = 2
+    REGISTERED = 3
+    RENEWED = 4
+    EXPIRED = 5
+    REFUSED = 6
+    WITHDRAWN = 7
+    REVOKED = 8
+    INVALIDATED = 9
+    SURRENDERED = 10
+    LAPSED = 11
+    RESTORED = 12
+    FILING_DATE_CORRECTED = 13
+    ASSIGNMENT_RECORDED = 14
+    SECURITY_INTEREST_RECORDED = 15
+    SECURITY_INTEREST_RELEASED = 16
+    LICENCE_RECORDED = 17
+    LICENCE_ENDED = 18
+
+
+# The WIPO ST.27 categories (revision of 2024), by letter: what the standard defines. A key
+# event code is a category letter and two digits; "X00" would mean "no mapped key event".
+ST27_CATEGORIES: dict[str, str] = {
+    "A": "application filed", "B": "application discontinued", "C": "application revived",
+    "D": "search or examination", "E": "pre-grant review requested", "F": "IP right granted",
+    "G": "protection beyond term", "H": "IP right ceased", "K": "IP right revived", "L": "IP right review requested",
+    "M": "IP right maintained", "N": "application or right terminated", "P": "document modified",
+    "Q": "document published", "R": "party data change recorded", "S": "licensing information recorded",
+    "T": "administrative procedure adjusted", "U": "fee paid", "V": "appeal requested", "W": "other",
+    "Y": "event information corrected or deleted",
 }
+
+# The key event code of each legal event (IPRegistry.keyEventCodeOf): the letter is the ST.27
+# category; the two digits are this project's numbering within it (the public text of ST.27's
+# detailed key-event list was not available to check them against).
+KEY_EVENT_CODES: dict[LegalEvent, str] = {
+    LegalEvent.FILED: "A10", LegalEvent.PUBLISHED: "Q10", LegalEvent.OPPOSED: "E10",
+    LegalEvent.REGISTERED: "F10", LegalEvent.RENEWED: "M10", LegalEvent.EXPIRED: "H10",
+    LegalEvent.REFUSED: "N10", LegalEvent.WITHDRAWN: "B10", LegalEvent.REVOKED: "N20",
+    LegalEvent.INVALIDATED: "N30", LegalEvent.SURRENDERED: "H20", LegalEvent.LAPSED: "H30",
+    LegalEvent.RESTORED: "K10", LegalEvent.FILING_DATE_CORRECTED: "Y10", LegalEvent.ASSIGNMENT_RECORDED: "R10",
+    LegalEvent.SECURITY_INTEREST_RECORDED: "R20", LegalEvent.SECURITY_INTEREST_RELEASED: "R21",
+    LegalEvent.LICENCE_RECORDED: "S10", LegalEvent.LICENCE_ENDED: "S20",
+}
+
+
+def legal_event_of(status: Status) -> LegalEvent:
+    """The legal event of a move to ``status`` (the contract's ``LegalEvent(uint8(to) - 1)``)."""
+    if status is Status.NONE:
+        raise ValueError("no legal event moves a right to 'none'")
+    return LegalEvent(int(status) - 1)
+
+
+# The key event code recorded with a move to each status (a view of KEY_EVENT_CODES by Status).
+EVENT_CODES: dict[Status, str] = {s: KEY_EVENT_CODES[legal_event_of(s)] for s in Status if s is not Status.NONE}
+
+
+class St27State(IntEnum):
+    """The WIPO ST.27 state of a right (Solidity ``IIPRegistry.St27State``), derived from its status."""
+
+    UNKNOWN = 0
+    PENDING = 1
+    IN_FORCE = 2
+    NOT_IN_FORCE = 3
+
+
+PENDING = frozenset({Status.FILED, Status.PUBLISHED, Status.OPPOSED})
+
+
+def st27_state(status: Status) -> St27State:
+    """Pending (filed, published, opposed), in force (registered, renewed, restored), not in force (ended, lapsed
+    included); unknown when not filed. The same rule as ``IPRegistry.st27StateOf``."""
+    if status is Status.NONE:
+        return St27State.UNKNOWN
+    if status in PENDING:
+        return St27State.PENDING
+    if status in ENDED:
+        return St27State.NOT_IN_FORCE
+    return St27State.IN_FORCE
+
+
+class AnchorRole(IntEnum):
+    """Who anchored a document, judged by the contract at the time (Solidity ``IIPRegistry.AnchorRole``)."""
+
+    THIRD_PARTY = 0
+    HOLDER = 1
+    OFFICE = 2
+
+
+class RequestState(IntEnum):
+    """State of an application request (Solidity ``IIPRegistry.RequestState``)."""
+
+    NONE = 0
+    PENDING = 1
+    ACCORDED = 2
+    REFUSED = 3
+    WITHDRAWN = 4
+
+
+def national_code_text(value: bytes | str) -> str:
+    """A national event code (``bytes8``: ASCII, zero-padded; bytes or 0x-hex) as text."""
+    raw = bytes.fromhex(value[2:] if value.startswith("0x") else value) if isinstance(value, str) else bytes(value)
+    return raw.rstrip(b"\x00").decode("ascii", errors="replace")
 
 
 def right_id(office: str, kind: IPType | int | str, application_number: str) -> int:

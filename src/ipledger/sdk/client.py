@@ -3,7 +3,8 @@
     from ipledger.sdk import IPLedger
     with IPLedger.connect("embedded", deploy=True) as ipl:
         ipl.add_office("EM")
-        r = ipl.file("EM", "TM", "018234567", content_hash=sha256_of_file)
+        ipl.grant_registrar("EM", ipl.address)                  # only the office files
+        r = ipl.file("EM", "TM", "018234567", holder=applicant, content_hash=sha256_of_file)
         print(ipl.right(r.right_id))
 
 Actions return frozen ``TxResult`` values (hash, gas used, decoded events). A revert raises

@@ -1,7 +1,9 @@
 """The story of one trade mark, end to end; the demo and scripts/register_and_transfer.py tell it.
 
 The EUIPO (EM, recordal required) is added if missing and account 1 made its registrar;
-Alice (account 2) files a trade mark, the registrar publishes and registers it; Alice assigns
+Alice (account 2) requests an application for a trade mark (its block time is her proof of
+existence), the office accords it an application number and a filing date (the right is filed
+for Alice), then publishes and registers it; Alice assigns
 it to Bob (account 3), Bob accepts by an EIP-712 signature that the registrar relays, and the
 registrar records it; Bob licenses Carol (account 4: exclusive in DE, FR and IT, software,
 sublicensable), who sublicenses Dave (account 5) in DE.
@@ -27,6 +29,7 @@ class StoryResult:
     names: dict[str, str]
     gas: dict[str, int]
     license_tree: tuple[Any, ...] = field(default=())
+    request_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,12 @@ def trade_mark_story(ipl: IPLedger, application_number: str = "018234567") -> St
         governor.grant_registrar(OFFICE, registrar.address)
 
     mark = f"ACME word mark, Nice classes 9 and 42 ({application_number})".encode()
-    filed = alice.file(OFFICE, "TM", application_number, content_hash=hashlib.sha256(mark).digest(),
-                       metadata_uri=f"https://register.example/{OFFICE}/{application_number}.json")
-    rid = filed.right_id
-    gas["file"] = filed.gas_used
+    request = alice.request_application(OFFICE, "TM", content_hash=hashlib.sha256(mark).digest())
+    gas["request application"] = request.gas_used
+    accorded = registrar.accord_request(request.request_id, application_number,
+                                        metadata_uri=f"https://register.example/{OFFICE}/{application_number}.json")
+    rid = accorded.right_id
+    gas["accord (office files)"] = accorded.gas_used
     gas["publish"] = registrar.publish(rid).gas_used
     now = int(ipl.w3.eth.get_block("latest")["timestamp"])
     gas["register"] = registrar.register(rid, application_number, registration_date=now,
@@ -74,7 +79,7 @@ def trade_mark_story(ipl: IPLedger, application_number: str = "018234567") -> St
     tree: tuple[Any, ...] = ()
     if "LicenseRegistry" in ipl.contracts:
         tree = _licenses(bob, carol, dave, rid, gas)
-    return StoryResult(right_id=rid, names=names, gas=gas, license_tree=tree)
+    return StoryResult(right_id=rid, names=names, gas=gas, license_tree=tree, request_id=request.request_id)
 
 
 def _licenses(bob: IPLedger, carol: IPLedger, dave: IPLedger, rid: int, gas: dict[str, int]) -> tuple[Any, ...]:

@@ -1,31 +1,50 @@
-"""Reads of a right: its record, chain of title, legal-status events, anchors, licence events."""
+"""Reads of a right: its record and ST.27 state, chain of title, legal events, anchors, licence events; requests.
+
+Anchors live in events only (``DocumentAnchored``, indexed by right, document hash and
+anchoring account): ``anchors`` reads them with ``ipledger.rpc.get_logs``, a bounded span of
+blocks per request, so no read grows with the number of anchors the way a view over a
+stored list would.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ipledger import types
-from ipledger.domain import IPType, Status, format_right_id
+from ipledger.abi import ContractCodec
+from ipledger.domain import (
+    KEY_EVENT_CODES, AnchorRole, IPType, LegalEvent, RequestState, St27State, Status, format_right_id,
+    legal_event_of, national_code_text,
+)
 from ipledger.errors import UsageError
+from ipledger.rpc import LOG_SPAN, get_logs, retry
 from ipledger.sdk.base import ClientBase
-from ipledger.sdk.results import History, RightInfo, TitleEntry
+from ipledger.sdk.results import AnchorInfo, Event, History, LegalEventEntry, RequestInfo, RightInfo, TitleEntry
+
+# Events that carry an ST.27 key event code, and the legal event each records (StatusChanged: by its target).
+_CODED: dict[str, LegalEvent] = {
+    "FilingDateCorrected": LegalEvent.FILING_DATE_CORRECTED,
+    "AssignmentRecorded": LegalEvent.ASSIGNMENT_RECORDED,
+}
 
 
 class RegisterReads(ClientBase):
     """What the register says of a right, from its views and its events."""
 
-    # ------------------------------------------------------------ reads
+    # ------------------------------------------------------------ a right
 
     def exists(self, right_id: int) -> bool:
         return bool(self.call(self.registry.functions.exists(right_id), "exists"))
 
     def right(self, right_id: int) -> RightInfo:
-        """The right's record, its holder, and what only its events carry (application and registration number)."""
+        """The right's record, its holder and ST.27 state, and what only its events carry (application and
+        registration number)."""
         rec = self.call(self.registry.functions.rightOf(right_id), f"read right {format_right_id(right_id)}")
         holder, _ = self.call(self.registry.functions.holderAndStatus(right_id), "holder")
         uri = self.call(self.registry.functions.tokenURI(right_id), "token URI")
         pending = self.call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
         pledge = self.call(self.registry.functions.pledgeOf(right_id), "pledge")
+        state = St27State(self.call(self.registry.functions.st27StateOf(right_id), "ST.27 state"))
         events = self.right_events(right_id, {"RightFiled", "RightRegistered"})
         app_no = next((e.args["applicationNumber"] for e in events if e.name == "RightFiled"), "")
         reg_no = next((e.args["registrationNumber"] for e in reversed(events) if e.name == "RightRegistered"), "")
@@ -36,15 +55,21 @@ class RegisterReads(ClientBase):
             metadata_uri=uri, registration_number=reg_no,
             pending_assignee=pending[0] if int(pending[1]) else None,
             pledge_creditor=pledge[0] if int(pledge[0], 16) else None,
+            st27_state=state,
         )
 
+    def st27_state(self, right_id: int) -> St27State:
+        """The right's WIPO ST.27 state (pending, in force, not in force; unknown if never filed)."""
+        return St27State(self.call(self.registry.functions.st27StateOf(right_id), "ST.27 state"))
+
     def history(self, right_id: int) -> History:
-        """Chain of title, legal-status events, anchors and licenses of a right, oldest first."""
+        """Chain of title, legal events (ST.27 codes), anchors and licences of a right, oldest first."""
         events = self.right_events(right_id)
         if not any(e.name == "RightFiled" for e in events):
             if not self.exists(right_id):
                 raise UsageError(f"no right {format_right_id(right_id)} on this register; check the id or office/type/number")
-        times = self.block_times({e.block for e in events})
+        licenses = tuple(self.license_events(right_id)) if "LicenseRegistry" in self.contracts else ()
+        times = self.block_times({e.block for e in events} | {e.block for e in licenses})
         title: list[TitleEntry] = []
         for e in events:
             if e.name == "RightFiled":
@@ -54,18 +79,109 @@ class RegisterReads(ClientBase):
                 title.append(TitleEntry(holder=e.args["to"], since_block=e.block, since_time=times[e.block],
                                         how="assignment", deed_hash=e.args["deedHash"],
                                         recorded_by=e.args["recordedBy"], tx_hash=e.tx_hash))
-        licenses = tuple(self.license_events(right_id)) if "LicenseRegistry" in self.contracts else ()
+        coded = sorted(events + list(licenses), key=lambda e: (e.block, e.log_index))
         return History(
             right_id=right_id, title=tuple(title),
             status_events=tuple(e for e in events if e.name == "StatusChanged"),
-            anchors=tuple(e for e in events if e.name == "DocumentAnchored"),
+            anchors=tuple(_anchor(e.args, e.block, times[e.block]) for e in events if e.name == "DocumentAnchored"),
             events=tuple(events), licenses=licenses,
+            legal_events=tuple(x for x in (_legal_event(e, times[e.block]) for e in coded) if x is not None),
         )
 
-    def anchors(self, right_id: int) -> list[dict[str, Any]]:
-        rows = self.call(self.registry.functions.anchorsOf(right_id), "anchors")
-        return [{"document_hash": "0x" + bytes(r[0]).hex(), "tag": types.untag(bytes(r[1])), "anchored_by": r[2],
-                 "anchored_at": int(r[3])} for r in rows]
+    # ------------------------------------------------------------ anchors (events only)
 
-    def event_code(self, status: Status) -> str:
-        return bytes(self.call(self.registry.functions.eventCodeOf(int(status)), "event code")).decode()
+    def anchors(self, right_id: int | None = None, *, document_hash: bytes | str | None = None,
+                anchored_by: str | None = None, from_block: int | None = None, to_block: int | None = None,
+                span: int = LOG_SPAN) -> list[AnchorInfo]:
+        """Documents anchored against ``right_id`` (or anywhere, by ``document_hash``), oldest first.
+
+        Read from ``DocumentAnchored`` events in spans of ``span`` blocks (halved when a node
+        refuses): pass ``from_block``/``to_block`` to page through a long register. Each anchor
+        says whether the holder, the office or a third party made it.
+        """
+        if right_id is None and document_hash is None and anchored_by is None:
+            raise UsageError("name a right, a document hash or an anchoring account to read anchors of")
+        codec = ContractCodec(self.registry.abi)
+        topics: list[Any] = [codec.event_topic("DocumentAnchored"),
+                             None if right_id is None else int(right_id).to_bytes(32, "big"),
+                             None if document_hash is None else types.bytes32(document_hash, "document hash"),
+                             None if anchored_by is None else bytes(12) + bytes.fromhex(
+                                 types.address(anchored_by, "anchoring account")[2:])]
+        while topics and topics[-1] is None:
+            topics.pop()
+        first = self.deployment.first_block if from_block is None else int(from_block)
+        last = int(retry(lambda: self.w3.eth.block_number, "reading the block number")) if to_block is None \
+            else int(to_block)
+        logs = get_logs(self.w3, self.registry.address, topics, first, last, span=span)
+        times = self.block_times({lg.block for lg in logs})
+        out = []
+        for lg in logs:
+            decoded = codec.decode_log(lg.topics, lg.data)
+            if decoded is not None:
+                out.append(_anchor(decoded.args, lg.block, times[lg.block]))
+        return out
+
+    # ------------------------------------------------------------ requests and codes
+
+    def request(self, request_id: int) -> RequestInfo:
+        """An application request; ``right_id`` is the right accorded from it (0 while none)."""
+        q = self.call(self.registry.functions.requestOf(int(request_id)), f"read request {request_id}")
+        state = RequestState(q[3])
+        if state is RequestState.NONE:
+            raise UsageError(f"no application request {request_id} on this register; request ids count from 1")
+        right_id = 0
+        if state is RequestState.ACCORDED:
+            codec = ContractCodec(self.registry.abi)
+            latest = int(retry(lambda: self.w3.eth.block_number, "reading the block number"))
+            logs = get_logs(self.w3, self.registry.address,
+                            [codec.event_topic("ApplicationAccorded"), int(request_id).to_bytes(32, "big")],
+                            self.deployment.first_block, latest)
+            for lg in logs:
+                decoded = codec.decode_log(lg.topics, lg.data)
+                if decoded is not None:
+                    right_id = int(decoded.args["rightId"])
+        return RequestInfo(request_id=int(request_id), applicant=q[0], office=bytes(q[1]).decode(), ip_type=IPType(q[2]),
+                           state=state, requested_at=int(q[4]), content_hash="0x" + bytes(q[5]).hex(),
+                           right_id=right_id)
+
+    def key_event_code(self, kind: str | int | LegalEvent) -> str:
+        """The WIPO ST.27 key event code the contract records for a legal event (e.g. F10 for registered)."""
+        event = types.legal_event(kind)
+        return bytes(self.call(self.registry.functions.keyEventCodeOf(int(event)), "key event code")).decode()
+
+    def national_code(self, office: str, kind: str | int | LegalEvent) -> str:
+        """The office's own code for a legal event (by default the ST.27 key event code)."""
+        event = types.legal_event(kind)
+        raw = self.call(self.registry.functions.nationalCodeOf(types.office_bytes(office), int(event)), "national code")
+        return national_code_text(bytes(raw))
+
+    def national_codes(self, office: str) -> dict[LegalEvent, str]:
+        """Every legal event's national code at ``office`` (one call per event: 19)."""
+        return {kind: self.national_code(office, kind) for kind in LegalEvent}
+
+
+def _anchor(args: dict[str, Any], block: int, time: int) -> AnchorInfo:
+    """An anchor from the arguments of its ``DocumentAnchored`` event (decoded by the SDK or by ``ContractCodec``)."""
+    doc, tag = args["documentHash"], args["tag"]
+    return AnchorInfo(right_id=int(args["rightId"]), document_hash=doc if isinstance(doc, str) else types.hex32(doc),
+                      tag=types.untag(tag), anchored_by=args["anchoredBy"], role=AnchorRole(args["role"]),
+                      block=block, anchored_at=time)
+
+
+def _legal_event(e: Event, time: int) -> LegalEventEntry | None:
+    """The legal event an event records, with its ST.27 key event code and national code (None: not a legal one)."""
+    if "keyEventCode" not in e.args:
+        return None
+    if e.name == "StatusChanged":
+        kind = legal_event_of(Status(e.args["to"]))
+        detail = f"{Status(e.args['from']).name.lower()} → {Status(e.args['to']).name.lower()}"
+    else:
+        code = e.args["keyEventCode"]
+        kind = _CODED.get(e.name) or next((k for k, c in KEY_EVENT_CODES.items() if c == code), LegalEvent.FILED)
+        detail = e.name
+        if e.name == "FilingDateCorrected":
+            detail = f"filing date {types.format_date(int(e.args['oldDate']))} → {types.format_date(int(e.args['newDate']))}"
+    national = e.args.get("nationalCode", "")
+    return LegalEventEntry(kind=kind, key_event_code=str(e.args["keyEventCode"]),
+                           national_code=national_code_text(national) if national else "", block=e.block, time=time,
+                           event=e.name, detail=detail)

@@ -1,4 +1,5 @@
-"""Register actions: offices and roles, filing, legal status, anchors, assignments and pledges."""
+"""Register actions: offices, roles and national codes, filing and application requests, legal status, anchors,
+assignments and pledges."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ipledger import types
-from ipledger.domain import IPType, Status, format_right_id
+from ipledger.domain import IPType, LegalEvent, Status, format_right_id
 from ipledger.errors import InvalidInput
 from ipledger.sdk.base import ClientBase
-from ipledger.sdk.results import BatchResult, Filing, FilingResult, TxResult
+from ipledger.sdk.results import AccordResult, BatchResult, Filing, FilingResult, RequestResult, TxResult
 from ipledger.tx.sender import translated
 
 
@@ -53,37 +54,92 @@ class RegistryActions(ClientBase):
         return bool(self.call(self.registry.functions.isRegistrar(types.office_bytes(office),
                                                                    types.address(account)), "is registrar"))
 
-    # ------------------------------------------------------------ filing and status
+    def set_national_code(self, office: str, kind: str | int | LegalEvent, code: str) -> TxResult:
+        """Sets the office's own code for a legal event (a registrar of the office); "" restores the default, the
+        ST.27 key event code."""
+        event = types.legal_event(kind)
+        fn = self.registry.functions.setNationalCode(types.office_bytes(office), int(event), types.national_code(code))
+        return self.transact(fn, f"set {office}'s code for {event.name.lower()}")
+
+    # ------------------------------------------------------------ filing (the office accords numbers and dates)
 
     def filing_tuple(self, f: Filing) -> tuple[Any, ...]:
-        """The contract's ``Filing`` tuple for ``f`` (validated; the holder defaults to this account)."""
+        """The contract's ``Filing`` tuple for ``f`` (validated; ``f.holder`` is required: the office files for it)."""
         types.application_number(f.application_number)
-        holder = types.address(f.holder, "holder") if f.holder else self.address
-        return (types.office_bytes(f.office), int(f.ip_type), holder, int(f.filing_date),
+        if not f.holder:
+            raise InvalidInput(f"filing {f.office}/{f.application_number} names no holder; the office files for a "
+                               "holder (give holder=...)")
+        return (types.office_bytes(f.office), int(f.ip_type), types.address(f.holder, "holder"), int(f.filing_date),
                 types.bytes32(f.content_hash, "content hash"), types.bytes32(f.metadata_hash, "metadata hash"),
-                f.application_number, f.metadata_uri)
+                f.application_number, types.uri(f.metadata_uri))
 
-    def file(self, office: str, ip_type: str | int | IPType, application_number: str, *, holder: str | None = None,
+    def file(self, office: str, ip_type: str | int | IPType, application_number: str, *, holder: str,
              content_hash: bytes | str | None = None, metadata_uri: str = "", metadata_hash: bytes | str | None = None,
              filing_date: int = 0) -> FilingResult:
-        """Files a right (as the applicant, or as registrar for ``holder``)."""
+        """Files a right for ``holder`` (a registrar of ``office``: only the office accords application numbers and
+        filing dates). ``filing_date`` in unix seconds, 0 = now; never in the future. Applicants use
+        ``request_application``."""
         types.application_number(application_number)
         f = Filing(office=types.office(office), ip_type=types.ip_type(ip_type),
                    application_number=application_number, holder=holder,
                    content_hash=types.bytes32(content_hash, "content hash"), metadata_uri=metadata_uri,
-                   metadata_hash=types.bytes32(metadata_hash, "metadata hash"), filing_date=filing_date)
+                   metadata_hash=types.bytes32(metadata_hash, "metadata hash"), filing_date=_seconds(filing_date))
         res = self.transact(self.registry.functions.file(self.filing_tuple(f)),
                              f"file {office}/{application_number}")
         return FilingResult(**res.__dict__, right_id=int(res.event("RightFiled").args["rightId"]))
 
     def file_batch(self, filings: Sequence[Filing], *, skip_existing: bool = True) -> BatchResult:
-        """Files many rights in one transaction; existing ones are skipped unless ``skip_existing`` is False."""
+        """Files many rights in one transaction (a registrar of every office in it); existing ones are skipped
+        unless ``skip_existing`` is False."""
         if not filings:
             raise InvalidInput("the batch is empty; give at least one filing")
         fn = self.registry.functions.fileBatch([self.filing_tuple(f) for f in filings], skip_existing)
         res = self.transact(fn, f"file a batch of {len(filings)}")
         ids = tuple(int(e.args["rightId"]) for e in res.all("RightFiled"))
         return BatchResult(**res.__dict__, right_ids=ids)
+
+    def request_application(self, office: str, ip_type: str | int | IPType, *, content_hash: bytes | str | None = None,
+                            metadata_hash: bytes | str | None = None) -> RequestResult:
+        """Asks ``office`` to accord an application number and a filing date (anyone). The request's block time is
+        its proof of existence; it occupies no office number."""
+        fn = self.registry.functions.requestApplication(types.office_bytes(office), int(types.ip_type(ip_type)),
+                                                        types.bytes32(content_hash, "content hash"),
+                                                        types.bytes32(metadata_hash, "metadata hash"))
+        res = self.transact(fn, f"request an application at {office}")
+        with translated(self.decoder, "reading the block time"):
+            at = int(self.w3.eth.get_block(res.block)["timestamp"])
+        return RequestResult(**res.__dict__, request_id=int(res.event("ApplicationRequested").args["requestId"]),
+                             requested_at=at)
+
+    def accord_request(self, request_id: int, application_number: str, *, filing_date: int = 0,
+                       metadata_uri: str = "", metadata_hash: bytes | str | None = None) -> AccordResult:
+        """The office accords a pending request a number and a filing date (a registrar of its office): the right is
+        filed for the applicant. The date is not in the future nor before the request's day (UTC); 0 = now."""
+        fn = self.registry.functions.accordRequest(_request_id(request_id), types.application_number(application_number),
+                                                   _seconds(filing_date), types.uri(metadata_uri),
+                                                   types.bytes32(metadata_hash, "metadata hash"))
+        res = self.transact(fn, f"accord request {request_id} as {application_number}")
+        return AccordResult(**res.__dict__, right_id=int(res.event("RightFiled").args["rightId"]),
+                            request_id=int(request_id))
+
+    def refuse_request(self, request_id: int, reason_hash: bytes | str | None = None) -> TxResult:
+        """The office refuses a pending request (a registrar of its office); no number is accorded."""
+        fn = self.registry.functions.refuseRequest(_request_id(request_id), types.bytes32(reason_hash, "reason hash"))
+        return self.transact(fn, f"refuse request {request_id}")
+
+    def withdraw_request(self, request_id: int) -> TxResult:
+        """The applicant withdraws its pending request."""
+        return self.transact(self.registry.functions.withdrawRequest(_request_id(request_id)),
+                             f"withdraw request {request_id}")
+
+    def correct_filing_date(self, right_id: int, filing_date: int, document_hash: bytes | str | None = None) -> TxResult:
+        """The office corrects a right's filing date (a registrar of its office): a recorded ST.27 category Y event
+        with the old and the new date and the decision's hash."""
+        fn = self.registry.functions.correctFilingDate(right_id, _seconds(filing_date),
+                                                       types.bytes32(document_hash, "document hash"))
+        return self.transact(fn, f"correct the filing date of {format_right_id(right_id)[:12]}…")
+
+    # ------------------------------------------------------------ legal status
 
     def change_status(self, right_id: int, to: str | int | Status, *, effective_date: int = 0,
                       document_hash: bytes | str | None = None) -> TxResult:
@@ -117,11 +173,13 @@ class RegistryActions(ClientBase):
         return self.transact(fn, "renew")
 
     def update_metadata(self, right_id: int, uri: str, metadata_hash: bytes | str | None = None) -> TxResult:
-        fn = self.registry.functions.updateMetadata(right_id, uri, types.bytes32(metadata_hash, "metadata hash"))
+        fn = self.registry.functions.updateMetadata(right_id, types.uri(uri),
+                                                    types.bytes32(metadata_hash, "metadata hash"))
         return self.transact(fn, "update metadata")
 
     def anchor(self, right_id: int, document_hash: bytes | str, tag: str = "document") -> TxResult:
-        """Anchors a document hash against a right (proof of existence at the block time)."""
+        """Anchors a document hash against a right (anyone: proof of existence at the block time). The event
+        records whether the holder, the office or a third party anchored it; nothing is stored."""
         fn = self.registry.functions.anchorDocument(right_id, types.bytes32(document_hash, "document hash"), types.tag32(tag))
         return self.transact(fn, "anchor document")
 
@@ -180,3 +238,19 @@ class RegistryActions(ClientBase):
         message = {"rightId": right_id, "creditor": self.address, "assignee": pending[0],
                    "deedHash": bytes(pending[4]), "nonce": self.nonce_of(self.address), "deadline": int(deadline)}
         return self.sign_typed(self.registry, "ConsentToAssignment", message)
+
+
+def _seconds(value: Any) -> int:
+    """A date argument in unix seconds (an int; 0 = now where the contract allows it), or ``InvalidInput``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"date {value!r} is a {type(value).__name__}; give unix seconds (types.date('2024-01-01'))")
+    if not 0 <= value <= types.MAX_DATE:
+        raise InvalidInput(f"date {value} is out of range (0 .. {types.MAX_DATE} unix seconds)")
+    return value
+
+
+def _request_id(value: Any) -> int:
+    """An application request id (1 .. 2**256-1), or ``InvalidInput``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= types.MAX_UINT256:
+        raise InvalidInput(f"request id {value!r} is not a request number (1, 2, ...)")
+    return value

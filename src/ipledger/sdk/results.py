@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ipledger import domain, types
-from ipledger.domain import IPType, Status, format_right_id
+from ipledger.domain import AnchorRole, IPType, LegalEvent, RequestState, St27State, Status, format_right_id
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,21 @@ class FilingResult(TxResult):
     """A filing: the transaction and the new right's id."""
 
     right_id: int = 0
+
+
+@dataclass(frozen=True)
+class RequestResult(TxResult):
+    """An application request: the transaction, the request's id and its block time (its proof of existence)."""
+
+    request_id: int = 0
+    requested_at: int = 0
+
+
+@dataclass(frozen=True)
+class AccordResult(FilingResult):
+    """An accorded request: the transaction, the new right's id and the request it came from."""
+
+    request_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -92,6 +107,7 @@ class RightInfo:
     registration_number: str = ""
     pending_assignee: str | None = None
     pledge_creditor: str | None = None
+    st27_state: St27State = St27State.UNKNOWN  # the contract's st27StateOf: pending, in force or not in force
 
     @property
     def ref(self) -> str:
@@ -116,12 +132,63 @@ class TitleEntry:
 
 
 @dataclass(frozen=True)
+class RequestInfo:
+    """An application request as the register holds it; ``right_id`` is set once the office accorded it."""
+
+    request_id: int
+    applicant: str
+    office: str
+    ip_type: IPType
+    state: RequestState
+    requested_at: int
+    content_hash: str
+    right_id: int = 0
+
+
+@dataclass(frozen=True)
+class AnchorInfo:
+    """A document anchored against a right: who anchored it, in which role (judged by the contract then), when."""
+
+    right_id: int
+    document_hash: str
+    tag: str
+    anchored_by: str
+    role: AnchorRole
+    block: int
+    anchored_at: int
+
+    @property
+    def third_party(self) -> bool:
+        """Anchored by neither the holder nor the office (proof of existence only, no standing)."""
+        return self.role is AnchorRole.THIRD_PARTY
+
+
+@dataclass(frozen=True)
+class LegalEventEntry:
+    """A recorded legal event with its WIPO ST.27 key event code and the office's national code."""
+
+    kind: LegalEvent
+    key_event_code: str
+    national_code: str
+    block: int
+    time: int
+    event: str  # the contract event that recorded it (StatusChanged, FilingDateCorrected, AssignmentRecorded, ...)
+    detail: str = ""
+
+    @property
+    def category(self) -> str:
+        """The ST.27 category letter (the code's first character)."""
+        return self.key_event_code[:1]
+
+
+@dataclass(frozen=True)
 class History:
     """Everything the register knows of a right, built from events, oldest first."""
 
     right_id: int
     title: tuple[TitleEntry, ...]
     status_events: tuple[Event, ...]
-    anchors: tuple[Event, ...]
+    anchors: tuple[AnchorInfo, ...]
     events: tuple[Event, ...]
     licenses: tuple[Any, ...] = field(default=())
+    legal_events: tuple[LegalEventEntry, ...] = field(default=())
