@@ -169,6 +169,23 @@ def _cases() -> list[Case]:
     add("deed-missing", "assign", REF, ADDR, "--deed", missing)
     add("terms-missing", "license", "offer", REF, ADDR, "--terms", missing)
     add("hash-and-file", "anchor", REF, "--document", __file__, "--document-hash", HASH)
+    # input integrity (issue #12, item 6): files that are not regular files, URIs that could forge output
+    for name, path in {"dev-null": "/dev/null", "fifo": f"{TMP}/fifo"}.items():
+        add(f"content-{name}", "register", "EM", "TM", "1", "--holder", ADDR, "--content", path)
+        add(f"document-{name}", "anchor", REF, "--document", path)
+        add(f"deed-{name}", "assign", REF, ADDR, "--deed", path)
+        add(f"import-{name}", "import", path, "--dry-run")
+    bad_uris = {"newline": "https://x.example/a\nFAKE: line", "carriage-return": "https://x.example/a\rFAKE",
+                "escape": "https://x.example/\x1b[31mred", "rtl-override": "https://x.example/\u202egpj.exe",
+                "zero-width": "https://x.example/a\u200b", "space": "https://x.example/a b",
+                "too-long": "https://x.example/" + "a" * 3000}
+    for name, value in bad_uris.items():
+        add(f"metadata-uri-{name}", "register", "EM", "TM", "1", "--holder", ADDR, "--metadata-uri", value,
+            node=name in ("newline", "too-long"))
+    for name in ("newline", "rtl-override", "too-long"):
+        add(f"terms-uri-{name}", "license", "offer", REF, ADDR, "--terms-uri", bad_uris[name], node=True)
+        add(f"profile-uri-{name}", "profile", "publish", "did:web:x", "DE", "--metadata-uri", bad_uris[name],
+            node=True)
     # numbers out of range
     for action in ("accept", "withdraw", "terminate", "surrender"):
         for name, value in {"zero": "0", "negative": "-1", "word": "abc", "float": "1.5", "empty": ""}.items():
@@ -223,6 +240,8 @@ def _cases() -> list[Case]:
         creates=(journal,))
     add("import-empty-file", "import", f"{TMP}/empty.json", "--journal", journal, creates=(journal,))
     add("import-not-utf8", "import", f"{TMP}/latin1.json", "--journal", journal, creates=(journal,))
+    add("import-deeply-nested", "import", f"{TMP}/deep.json", "--journal", journal, creates=(journal,))
+    add("import-duplicate-key", "import", f"{TMP}/duplicate-key.json", "--journal", journal, creates=(journal,))
     add("import-invalid-records", "import", INVALID_RECORDS, "--journal", journal, creates=(journal,))
     add("import-invalid-records-dry-run", "import", INVALID_RECORDS, "--dry-run")
     for name, option, value in (("batch-size-zero", "--batch-size", "0"), ("batch-size-over", "--batch-size", "5001"),
@@ -248,6 +267,8 @@ def _cases() -> list[Case]:
     add("export-no-file", "export")
     add("export-network-unknown", "export", out_file, "--network", "mainnet-ish", creates=(out_file,))
     add("export-network-embedded", "export", out_file, "--network", "embedded", creates=(out_file,))
+    add("export-format-unknown", "export", out_file, "--format", "xlsx", creates=(out_file,))
+    add("accounts-list-env-network-unknown", "accounts", "list", env={"IPLEDGER_NETWORK": "mainnet-ish"})
     add("unknown-command", "registr", "EM", "TM", "1")
     add("unknown-option", "show", REF, "--colour")
     add("missing-argument", "assign", REF)
@@ -261,12 +282,21 @@ CASES = _cases()
 
 
 def _one_line(res: Result) -> str:
-    """The single error line of a refusal (ours, `error: ...`, or click's usage error)."""
+    """The single error line of a refusal (``error: ...``; click's usage errors are made one line too).
+
+    An error about several things at once (a file with several invalid records) says how many in its
+    line, ``(N problems)``, and lists each on its own indented line after it; one problem is one line.
+    """
     lines = [line for line in res.stderr.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith(("error:", "Error:"))]
-    noise = [line for line in lines if not line.startswith(("error:", "Error:", "Usage:", "Try "))]
-    assert len(errors) == 1 and not noise, f"not one error line: {res.stderr!r}"
-    return errors[0]
+    assert lines and lines[0].startswith("error:"), f"not one error line: {res.stderr!r}"
+    details = lines[1:]
+    if details:
+        import re
+
+        count = re.search(r"\((\d+) problems\)", lines[0])
+        assert count and int(count.group(1)) == len(details) > 1, f"not one error line: {res.stderr!r}"
+        assert all(d.startswith("  ") and not d.startswith("   ") for d in details), res.stderr
+    return lines[0]
 
 
 def _refused_cleanly(res: Result, case: Case) -> str:
@@ -298,6 +328,13 @@ def bad_files(tmp_path: Path) -> Path:
     (folder / "malformed.csv").write_text("office;type\nEM;TM\n", encoding="utf-8")
     (folder / "empty.json").write_text("", encoding="utf-8")
     (folder / "latin1.json").write_bytes('{"records": [{"applicant": "Société Générale"}]}'.encode("latin-1"))
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    record = json.loads(records)["records"][0]
+    holder = json.dumps(record["holder"])
+    (folder / "duplicate-key.json").write_text(
+        json.dumps({"records": [record]}).replace(f'"holder": {holder}', f'"holder": {holder}, "holder": {holder}'),
+        encoding="utf-8")
+    os.mkfifo(folder / "fifo")
     return folder
 
 

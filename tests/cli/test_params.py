@@ -82,7 +82,7 @@ def test_digest_takes_the_hash_or_the_files_sha256(tmp_path: Path) -> None:
     assert params.digest(None, str(doc), "deed") == hashlib.sha256(b"deed").digest()
     with pytest.raises(UsageError, match="give either --deed-hash or --deed, not both"):
         params.digest(b"\x01" * 32, str(doc), "deed")
-    with pytest.raises(UsageError, match="does not exist; give the path of an existing deed file"):
+    with pytest.raises(UsageError, match="deed file '.*missing.pdf' does not exist; give the path of an existing file"):
         params.digest(None, str(tmp_path / "missing.pdf"), "deed")
 
 

@@ -34,7 +34,7 @@ missing, and the contract refuses duplicates (``ipledger.bulk.importer`` explain
 
 from ipledger.bulk.calldata import RegistryCalls
 from ipledger.bulk.canonical import dumps, record_to_json
-from ipledger.bulk.csvform import CSV_COLUMNS, parse_csv
+from ipledger.bulk.csvform import CSV_COLUMNS, dumps_csv, parse_csv
 from ipledger.bulk.export import export_records, status_event_count
 from ipledger.bulk.files import load_records, parse_records
 from ipledger.bulk.importer import ImportOptions, ImportReport, Importer, ProgressSink, import_records, summary_rows
@@ -45,6 +45,6 @@ from ipledger.bulk.schema import EVENT_FIELDS, RECORD_FIELDS, REQUIRED_FIELDS, p
 
 __all__ = ["CSV_COLUMNS", "EVENT_FIELDS", "FORMAT", "ImportOptions", "ImportRefused", "ImportReport", "Importer",
            "InvalidRecords", "Journal", "Problem", "ProgressSink", "RECORD_FIELDS", "REQUIRED_FIELDS", "Record",
-           "RegistryCalls", "StatusEvent", "VERSION", "dumps", "export_records", "import_records", "load_records",
+           "RegistryCalls", "StatusEvent", "VERSION", "dumps", "dumps_csv", "export_records", "import_records", "load_records",
            "parse_csv", "parse_document", "parse_records", "read_states", "record_from_json", "record_to_json",
            "status_event_count", "summary_rows"]

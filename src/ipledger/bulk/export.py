@@ -79,6 +79,23 @@ class _Rebuild:
             rec["metadata_uri"], rec["metadata_hash"] = args["metadataURI"], bytes(args["metadataHash"])
 
 
+def _mismatch(w3: Any, latest: int, record: Record, status: Status) -> IPLedgerError:
+    """Why a right's events (read up to block ``latest``) and its state (read after) disagree.
+
+    If blocks were added meanwhile, the register changed while it was read (an import or other
+    transactions running): that is what happened, and a re-run once they are done will agree.
+    Only on a chain that stood still do the events miss something the state has.
+    """
+    now = int(retry(lambda: w3.eth.block_number, "reading the block number"))
+    said = (f"{types.escape(record.ref)}: its events end at {record.status.name.lower()} but the register now says "
+            f"{status.name.lower()}")
+    if now > latest:
+        return IPLedgerError(f"{said}: the register changed while it was read (blocks {latest + 1}..{now} were added, "
+                             "e.g. by an import that is running); nothing was written. Run the export again once "
+                             "the other transactions are done")
+    return IPLedgerError(f"{said}; the node's event index looks incomplete (try another node)")
+
+
 def export_records(ipl: IPLedger, office: str | None = None, *, chunk: int = LOG_SPAN) -> list[Record]:
     """Every right on the register (or one office's) as records, from events and current state.
 
@@ -107,7 +124,6 @@ def export_records(ipl: IPLedger, office: str | None = None, *, chunk: int = LOG
         events = tuple(StatusEvent(**e) for e in fields.pop("events"))
         record = Record(holder=types.checksum(holder), events=events, **fields)
         if record.status is not status:
-            raise IPLedgerError(f"{record.ref}: its events end at {record.status.name.lower()} but the register says "
-                                f"{status.name.lower()}; the node's event index looks incomplete (try another node)")
+            raise _mismatch(w3, latest, record, status)
         out.append(record)
     return sorted(out, key=Record.sort_key)

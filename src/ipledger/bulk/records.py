@@ -34,15 +34,25 @@ class Problem:
 
 
 class InvalidRecords(UsageError):
-    """The input file has invalid records; nothing was sent. ``problems`` lists every one."""
+    """The input file has invalid records; nothing was sent. ``problems`` lists every one.
+
+    ``summary`` is one line; ``details`` has one line per problem when there are several (the
+    CLI prints the summary, then each problem on its own line); ``str()`` is all of it. With
+    one problem, the summary names it and ``details`` is empty.
+    """
 
     def __init__(self, problems: Sequence[Problem], source: str = "the input") -> None:
         self.problems = tuple(problems)
         numbers = sorted({p.record for p in self.problems if p.record})
-        lines = "\n".join(f"  {p}" for p in self.problems)
         what = f"{len(numbers)} invalid record{'s' if len(numbers) != 1 else ''}" if numbers else "invalid input"
-        super().__init__(f"{what} in {source} ({len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}); "
-                         f"nothing was sent. Fix them and run again (see docs/bulk.md):\n{lines}")
+        if len(self.problems) == 1:
+            self.summary = f"{what} in {source}; nothing was sent: {self.problems[0]} (see docs/bulk.md)"
+            self.details: tuple[str, ...] = ()
+        else:
+            self.summary = (f"{what} in {source} ({len(self.problems)} problems); nothing was sent. Fix them and "
+                            "run again (see docs/bulk.md):")
+            self.details = tuple(str(p) for p in self.problems)
+        super().__init__("\n  ".join((self.summary, *self.details)))
 
 
 class ImportRefused(IPLedgerError):

@@ -5,7 +5,8 @@ addresses, office codes, IP types, statuses, application numbers), so a record a
 refuses what the SDK and the CLI do, in the same words. On top of them this module checks
 what only a whole record can show: the legal-status path (each move legal from its
 predecessor, ``ipledger.domain.TRANSITIONS``), the dates and expiries the events imply, and
-that each right appears once. The format is described in ``docs/bulk.md``; the CSV form
+that each right appears once, and that no object gives a key twice (``json_object``: JSON
+would silently keep the last value). The format is described in ``docs/bulk.md``; the CSV form
 (``ipledger.bulk.csvform``) becomes the same raw records and is checked here too, and
 ``ipledger.bulk.files`` reads either from a file.
 """
@@ -26,6 +27,38 @@ RECORD_FIELDS = ("registrationOfficeCode", "ipRightType", "applicationNumber", "
 EVENT_FIELDS = ("status", "eventCode", "effectiveDate", "documentHash", "expiryDate")
 REQUIRED_FIELDS = ("registrationOfficeCode", "ipRightType", "applicationNumber", "filingDate", "holder")
 DOCUMENT_FIELDS = ("format", "version", "recordCount", "records")
+
+
+class JSONObject(dict):  # type: ignore[type-arg]
+    """A JSON object that gave a key more than once; ``duplicates`` names those keys (in order)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The ``object_pairs_hook`` of ``json.loads``: a plain dict, or a ``JSONObject`` naming its duplicate keys.
+
+    The problems are reported where the object is read (``duplicate_fields``), so that they
+    name the record and the field like every other problem.
+    """
+    out = dict(pairs)
+    if len(out) == len(pairs):
+        return out
+    seen: set[str] = set()
+    duplicates: list[str] = []
+    for key, _ in pairs:
+        if key in seen and key not in duplicates:
+            duplicates.append(key)
+        seen.add(key)
+    obj = JSONObject(out)
+    obj.duplicates = tuple(duplicates)
+    return obj
+
+
+def duplicate_fields(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(key, reason) for each key the JSON object gave more than once."""
+    return [(key, "is given more than once in the same object (JSON would keep only the last); give each field "
+                  "once") for key in getattr(raw, "duplicates", ())]
 
 
 def reason(exc: UsageError) -> str:
@@ -94,6 +127,20 @@ class Fields:
             return ""
         return text
 
+    def uri(self, key: str) -> str:
+        """A URI field (``types.uri``: printable, no white space, at most ``MAX_URI_LEN`` bytes), stripped; "" if absent."""
+        if not self.present(key):
+            return ""
+        value = self.raw[key]
+        if not isinstance(value, str):
+            self.problem(key, f"is a {type(value).__name__}; give a URI such as ipfs://… or https://…")
+            return ""
+        try:
+            return types.uri(value.strip(), what="")
+        except UsageError as exc:
+            self.problem(key, reason(exc))
+            return ""
+
     def date(self, key: str, *, required: bool = False) -> int:
         """A date field (``types.date``) as unix seconds; 0 when absent."""
         if not self.present(key):
@@ -143,7 +190,7 @@ def record_from_json(number: int, raw: Any, problems: list[Problem]) -> Record |
         return None
     names = raw.get("_names") if isinstance(raw.get("_names"), Mapping) else None
     f = Fields(number, raw, problems, names=names)
-    for key, why in unknown_fields(raw.keys(), RECORD_FIELDS):
+    for key, why in unknown_fields(raw.keys(), RECORD_FIELDS) + duplicate_fields(raw):
         f.problem(key, why)
 
     office = f.text("registrationOfficeCode", required=True)
@@ -168,7 +215,7 @@ def record_from_json(number: int, raw: Any, problems: list[Problem]) -> Record |
     filing_date = f.date("filingDate", required=True)
     holder = f.holder("holder")
     content_hash = f.hash("contentHash")
-    metadata_uri = f.text("metadataURI", max_len=types.MAX_URI_LEN)
+    metadata_uri = f.uri("metadataURI")
     metadata_hash = f.hash("metadataHash")
     reg_no = f.text("registrationNumber")
     reg_date = f.date("registrationDate")
@@ -246,7 +293,7 @@ class _EventPath:
             return None
         ev_names = ev_raw.get("_names") if isinstance(ev_raw.get("_names"), Mapping) else None
         e = Fields(self.number, ev_raw, self.problems, prefix=prefix, names=ev_names)
-        for key, why in unknown_fields(ev_raw.keys(), EVENT_FIELDS):
+        for key, why in unknown_fields(ev_raw.keys(), EVENT_FIELDS) + duplicate_fields(ev_raw):
             e.problem(key, why)
         status_text = e.text("status", required=True)
         if not status_text:
@@ -329,7 +376,7 @@ def parse_document(data: Any) -> tuple[list[Record], list[Problem]]:
     """Records from a parsed JSON document (``{"records": [...]}`` or a bare list)."""
     problems: list[Problem] = []
     if isinstance(data, Mapping):
-        for key, why in unknown_fields(data.keys(), DOCUMENT_FIELDS):
+        for key, why in unknown_fields(data.keys(), DOCUMENT_FIELDS) + duplicate_fields(data):
             problems.append(Problem(0, key, why))
         if data.get("format", FORMAT) != FORMAT:
             problems.append(Problem(0, "format", f"is '{data.get('format')}', expected '{FORMAT}'"))

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ipledger.cli.context import Session, json_option
+from ipledger.cli.context import Session, default_network, json_option
 from ipledger.cli.output import emit, show_table
 from ipledger.errors import UsageError
 
@@ -61,22 +61,25 @@ def accounts_import(session: Session, name: str, from_env: bool) -> None:
 
 
 @accounts.command("list")
-@click.option("--network", "-n", default=None, help="Also list the dev accounts of this local network.")
+@click.option("--network", "-n", default=default_network, show_default="local, or $IPLEDGER_NETWORK",
+              help="Also list the dev accounts of this network when it is local (none for a live network).")
 @json_option
-def accounts_list(session: Session, network: str | None) -> None:
-    """List keystore accounts (and a local network's dev accounts).
+def accounts_list(session: Session, network: str) -> None:
+    """List keystore accounts and, for a local network, its dev accounts (--account 0, 1, ...).
+
+    The network is the one every other command would use: --network, else $IPLEDGER_NETWORK,
+    else local.
 
     \b
     Example:  ipledger accounts list --network local
     """
     from ipledger.accounts import list_keystores
+    from ipledger.chain import dev_accounts
+    from ipledger.config import load_config
 
+    live = load_config().network(network).live  # an unknown network name is refused here, as everywhere
     rows = [{"account": f"keystore:{k['name']}", "address": k["address"]} for k in list_keystores()]
-    if network:
-        from ipledger.chain import dev_accounts
-        from ipledger.config import load_config
-
-        if not load_config().network(network).live:
-            rows += [{"account": str(i), "address": a.address} for i, a in enumerate(dev_accounts())]
+    if not live:
+        rows += [{"account": str(i), "address": a.address} for i, a in enumerate(dev_accounts())]
     emit(session.as_json, rows, lambda: show_table(
         "Accounts", ("--account", "address"), [(x["account"], x["address"]) for x in rows]))

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ipledger import types
 from ipledger.cli.context import Session, chain_options
 from ipledger.cli.output import emit, show_table
 from ipledger.cli.params import NewFile, Office
@@ -41,8 +42,10 @@ class _RichProgress:
         self._task: Any = None
 
     def start(self, total: int, completed: int) -> None:
+        from rich.markup import escape
+
         self._progress.start()
-        self._task = self._progress.add_task(self._label, total=total, completed=completed)
+        self._task = self._progress.add_task(escape(self._label), total=total, completed=completed)
 
     def update(self, completed: int) -> None:
         if self._task is not None:
@@ -97,7 +100,7 @@ def import_cmd(session: Session, file: str, fmt: str | None, batch_size: int, wi
         return
     options = ImportOptions(batch_size=batch_size, window=window, receipt_timeout=receipt_timeout,
                             journal=Path(journal) if journal else None)
-    progress = None if no_progress else _RichProgress(f"importing {Path(file).name}")
+    progress = None if no_progress else _RichProgress(f"importing {types.escape(Path(file).name)}")
     report = import_records(session.ledger(), records, options, progress=progress)
     if session.as_json:
         r.print_json({"file": file, "complete": report.complete, "records": report.records, "filed": report.filed,
@@ -117,13 +120,16 @@ def import_cmd(session: Session, file: str, fmt: str | None, batch_size: int, wi
 
 @click.command("export")
 @click.argument("file", type=NewFile(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default=None,
+              help="Output format (default: csv for FILE.csv, else json). CSV cells that start with = + - @ are "
+                   "written with a leading ' (docs/bulk.md).")
 @click.option("--office", "office_code", metavar="OFFICE", type=Office(empty_ok=True),
               help="Only this office's rights (ST.3 code, e.g. EM).")
 @click.option("--chunk", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000),
               help="Blocks per eth_getLogs query (smaller for nodes that limit log queries).")
 @chain_options
-def export_cmd(session: Session, file: str, office_code: str | None, chunk: int) -> None:
-    """Export the register (or one office) as the import JSON, in canonical form.
+def export_cmd(session: Session, file: str, fmt: str | None, office_code: str | None, chunk: int) -> None:
+    """Export the register (or one office) as the import JSON (or CSV), in canonical form.
 
     Records come from events (RightFiled, StatusChanged, RightRegistered, ...) and the
     current holder and status; chain-specific values (blocks, transaction hashes, filing
@@ -133,11 +139,13 @@ def export_cmd(session: Session, file: str, office_code: str | None, chunk: int)
     \b
     Examples:  ipledger export register.json --network local
                ipledger export em.json --office EM
+               ipledger export em.csv --office EM
     """
-    from ipledger.bulk import dumps, export_records
+    from ipledger.bulk import dumps, dumps_csv, export_records
 
+    kind = fmt or ("csv" if file.lower().endswith(".csv") else "json")
     records = export_records(session.ledger(), office_code, chunk=chunk)
-    text = dumps(records)
+    text = dumps_csv(records) if kind == "csv" else dumps(records)
     if file == "-":
         sys.stdout.write(text)
         return

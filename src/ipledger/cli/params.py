@@ -95,7 +95,7 @@ class IPTypeName(_Checked):
 
 
 class ApplicationNumber(_Checked):
-    """An ST.13 application number: not empty, no surrounding white space or control characters."""
+    """An ST.13 application number: 1 to 32 ASCII letters and digits, with ``-``, ``/`` or ``.`` between them."""
 
     name = "number"
 
@@ -119,12 +119,39 @@ class StatusName(_Checked):
 
 
 class Date(_Checked):
-    """A date, ``YYYY-MM-DD`` (UTC midnight), ``YYYY-MM-DDTHH:MM:SSZ`` or unix seconds; gives unix seconds."""
+    """A date, ``YYYY-MM-DD`` (UTC midnight) or ``YYYY-MM-DDTHH:MM:SSZ``; gives unix seconds. A bare number
+    (``20240101``, unix seconds) is refused with the hint to write ``2024-01-01``."""
 
     name = "date"
 
     def check(self, value: Any) -> int:
         return types.date(value, self.what)
+
+
+class LegalEventName(_Checked):
+    """A legal event by key event code (``F10``) or name (``registered``, ``filing-date-corrected``); gives the
+    ``LegalEvent``."""
+
+    name = "event"
+
+    def __init__(self) -> None:
+        super().__init__("legal event")
+
+    def check(self, value: Any) -> Any:
+        return types.legal_event(value)
+
+
+class NationalCode(_Checked):
+    """An office's national event code: 1 to 8 printable ASCII characters (empty: the default), passed on as typed."""
+
+    name = "code"
+
+    def __init__(self) -> None:
+        super().__init__("national code")
+
+    def check(self, value: Any) -> str:
+        types.national_code(value)
+        return str(value)
 
 
 class Hash32(_Checked):
@@ -153,6 +180,21 @@ class Signature(_Checked):
         return str(value)
 
 
+class Uri(_Checked):
+    """A URI (``--metadata-uri``, ``--terms-uri``): printable, no white space, at most ``types.MAX_URI_LEN`` bytes.
+
+    Empty means none. Checked like the SDK and the importer check it (``types.uri``), before connecting.
+    """
+
+    name = "uri"
+
+    def __init__(self, what: str = "metadata URI") -> None:
+        super().__init__(what)
+
+    def check(self, value: Any) -> str:
+        return types.uri(value, self.what)
+
+
 class Tag(_Checked):
     """A short label (at most 32 bytes of UTF-8) stored as bytes32, passed on as typed."""
 
@@ -177,10 +219,15 @@ def digest(hash_value: bytes | None, file: str | None, what: str) -> bytes | Non
     if hash_value is not None and file:
         raise UsageError(f"give either --{what}-hash or --{what}, not both")
     if file:
-        path = Path(file)
-        if not path.is_file():
-            raise UsageError(f"file '{file}' does not exist; give the path of an existing {what} file")
-        return hashlib.sha256(path.read_bytes()).digest()
+        path = types.input_file(file, f"{what} file")
+        sha = hashlib.sha256()
+        try:
+            with path.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    sha.update(block)
+        except OSError as exc:
+            raise UsageError(f"{what} file '{types.escape(file)}' cannot be read ({exc.strerror})") from None
+        return sha.digest()
     return hash_value
 
 

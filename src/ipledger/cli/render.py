@@ -2,6 +2,12 @@
 
 Used by the commands (through ``ipledger.cli.output`` and directly), by ``ipledger.cli.story`` and
 by ``scripts/``. ``rich`` is imported inside the functions, so that loading this module stays cheap.
+
+Every cell and title is shown as plain text: rich markup (``[red]``, ``[/]``) and emoji codes in a
+value are not interpreted, and characters that are not printable (newlines, terminal escapes,
+bidirectional overrides, zero-width characters) are shown escaped (``ipledger.types.escape``), so
+a value from the chain (a metadata URI, an application number, a field label) cannot forge a row,
+colour the terminal or reorder what a reader sees.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from dataclasses import asdict, is_dataclass
 from enum import Enum
 from typing import Any
 
-from ipledger.domain import EVENT_CODES, Status, format_right_id
+from ipledger.domain import format_right_id
+from ipledger.types import escape
 
 
 def when(ts: int) -> str:
@@ -70,15 +77,22 @@ def console() -> Any:
     return Console(highlight=False, soft_wrap=False, width=width)
 
 
+def text(value: Any) -> Any:
+    """``value`` as a rich ``Text`` of its ``str``: no markup, non-printable characters escaped."""
+    from rich.text import Text
+
+    return Text(escape(str(value)))
+
+
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Any:
-    """A titled rich table; every cell is shown as ``str`` and folds rather than being cut."""
+    """A titled rich table; every cell is shown as plain, escaped text (``text``) and folds rather than being cut."""
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left", header_style="bold")
+    t = Table(title=text(title), title_justify="left", header_style="bold")
     for c in columns:
-        t.add_column(c, overflow="fold")
+        t.add_column(text(c), overflow="fold")
     for r in rows:
-        t.add_row(*[str(x) for x in r])
+        t.add_row(*[text(x) for x in r])
     return t
 
 
@@ -89,6 +103,7 @@ def right_table(info: Any, names: dict[str, str] | None = None) -> Any:
         ("Right", info.ref),
         ("Id", info.id_hex),
         ("Status", info.status.name.lower()),
+        ("ST.27 state", info.st27_state.name.lower().replace("_", " ")),
         ("Holder", f"{names.get(info.holder, '')} {info.holder}".strip()),
         ("Filing date", day(info.filing_date)),
         ("Registration", f"{info.registration_number or '-'} on {day(info.registration_date)}"
@@ -116,13 +131,25 @@ def title_table(history: Any, names: dict[str, str] | None = None) -> Any:
 
 
 def status_table(history: Any) -> Any:
-    """The legal-status events of a ``History`` with their ST.27-style event codes."""
+    """The legal events of a ``History`` (status moves, corrections, assignments, security interests, licences),
+    each with its WIPO ST.27 category, key event code and the office's national code."""
+    from ipledger.domain import ST27_CATEGORIES
+
     rows = []
-    for e in history.status_events:
-        to = Status(e.args["to"])
-        rows.append((e.block, Status(e.args["from"]).name.lower(), to.name.lower(), EVENT_CODES.get(to, "-"),
-                     day(e.args["effectiveDate"]), e.args["documentHash"][:18] + "…"))
-    return table("Legal-status events", ("block", "from", "to", "code", "effective", "document"), rows)
+    for e in history.legal_events:
+        rows.append((e.block, day(e.time), e.kind.name.lower().replace("_", " "), e.detail,
+                     f"{e.category} {ST27_CATEGORIES.get(e.category, '?')}", e.key_event_code, e.national_code or "-"))
+    return table("Legal events (WIPO ST.27)", ("block", "date", "event", "detail", "ST.27 category", "key code",
+                                               "national code"), rows)
+
+
+def anchor_table(anchors: Sequence[Any], names: dict[str, str] | None = None) -> Any:
+    """Documents anchored against a right: the holder's and the office's apart from third parties' (no standing)."""
+    names = names or {}
+    labels = {"HOLDER": "holder", "OFFICE": "office", "THIRD_PARTY": "third party (no standing)"}
+    rows = [(a.block, when(a.anchored_at), labels.get(a.role.name, a.role.name.lower()),
+             f"{names.get(a.anchored_by, '')} {a.anchored_by}".strip(), a.tag, a.document_hash) for a in anchors]
+    return table("Anchored documents", ("block", "anchored (UTC)", "by", "account", "tag", "document hash"), rows)
 
 
 def timeline_table(history: Any) -> Any:
