@@ -25,6 +25,8 @@ from ipledger.sdk.results import AnchorInfo, Event, History, LegalEventEntry, Re
 _CODED: dict[str, LegalEvent] = {
     "FilingDateCorrected": LegalEvent.FILING_DATE_CORRECTED,
     "AssignmentRecorded": LegalEvent.ASSIGNMENT_RECORDED,
+    "PledgeRecorded": LegalEvent.SECURITY_INTEREST_RECORDED,
+    "PledgeReleased": LegalEvent.SECURITY_INTEREST_RELEASED,
 }
 
 
@@ -43,7 +45,9 @@ class RegisterReads(ClientBase):
         holder, _ = self.call(self.registry.functions.holderAndStatus(right_id), "holder")
         uri = self.call(self.registry.functions.tokenURI(right_id), "token URI")
         pending = self.call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
-        pledge = self.call(self.registry.functions.pledgeOf(right_id), "pledge")
+        creditors = tuple(str(self.call(self.interests.functions.pledgeOf(pid), "pledge")[1])
+                          for pid in self.call(self.interests.functions.pledgesOf(right_id), "pledges")
+                          ) if "SecurityInterests" in self.contracts else ()
         state = St27State(self.call(self.registry.functions.st27StateOf(right_id), "ST.27 state"))
         events = self.right_events(right_id, {"RightFiled", "RightRegistered"})
         app_no = next((e.args["applicationNumber"] for e in events if e.name == "RightFiled"), "")
@@ -54,7 +58,7 @@ class RegisterReads(ClientBase):
             registration_date=int(rec[5]), expiry_date=int(rec[6]), content_hash="0x" + bytes(rec[7]).hex(),
             metadata_uri=uri, registration_number=reg_no,
             pending_assignee=pending[0] if int(pending[1]) else None,
-            pledge_creditor=pledge[0] if int(pledge[0], 16) else None,
+            pledge_creditor=creditors[0] if creditors else None, creditors=creditors,
             st27_state=state,
         )
 
@@ -164,7 +168,7 @@ def _anchor(args: dict[str, Any], block: int, time: int) -> AnchorInfo:
     """An anchor from the arguments of its ``DocumentAnchored`` event (decoded by the SDK or by ``ContractCodec``)."""
     doc, tag = args["documentHash"], args["tag"]
     return AnchorInfo(right_id=int(args["rightId"]), document_hash=doc if isinstance(doc, str) else types.hex32(doc),
-                      tag=types.untag(tag), anchored_by=args["anchoredBy"], role=AnchorRole(args["role"]),
+                      tag=types.untag(tag), anchored_by=types.checksum(args["anchoredBy"]), role=AnchorRole(args["role"]),
                       block=block, anchored_at=time)
 
 

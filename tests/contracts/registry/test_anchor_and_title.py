@@ -1,4 +1,10 @@
-"""The title token (ERC-721, locked: ERC-5192; metadata: ERC-4906), document anchors, and a right's history."""
+"""The title token (ERC-721, locked: ERC-5192; metadata: ERC-4906), document anchors, and a right's history.
+
+Anchors (issue #12, item 5): anyone may anchor a document (proof of existence stays open to all), but nothing is
+stored: anchors live in ``DocumentAnchored`` events, indexed by right, document hash and anchoring account, with the
+anchorer's role (holder, office, third party) judged by the contract at the time. Reads page through the events in
+bounded block spans; no view grows with the number of anchors (``anchorsOf`` is gone).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ import pytest
 from helpers import World, assert_revert
 from ipledger.sdk import IPLedger
 from ipledger.types import tag32
-from ipledger.domain import EVENT_CODES, Status
+from ipledger.domain import EVENT_CODES, AnchorRole, Status
 from ipledger.errors import ContractRevert, UsageError
 
 ZERO = "0x" + "00" * 20
@@ -23,7 +29,7 @@ URI = "ipfs://bafy-first"
 def rid(module_world: World) -> int:
     """A registered EM trade mark of Alice's with a metadata URI."""
     w = module_world
-    right = w.alice.file("EM", "TM", "018555001", metadata_uri=URI).right_id
+    right = w.file("018555001", metadata_uri=URI)
     w.registrar.publish(right)
     now = w.now()
     w.registrar.register(right, "R-018555001", registration_date=now, expiry_date=now + 10 * 365 * 86400)
@@ -85,7 +91,7 @@ def test_erc721_transfer_of_unknown_token_reverts_title_locked(world: World) -> 
 
 
 def test_locked_is_true_for_every_right(world: World, rid: int) -> None:
-    other = world.bob.file("RU", "PT", "2023555001").right_id
+    other = world.file("2023555001", world.bob, office="RU", ip_type="PT")
     assert world.ipl.registry.functions.locked(rid).call() is True
     assert world.ipl.registry.functions.locked(other).call() is True
 
@@ -155,33 +161,93 @@ def test_update_metadata_after_assignment_only_new_holder_may(world: World, rid:
 # ---------------------------------------------------------------- anchors
 
 
-@pytest.mark.parametrize("who", ["alice", "stranger", "registrar", "bob"])
-def test_anchor_document_by_anyone_lists_it_with_block_time(world: World, rid: int, who: str) -> None:
+ROLES = {"alice": AnchorRole.HOLDER, "registrar": AnchorRole.OFFICE, "stranger": AnchorRole.THIRD_PARTY,
+         "bob": AnchorRole.THIRD_PARTY, "ru_registrar": AnchorRole.THIRD_PARTY, "governor": AnchorRole.THIRD_PARTY}
+
+
+@pytest.mark.parametrize("who", list(ROLES))
+def test_anchor_document_by_anyone_records_role_and_block_time_in_the_event(world: World, rid: int, who: str) -> None:
     actor = getattr(world, who)
     res = actor.anchor(rid, DOC, "evidence")
     block_time = int(world.ipl.w3.eth.get_block(res.block)["timestamp"])
-    assert res.event("DocumentAnchored").args == {"rightId": rid, "documentHash": DOC,
-                                                  "tag": "0x" + tag32("evidence").hex(),
-                                                  "anchoredBy": actor.address, "index": 0}
-    assert world.ipl.anchors(rid) == [{"document_hash": DOC, "tag": "evidence", "anchored_by": actor.address,
-                                       "anchored_at": block_time}]
+    assert res.event("DocumentAnchored").args == {"rightId": rid, "documentHash": DOC, "anchoredBy": actor.address,
+                                                  "tag": "0x" + tag32("evidence").hex(), "role": ROLES[who]}
+    [anchor] = world.ipl.anchors(rid)
+    assert (anchor.right_id, anchor.document_hash, anchor.tag, anchor.anchored_by, anchor.role, anchor.block,
+            anchor.anchored_at) == (rid, DOC, "evidence", actor.address, ROLES[who], res.block, block_time)
+    assert anchor.third_party is (ROLES[who] is AnchorRole.THIRD_PARTY)
 
 
-def test_anchor_documents_list_oldest_first_with_increasing_index(world: World, rid: int) -> None:
-    docs = [("0x" + f"{i:02x}" * 32, tag) for i, tag in enumerate(["deed", "priority", "evidence"], start=1)]
-    results = [world.alice.anchor(rid, h, tag) for h, tag in docs]
-    assert [r.event("DocumentAnchored").args["index"] for r in results] == [0, 1, 2]
+def test_anchors_live_in_events_only_no_view_lists_them(world: World) -> None:
+    names = {item.get("name") for item in world.ipl.registry.abi}
+    assert "anchorsOf" not in names
+    event = next(i for i in world.ipl.registry.abi if i.get("type") == "event" and i["name"] == "DocumentAnchored")
+    assert [i["name"] for i in event["inputs"] if i["indexed"]] == ["rightId", "documentHash", "anchoredBy"]
+
+
+def test_forty_stranger_court_order_anchors_are_accepted_and_shown_as_third_party(world: World, rid: int) -> None:
+    """The issue's case: a stranger's 40 "court-order" anchors stay proofs of existence, told apart from the
+    holder's and the office's, and read back in bounded spans."""
+    world.alice.anchor(rid, DEED_1, "deed")
+    world.registrar.anchor(rid, DEED_2, "court-order")
+    fakes = ["0x" + f"{i:064x}" for i in range(1, 41)]
+    for h in fakes:
+        world.stranger.anchor(rid, h, "court-order")
     listed = world.ipl.anchors(rid)
-    assert [(a["document_hash"], a["tag"]) for a in listed] == docs
-    times = [a["anchored_at"] for a in listed]
+    assert len(listed) == 42
+    assert [(a.document_hash, a.role) for a in listed[:2]] == [(DEED_1, AnchorRole.HOLDER),
+                                                               (DEED_2, AnchorRole.OFFICE)]
+    assert [a.document_hash for a in listed[2:]] == fakes
+    assert {(a.anchored_by, a.role, a.tag) for a in listed[2:]} == {(world.stranger.address, AnchorRole.THIRD_PARTY,
+                                                                     "court-order")}
+    assert world.ipl.anchors(rid, span=3) == listed, "reading three blocks per request gives the same answer"
+    assert [a.document_hash for a in world.ipl.anchors(rid, anchored_by=world.stranger.address)] == fakes
+    assert [a.role for a in world.ipl.history(rid).anchors] == [a.role for a in listed]
+    last = listed[-1].block
+    assert [a.document_hash for a in world.ipl.anchors(rid, from_block=last - 4, to_block=last)] == fakes[-5:]
+
+
+def test_anchors_of_a_document_are_found_across_rights(world: World, rid: int) -> None:
+    other = world.file("018555998", world.bob)
+    world.alice.anchor(rid, DOC, "priority")
+    world.bob.anchor(other, DOC, "priority")
+    found = world.ipl.anchors(document_hash=DOC)
+    assert [(a.right_id, a.role) for a in found] == [(rid, AnchorRole.HOLDER), (other, AnchorRole.HOLDER)]
+    assert world.ipl.anchors(other, document_hash=DOC)[0].anchored_by == world.bob.address
+
+
+def test_anchors_read_needs_a_filter(world: World) -> None:
+    with pytest.raises(UsageError, match="name a right"):
+        world.ipl.anchors()
+
+
+def test_anchor_role_is_judged_at_anchor_time_across_an_assignment(world: World, rid: int) -> None:
+    world.alice.anchor(rid, DEED_1, "deed")
+    world.alice.request_assignment(rid, world.bob.address, DEED_1)
+    world.bob.accept_assignment(rid)
+    world.registrar.record_assignment(rid)
+    world.alice.anchor(rid, DEED_2, "late")
+    world.bob.anchor(rid, DOC, "deed")
+    assert [(a.anchored_by, a.role) for a in world.ipl.anchors(rid)] == [
+        (world.alice.address, AnchorRole.HOLDER), (world.alice.address, AnchorRole.THIRD_PARTY),
+        (world.bob.address, AnchorRole.HOLDER)]
+
+
+def test_anchor_documents_list_oldest_first(world: World, rid: int) -> None:
+    docs = [("0x" + f"{i:02x}" * 32, tag) for i, tag in enumerate(["deed", "priority", "evidence"], start=1)]
+    for h, tag in docs:
+        world.alice.anchor(rid, h, tag)
+    listed = world.ipl.anchors(rid)
+    assert [(a.document_hash, a.tag) for a in listed] == docs
+    times = [a.anchored_at for a in listed]
     assert times == sorted(times)
-    assert [e.args["documentHash"] for e in world.ipl.history(rid).anchors] == [h for h, _ in docs]
+    assert [a.document_hash for a in world.ipl.history(rid).anchors] == [h for h, _ in docs]
 
 
 def test_anchor_same_document_twice_keeps_both_proofs(world: World, rid: int) -> None:
     world.alice.anchor(rid, DOC, "deed")
     world.bob.anchor(rid, DOC, "deed")
-    assert [a["anchored_by"] for a in world.ipl.anchors(rid)] == [world.alice.address, world.bob.address]
+    assert [a.anchored_by for a in world.ipl.anchors(rid)] == [world.alice.address, world.bob.address]
 
 
 def test_anchor_on_ended_right_still_works(world: World, rid: int) -> None:
@@ -241,12 +307,12 @@ def test_history_status_events_in_order_with_codes(world: World, rid: int) -> No
     events = world.ipl.history(rid).status_events
     assert [e.args["to"] for e in events] == walk
     assert [e.args["from"] for e in events] == [Status.NONE, *walk[:-1]]
-    assert [e.args["eventCode"] for e in events] == [EVENT_CODES[s] for s in walk]
+    assert [e.args["keyEventCode"] for e in events] == [EVENT_CODES[s] for s in walk]
     assert [(e.block, e.log_index) for e in events] == sorted((e.block, e.log_index) for e in events)
 
 
 def test_history_events_cover_the_right_only(world: World, rid: int) -> None:
-    other = world.bob.file("EM", "TM", "018555999").right_id
+    other = world.file("018555999", world.bob)
     world.bob.anchor(other, DOC, "other")
     hist = world.ipl.history(rid)
     assert {e.args["rightId"] for e in hist.events} == {rid}

@@ -90,7 +90,7 @@ def test_grant_registrar_emits_role_granted_and_makes_registrar(world: World) ->
                                              "sender": world.governor.address}
     assert world.ipl.is_registrar("EM", world.dave.address)
     assert not world.ipl.is_registrar("RU", world.dave.address)
-    rid = world.alice.file("EM", "TM", "1").right_id
+    rid = world.file("1")
     assert world.dave.publish(rid).event("StatusChanged").args["to"] == Status.PUBLISHED
 
 
@@ -125,7 +125,7 @@ def test_grant_role_registrar_admin_is_governor_role(world: World) -> None:
 
 
 def test_revoke_registrar_role_ends_its_powers(world: World) -> None:
-    rid = world.alice.file("EM", "TM", "1").right_id
+    rid = world.file("1")
     role = registrar_role(world.ipl, "EM")
     res = world.governor.transact(world.governor.registry.functions.revokeRole(role, world.registrar.address),
                                    "revoke")
@@ -232,13 +232,14 @@ class Stage:
     accept_sig: bytes
     consent_sig: bytes
     deadline: int
+    request_id: int = 0  # Alice's pending application request at EM
 
 
 @pytest.fixture(scope="module")
 def stage(module_world: World) -> Stage:
     w = module_world
-    filed = w.alice.file("EM", "TM", "P-FILED").right_id
-    published = w.alice.file("EM", "TM", "P-PUB").right_id
+    filed = w.file("P-FILED")
+    published = w.file("P-PUB")
     w.registrar.publish(published)
     registered = w.file_registered("P-REG")
     requested = w.file_registered("P-REQ")
@@ -253,17 +254,25 @@ def stage(module_world: World) -> Stage:
     w.bob.publish_profile("Bob Ltd", "GB")
     w.registrar.verify_profile(w.bob.address, "EM")
     deadline = w.now() + 3600
+    request_id = w.alice.request_application("EM", "TM").request_id
     return Stage(filed=filed, published=published, registered=registered, requested=requested, accepted=accepted,
                  pledged=pledged, accept_sig=w.bob.sign_assignment_acceptance(requested, deadline),
-                 consent_sig=w.carol.sign_assignment_consent(pledged, deadline), deadline=deadline)
+                 consent_sig=w.carol.sign_assignment_consent(pledged, deadline), deadline=deadline,
+                 request_id=request_id)
 
 
 PAUSABLE: dict[str, Callable[[World, Stage], TxResult]] = {
     "addOffice": lambda w, s: w.governor.add_office("US"),
     "setRecordalRequired": lambda w, s: w.governor.set_recordal_required("EM", False),
     "grantRegistrar": lambda w, s: w.governor.grant_registrar("EM", w.dave.address),
-    "file": lambda w, s: w.alice.file("EM", "TM", "P-NEW"),
-    "fileBatch": lambda w, s: w.alice.file_batch([Filing("EM", IPType.PATENT, "P-B1")]),
+    "file": lambda w, s: w.registrar.file("EM", "TM", "P-NEW", holder=w.alice.address),
+    "fileBatch": lambda w, s: w.registrar.file_batch([Filing("EM", IPType.PATENT, "P-B1", holder=w.alice.address)]),
+    "requestApplication": lambda w, s: w.alice.request_application("EM", "TM"),
+    "accordRequest": lambda w, s: w.registrar.accord_request(s.request_id, "P-ACCORD"),
+    "refuseRequest": lambda w, s: w.registrar.refuse_request(s.request_id),
+    "withdrawRequest": lambda w, s: w.alice.withdraw_request(s.request_id),
+    "correctFilingDate": lambda w, s: w.registrar.correct_filing_date(s.filed, 1_600_000_000),
+    "setNationalCode": lambda w, s: w.registrar.set_national_code("EM", "registered", "REG"),
     "changeStatus(publish)": lambda w, s: w.registrar.publish(s.filed),
     "changeStatus(withdraw by holder)": lambda w, s: w.alice.change_status(s.filed, Status.WITHDRAWN),
     "register": lambda w, s: w.registrar.register(s.published, "R-P", registration_date=w.now(),
@@ -350,7 +359,9 @@ def test_reads_while_paused_keep_working(world: World, stage: Stage) -> None:
     assert ipl.anchors(stage.filed) == []
     assert ipl.profile(world.alice.address)["version"] == 1
     assert ipl.is_verified(world.bob.address, "EM")
-    assert ipl.event_code(Status.REGISTERED) == "E10"
+    assert ipl.key_event_code("registered") == "F10"
+    assert ipl.national_code("EM", "registered") == "F10"
+    assert ipl.request(stage.request_id).applicant == world.alice.address
     assert ipl.registry.functions.ownerOf(stage.registered).call() == world.alice.address
     assert [o["office"] for o in ipl.offices()] == ["EM", "RU"]
     assert ipl.is_registrar("EM", world.registrar.address)

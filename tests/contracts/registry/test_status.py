@@ -1,4 +1,5 @@
-"""Legal status: the whole lifecycle graph, event codes, registration and renewal details, holder moves."""
+"""Legal status: the whole lifecycle graph, ST.27 key event codes and states, registration and renewal details,
+holder moves."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from helpers import World, assert_revert
 from ipledger.sdk import TxResult
-from ipledger.domain import ENDED, EVENT_CODES, TRANSITIONS, Status
+from ipledger.domain import ENDED, EVENT_CODES, TRANSITIONS, Status, legal_event_of, national_code_text, st27_state
 from ipledger.errors import ContractRevert
 
 YEAR = 365 * 86400
@@ -60,7 +61,7 @@ def reached(module_world: World) -> dict[Status, int]:
     w = module_world
     out: dict[Status, int] = {}
     for target in FILED_STATUSES:
-        rid = w.alice.file("EM", "TM", f"ST-{target.name}").right_id
+        rid = w.file(f"ST-{target.name}")
         for step in path_to(target):
             move(w, rid, step)
         out[target] = rid
@@ -85,7 +86,8 @@ def test_move_from_status_to_status_follows_graph(world: World, reached: dict[St
         changed = res.event("StatusChanged").args
         assert changed["rightId"] == rid
         assert (changed["from"], changed["to"]) == (frm, to)
-        assert changed["eventCode"] == EVENT_CODES[to]
+        assert changed["keyEventCode"] == EVENT_CODES[to]
+        assert national_code_text(changed["nationalCode"]) == EVENT_CODES[to]  # EM set no code of its own
         assert len(res.all("StatusChanged")) == 1
     else:
         with pytest.raises(ContractRevert) as exc_info:
@@ -127,9 +129,17 @@ def test_domain_transitions_every_status_except_none_has_an_entry_or_is_terminal
 # ---------------------------------------------------------------- event codes and ended
 
 
-@pytest.mark.parametrize("status", list(Status), ids=lambda s: s.name.lower())
-def test_event_code_of_status_matches_domain(world: World, status: Status) -> None:
-    assert world.ipl.event_code(status) == EVENT_CODES.get(status, "---")
+@pytest.mark.parametrize("status", FILED_STATUSES, ids=lambda s: s.name.lower())
+def test_key_event_code_of_each_status_move_matches_domain(world: World, status: Status) -> None:
+    assert world.ipl.key_event_code(legal_event_of(status)) == EVENT_CODES[status]
+
+
+@pytest.mark.parametrize("status", FILED_STATUSES, ids=lambda s: s.name.lower())
+def test_st27_state_of_each_status_matches_domain(world: World, reached: dict[Status, int], status: Status) -> None:
+    """The contract's st27StateOf and the Python domain derive the same ST.27 state from every status."""
+    on_chain = world.ipl.st27_state(reached[status])
+    assert on_chain is st27_state(status)
+    assert world.ipl.right(reached[status]).st27_state is on_chain
 
 
 @pytest.mark.parametrize("status", FILED_STATUSES, ids=lambda s: s.name.lower())
@@ -166,7 +176,7 @@ def test_register_from_published_or_opposed_sets_number_and_dates(world: World, 
     assert res.event("RightRegistered").args == {"rightId": rid, "registrationNumber": "018234567-R",
                                                  "registrationDate": reg, "expiryDate": exp}
     changed = res.event("StatusChanged").args
-    assert (changed["from"], changed["to"], changed["eventCode"]) == (frm, Status.REGISTERED, "E10")
+    assert (changed["from"], changed["to"], changed["keyEventCode"]) == (frm, Status.REGISTERED, "F10")
     assert (changed["effectiveDate"], changed["documentHash"]) == (reg, DOC)
     info = world.ipl.right(rid)
     assert (info.status, info.registration_number) == (Status.REGISTERED, "018234567-R")
@@ -191,8 +201,8 @@ def test_renew_in_force_right_extends_expiry(world: World, reached: dict[Status,
     res = world.registrar.renew(rid, new_expiry, document_hash=DOC)
     assert res.event("RightRenewed").args == {"rightId": rid, "expiryDate": new_expiry}
     changed = res.event("StatusChanged").args
-    assert (changed["from"], changed["to"], changed["eventCode"], changed["documentHash"]) == (
-        frm, Status.RENEWED, "G10", DOC)
+    assert (changed["from"], changed["to"], changed["keyEventCode"], changed["documentHash"]) == (
+        frm, Status.RENEWED, "M10", DOC)
     assert expiry_of(world, rid) == new_expiry
     assert status_of(world, rid) is Status.RENEWED
 
@@ -218,7 +228,7 @@ def test_holder_withdraws_or_surrenders_own_right_succeeds(world: World, reached
     rid = reached[frm]
     res = world.alice.change_status(rid, to)
     changed = res.event("StatusChanged").args
-    assert (changed["from"], changed["to"], changed["eventCode"]) == (frm, to, EVENT_CODES[to])
+    assert (changed["from"], changed["to"], changed["keyEventCode"]) == (frm, to, EVENT_CODES[to])
     assert status_of(world, rid) is to
 
 
@@ -264,11 +274,11 @@ def test_history_status_events_follow_walk_in_order(world: World, reached: dict[
     walk = [Status.FILED, *path_to(Status.RESTORED)]
     events = world.ipl.history(rid).status_events
     assert [(e.args["from"], e.args["to"]) for e in events] == list(zip([Status.NONE, *walk[:-1]], walk))
-    assert [e.args["eventCode"] for e in events] == [EVENT_CODES[s] for s in walk]
+    assert [e.args["keyEventCode"] for e in events] == [EVENT_CODES[s] for s in walk]
 
 
 def test_register_before_filing_date_reverts_invalid_dates(world: World) -> None:
-    rid = world.alice.file("EM", "TM", "early", filing_date=1_700_000_000).right_id
+    rid = world.file("early", filing_date=1_700_000_000)
     world.registrar.publish(rid)
     with pytest.raises(ContractRevert) as exc_info:
         world.registrar.register(rid, "R-early", registration_date=1_600_000_000, expiry_date=1_900_000_000)
