@@ -46,6 +46,7 @@ FEE_BUMP = 1.5  # fee factor rise after a stall or an "underpriced" answer
 FEE_REFRESH = 0.25  # seconds between reads of the latest block's fees
 POLL_EVERY = 32  # transactions sent between opportunistic polls of the mined nonce
 CANCEL_GAS = 21_000
+VISIBLE_WAIT = 2.0  # seconds drain() waits for the last receipt (a replaced transaction has none)
 DEFAULT_TIP = 10**9
 
 
@@ -103,6 +104,7 @@ class Window(Generic[T]):
         self._fees_at = 0.0
         self._progress_at = time.monotonic()
         self._polled_at = 0.0
+        self._last_hash = b""  # the last transaction handed to the node
 
     # ---------------------------------------------------------------- nonces and fees
 
@@ -233,6 +235,7 @@ class Window(Generic[T]):
     def _sent(self, sent: Sent[T]) -> None:
         """Counts a transaction handed to the node and tells ``on_sent``."""
         self.sent += 1
+        self._last_hash = sent.tx_hash
         if self.on_sent is not None:
             self.on_sent(sent)
 
@@ -308,10 +311,22 @@ class Window(Generic[T]):
         self.on_mined(sent, got is not None and got.status == 1, got)
 
     def drain(self) -> None:
-        """Sends what is held back and waits until every transaction in flight is mined."""
+        """Sends what is held back and waits until every transaction in flight is mined.
+
+        Then it waits (briefly) for the receipt of the last one: a node may count the account's
+        nonce a moment before its state answers calls at that block, and the caller reads the
+        chain next.
+        """
         self.release()
         while self.inflight:
             self.poll(wait=True)
+        if self._last_hash:
+            deadline = time.monotonic() + min(self.stall_timeout, VISIBLE_WAIT)
+            while retry(lambda: receipt(self.w3, self._last_hash), "reading a receipt") is None:
+                if time.monotonic() > deadline:
+                    break  # replaced by another transaction at its nonce: nothing to wait for
+                time.sleep(0.005)
+            self._last_hash = b""
 
     def reset(self, nonce: int, hold_until: int) -> None:
         """Starts a round at ``nonce`` (the mined count); nonces up to ``hold_until`` hold stuck transactions."""
