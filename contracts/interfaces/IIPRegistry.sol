@@ -130,19 +130,16 @@ interface IIPRegistry is IIPLedgerErrors {
         string metadataURI;
     }
 
-    /// @notice A pending change of ownership.
+    /// @notice A pending change of ownership (two slots). `id` numbers the right's assignment requests from 1: a
+    /// cancel, a rejection or a completed assignment ends one, and the next request takes the next id, so
+    /// signatures and creditor consents made for one request never count for another. `id` stays after the
+    /// request ends (state None): it is the last one used.
     struct Assignment {
         address assignee;
         AssignmentState state;
-        bool creditorConsent;
         uint40 requestedAt;
+        uint48 id;
         bytes32 deedHash;
-    }
-
-    /// @notice A recorded security interest.
-    struct Pledge {
-        address creditor;
-        uint40 recordedAt;
     }
 
     // ------------------------------------------------------------------ errors
@@ -241,24 +238,30 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param caller The caller.
     error NotAssignee(uint256 rightId, address caller);
 
-    /// @notice An active pledge blocks the assignment until the creditor consents.
+    /// @notice An active pledge blocks the assignment: its creditor has not consented to this assignment at the
+    /// right's current pledge version (see {ISecurityInterests}). The most senior such pledge is named.
     /// @param rightId The right.
+    /// @param pledgeId The pledge.
     /// @param creditor The creditor whose consent is needed.
-    error CreditorConsentRequired(uint256 rightId, address creditor);
+    error CreditorConsentRequired(uint256 rightId, uint256 pledgeId, address creditor);
 
-    /// @notice A pledge is already active on the right.
+    /// @notice An active pledge blocks the withdrawal or surrender of the right (it would wipe the interest out):
+    /// its creditor releases it first, or the office records a court-ordered release.
     /// @param rightId The right.
-    /// @param creditor The existing creditor.
-    error PledgeActive(uint256 rightId, address creditor);
+    /// @param pledgeId The most senior active pledge.
+    /// @param creditor Its creditor.
+    error PledgeActive(uint256 rightId, uint256 pledgeId, address creditor);
 
-    /// @notice The right has no active pledge.
+    /// @notice The signed acceptance names an assignment request that is not the right's pending one (it was
+    /// cancelled, rejected or completed and another requested since).
     /// @param rightId The right.
-    error NoActivePledge(uint256 rightId);
+    /// @param assignmentId The request named.
+    /// @param pendingId The right's pending request.
+    error StaleAssignment(uint256 rightId, uint256 assignmentId, uint256 pendingId);
 
-    /// @notice The caller is not the creditor of the right's pledge.
-    /// @param rightId The right.
-    /// @param caller The caller.
-    error NotCreditor(uint256 rightId, address caller);
+    /// @notice The security-interest register is already wired; it is set once.
+    /// @param current Its address.
+    error SecurityInterestsSet(address current);
 
     // ------------------------------------------------------------------ events
 
@@ -402,7 +405,10 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param holder The current holder.
     /// @param assignee The proposed new holder.
     /// @param deedHash Hash of the deed of assignment.
-    event AssignmentRequested(uint256 indexed rightId, address indexed holder, address indexed assignee, bytes32 deedHash);
+    /// @param assignmentId The request's id (per right, from 1), which signatures and consents name.
+    event AssignmentRequested(
+        uint256 indexed rightId, address indexed holder, address indexed assignee, bytes32 deedHash, uint256 assignmentId
+    );
 
     /// @notice The assignee accepted the assignment.
     /// @param rightId The right.
@@ -439,22 +445,9 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param registrar The registrar who rejected it.
     event AssignmentRejected(uint256 indexed rightId, address indexed assignee, address registrar);
 
-    /// @notice The holder recorded a security interest.
-    /// @param rightId The right.
-    /// @param creditor The secured creditor.
-    /// @param agreementHash Hash of the security agreement.
-    event PledgeRecorded(uint256 indexed rightId, address indexed creditor, bytes32 agreementHash);
-
-    /// @notice The creditor consented to the pending assignment.
-    /// @param rightId The right.
-    /// @param creditor The creditor.
-    /// @param assignee The assignee consented to.
-    event AssignmentConsented(uint256 indexed rightId, address indexed creditor, address indexed assignee);
-
-    /// @notice The creditor released the security interest.
-    /// @param rightId The right.
-    /// @param creditor The creditor.
-    event PledgeReleased(uint256 indexed rightId, address indexed creditor);
+    /// @notice The governor wired the security-interest register (once).
+    /// @param interests The {ISecurityInterests} contract.
+    event SecurityInterestsWired(address interests);
 
     // ------------------------------------------------------------------ offices
 
@@ -472,6 +465,12 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param office The office.
     /// @param account The new registrar.
     function grantRegistrar(bytes2 office, address account) external;
+
+    /// @notice Wires the security-interest register ({ISecurityInterests}) that the register asks before an
+    /// assignment takes effect and before a withdrawal or surrender (governor only, once; its `registry()` must be
+    /// this register). Emits {SecurityInterestsWired}.
+    /// @param interests The SecurityInterests contract.
+    function setSecurityInterests(address interests) external;
 
     /// @notice Pauses every state change (pauser only). Reads keep working.
     function pause() external;
@@ -564,7 +563,8 @@ interface IIPRegistry is IIPLedgerErrors {
     function renew(uint256 rightId, uint40 expiryDate, bytes32 documentHash) external;
 
     /// @notice Records any other legal-status move. Withdrawal and surrender may also come from the holder;
-    /// while a pledge is recorded they need its release first (they would wipe out the security interest).
+    /// while a pledge is active they need its release first (they would wipe out the security interest):
+    /// reverts {PledgeActive}.
     /// @param rightId The right.
     /// @param to The new status.
     /// @param effectiveDate The date it takes effect (0 = now).
@@ -585,7 +585,8 @@ interface IIPRegistry is IIPLedgerErrors {
 
     // ------------------------------------------------------------------ assignments
 
-    /// @notice The holder asks to assign the right to `assignee`.
+    /// @notice The holder asks to assign the right to `assignee`. The request takes the right's next assignment id.
+    /// Emits {AssignmentRequested}.
     /// @param rightId The right.
     /// @param assignee The proposed new holder.
     /// @param deedHash Hash of the deed of assignment.
@@ -595,13 +596,20 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param rightId The right.
     function acceptAssignment(uint256 rightId) external;
 
-    /// @notice Anyone relays the assignee's EIP-712 acceptance.
+    /// @notice Anyone relays the assignee's signed acceptance: `AcceptAssignment(uint256 rightId,uint256 assignmentId,
+    /// address assignee,bytes32 deedHash,uint256 deadline)` under this contract's EIP-712 domain, by the assignee's
+    /// key or its ERC-1271 wallet. Acceptances of different requests are independent (no ordered nonce): they can
+    /// be relayed in any order. Reverts {StaleAssignment} for another request's id, {SignatureExpired},
+    /// {RevokedSignature} or {InvalidSignature}.
     /// @param rightId The right.
+    /// @param assignmentId The assignment request signed for (see `pendingAssignment`).
     /// @param deadline The signature's deadline.
-    /// @param signature The assignee's signature over `AcceptAssignment`.
-    function acceptAssignmentBySig(uint256 rightId, uint256 deadline, bytes calldata signature) external;
+    /// @param signature The assignee's signature.
+    function acceptAssignmentBySig(uint256 rightId, uint256 assignmentId, uint256 deadline, bytes calldata signature)
+        external;
 
-    /// @notice The office registrar records an accepted assignment; title moves.
+    /// @notice The office registrar records an accepted assignment; title moves. Every active pledge's creditor must
+    /// have consented to this assignment (else {CreditorConsentRequired}); the pledges follow the right.
     /// @param rightId The right.
     function recordAssignment(uint256 rightId) external;
 
@@ -612,28 +620,6 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @notice The office registrar rejects a pending assignment.
     /// @param rightId The right.
     function rejectAssignment(uint256 rightId) external;
-
-    // ------------------------------------------------------------------ security interests
-
-    /// @notice The holder records a pledge to a creditor.
-    /// @param rightId The right.
-    /// @param creditor The secured creditor.
-    /// @param agreementHash Hash of the security agreement.
-    function recordPledge(uint256 rightId, address creditor, bytes32 agreementHash) external;
-
-    /// @notice The creditor consents to the pending assignment.
-    /// @param rightId The right.
-    function consentToAssignment(uint256 rightId) external;
-
-    /// @notice Anyone relays the creditor's EIP-712 consent.
-    /// @param rightId The right.
-    /// @param deadline The signature's deadline.
-    /// @param signature The creditor's signature over `ConsentToAssignment`.
-    function consentToAssignmentBySig(uint256 rightId, uint256 deadline, bytes calldata signature) external;
-
-    /// @notice The creditor releases the pledge.
-    /// @param rightId The right.
-    function releasePledge(uint256 rightId) external;
 
     // ------------------------------------------------------------------ reads
 
@@ -670,10 +656,9 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @return The assignment (state None if there is none).
     function pendingAssignment(uint256 rightId) external view returns (Assignment memory);
 
-    /// @notice The active pledge of a right.
-    /// @param rightId The right.
-    /// @return The pledge (creditor zero if none).
-    function pledgeOf(uint256 rightId) external view returns (Pledge memory);
+    /// @notice The security-interest register ({ISecurityInterests}), zero until wired.
+    /// @return The SecurityInterests contract.
+    function securityInterests() external view returns (address);
 
     /// @notice The WIPO ST.27 state of a right: pending (filed, published, opposed), in force (registered,
     /// renewed, restored) or not in force (every ended status, a lapse included); Unknown if not filed.

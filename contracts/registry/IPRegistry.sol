@@ -5,15 +5,16 @@ import {ERC721} from "@openzeppelin/contracts/token/ERC721/ERC721.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
+import {ISecurityInterests} from "../interfaces/ISecurityInterests.sol";
+import {RevocableSignatures} from "./RevocableSignatures.sol";
 
 /// @title IPRegistry
 /// @notice The shared register of IP rights: offices, filings, legal status, anchors,
-/// recorded assignments and security interests. See {IIPRegistry} for the API.
-contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Nonces {
+/// recorded assignments. Security interests live in {SecurityInterests}, which it asks before an assignment takes
+/// effect and before a holder withdraws or surrenders. See {IIPRegistry} for the API.
+contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, RevocableSignatures {
     /*//////////////////////////////////////////////////////////////
                                 CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -23,12 +24,9 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     /// @notice May pause and unpause every state change.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
-    /// @notice EIP-712 type of an assignee's acceptance.
-    bytes32 public constant ACCEPT_ASSIGNMENT_TYPEHASH =
-        keccak256("AcceptAssignment(uint256 rightId,address assignee,bytes32 deedHash,uint256 nonce,uint256 deadline)");
-    /// @notice EIP-712 type of a creditor's consent to an assignment.
-    bytes32 public constant CONSENT_TO_ASSIGNMENT_TYPEHASH = keccak256(
-        "ConsentToAssignment(uint256 rightId,address creditor,address assignee,bytes32 deedHash,uint256 nonce,uint256 deadline)"
+    /// @notice EIP-712 type of an assignee's acceptance, bound to one assignment request by its id.
+    bytes32 public constant ACCEPT_ASSIGNMENT_TYPEHASH = keccak256(
+        "AcceptAssignment(uint256 rightId,uint256 assignmentId,address assignee,bytes32 deedHash,uint256 deadline)"
     );
 
     /// @dev Three ASCII bytes per LegalEvent: its WIPO ST.27 key event code (category letter, two digits).
@@ -55,7 +53,7 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     mapping(uint256 rightId => Right) private _rights;
     mapping(uint256 rightId => string) private _metadataURIs;
     mapping(uint256 rightId => Assignment) private _assignments;
-    mapping(uint256 rightId => Pledge) private _pledges;
+    ISecurityInterests private _interests;
     mapping(uint256 requestId => ApplicationRequest) private _requests;
     uint256 private _requestCount;
     mapping(bytes2 office => mapping(LegalEvent kind => bytes8)) private _nationalCodes;
@@ -106,6 +104,16 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
         _checkOfficeExists(office);
         if (account == address(0)) revert InvalidAccount(account);
         _grantRole(registrarRole(office), account);
+    }
+
+    /// @inheritdoc IIPRegistry
+    function setSecurityInterests(address interests) external onlyRole(GOVERNOR_ROLE) whenNotPaused {
+        if (address(_interests) != address(0)) revert SecurityInterestsSet(address(_interests));
+        if (interests.code.length == 0 || address(ISecurityInterests(interests).registry()) != address(this)) {
+            revert InvalidAccount(interests);
+        }
+        _interests = ISecurityInterests(interests);
+        emit SecurityInterestsWired(interests);
     }
 
     /// @inheritdoc IIPRegistry
@@ -245,8 +253,8 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
             if (!holderMove || _ownerOf(rightId) != msg.sender) revert StatusMoveNotAllowed(rightId, msg.sender, to);
         }
         if (holderMove) {
-            address creditor = _pledges[rightId].creditor;
-            if (creditor != address(0)) revert CreditorConsentRequired(rightId, creditor);
+            (uint256 pledgeId, address creditor) = _blockingPledge(rightId, 0);
+            if (creditor != address(0)) revert PledgeActive(rightId, pledgeId, creditor);
         }
         _move(rightId, r, to, effectiveDate == 0 ? uint40(block.timestamp) : effectiveDate, documentHash);
     }
@@ -294,14 +302,15 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
         if (assignee == address(0) || assignee == holder) revert InvalidAccount(assignee);
         Assignment storage a = _assignments[rightId];
         if (a.state != AssignmentState.None) revert AssignmentPending(rightId, a.assignee);
+        uint48 id = a.id + 1;
         _assignments[rightId] = Assignment({
             assignee: assignee,
             state: AssignmentState.Requested,
-            creditorConsent: false,
             requestedAt: uint40(block.timestamp),
+            id: id,
             deedHash: deedHash
         });
-        emit AssignmentRequested(rightId, holder, assignee, deedHash);
+        emit AssignmentRequested(rightId, holder, assignee, deedHash, id);
     }
 
     /// @inheritdoc IIPRegistry
@@ -312,15 +321,15 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     }
 
     /// @inheritdoc IIPRegistry
-    function acceptAssignmentBySig(uint256 rightId, uint256 deadline, bytes calldata signature)
+    function acceptAssignmentBySig(uint256 rightId, uint256 assignmentId, uint256 deadline, bytes calldata signature)
         external
         whenNotPaused
     {
         Assignment storage a = _pending(rightId, AssignmentState.Requested);
+        if (assignmentId != a.id) revert StaleAssignment(rightId, assignmentId, a.id);
         address assignee = a.assignee;
-        bytes32 structHash = keccak256(
-            abi.encode(ACCEPT_ASSIGNMENT_TYPEHASH, rightId, assignee, a.deedHash, _useNonce(assignee), deadline)
-        );
+        bytes32 structHash =
+            keccak256(abi.encode(ACCEPT_ASSIGNMENT_TYPEHASH, rightId, assignmentId, assignee, a.deedHash, deadline));
         _checkSignature(assignee, structHash, deadline, signature);
         _accept(rightId, a, true);
     }
@@ -338,74 +347,14 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     function cancelAssignment(uint256 rightId) external whenNotPaused {
         _existing(rightId);
         if (_ownerOf(rightId) != msg.sender) revert NotHolder(rightId, msg.sender);
-        Assignment storage a = _assignments[rightId];
-        if (a.state == AssignmentState.None) revert NoPendingAssignment(rightId, AssignmentState.None);
-        address assignee = a.assignee;
-        delete _assignments[rightId];
-        emit AssignmentCancelled(rightId, assignee);
+        emit AssignmentCancelled(rightId, _close(rightId));
     }
 
     /// @inheritdoc IIPRegistry
     function rejectAssignment(uint256 rightId) external whenNotPaused {
         Right storage r = _existing(rightId);
         _checkRegistrar(r.office);
-        Assignment storage a = _assignments[rightId];
-        if (a.state == AssignmentState.None) revert NoPendingAssignment(rightId, AssignmentState.None);
-        address assignee = a.assignee;
-        delete _assignments[rightId];
-        emit AssignmentRejected(rightId, assignee, msg.sender);
-    }
-
-    /*//////////////////////////////////////////////////////////////
-                           SECURITY INTERESTS
-    //////////////////////////////////////////////////////////////*/
-
-    /// @inheritdoc IIPRegistry
-    function recordPledge(uint256 rightId, address creditor, bytes32 agreementHash) external whenNotPaused {
-        Right storage r = _existing(rightId);
-        address holder = _ownerOf(rightId);
-        if (holder != msg.sender) revert NotHolder(rightId, msg.sender);
-        _checkAssignable(rightId, r.status);
-        if (creditor == address(0) || creditor == holder) revert InvalidAccount(creditor);
-        address current = _pledges[rightId].creditor;
-        if (current != address(0)) revert PledgeActive(rightId, current);
-        _pledges[rightId] = Pledge({creditor: creditor, recordedAt: uint40(block.timestamp)});
-        emit PledgeRecorded(rightId, creditor, agreementHash);
-    }
-
-    /// @inheritdoc IIPRegistry
-    function consentToAssignment(uint256 rightId) external whenNotPaused {
-        address creditor = _pledges[rightId].creditor;
-        if (creditor == address(0)) revert NoActivePledge(rightId);
-        if (creditor != msg.sender) revert NotCreditor(rightId, msg.sender);
-        _consent(rightId, creditor);
-    }
-
-    /// @inheritdoc IIPRegistry
-    function consentToAssignmentBySig(uint256 rightId, uint256 deadline, bytes calldata signature)
-        external
-        whenNotPaused
-    {
-        address creditor = _pledges[rightId].creditor;
-        if (creditor == address(0)) revert NoActivePledge(rightId);
-        Assignment storage a = _assignments[rightId];
-        if (a.state == AssignmentState.None) revert NoPendingAssignment(rightId, AssignmentState.None);
-        bytes32 structHash = keccak256(
-            abi.encode(
-                CONSENT_TO_ASSIGNMENT_TYPEHASH, rightId, creditor, a.assignee, a.deedHash, _useNonce(creditor), deadline
-            )
-        );
-        _checkSignature(creditor, structHash, deadline, signature);
-        _consent(rightId, creditor);
-    }
-
-    /// @inheritdoc IIPRegistry
-    function releasePledge(uint256 rightId) external whenNotPaused {
-        address creditor = _pledges[rightId].creditor;
-        if (creditor == address(0)) revert NoActivePledge(rightId);
-        if (creditor != msg.sender) revert NotCreditor(rightId, msg.sender);
-        delete _pledges[rightId];
-        emit PledgeReleased(rightId, creditor);
+        emit AssignmentRejected(rightId, _close(rightId), msg.sender);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -448,8 +397,8 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
     }
 
     /// @inheritdoc IIPRegistry
-    function pledgeOf(uint256 rightId) external view returns (Pledge memory) {
-        return _pledges[rightId];
+    function securityInterests() external view returns (address) {
+        return address(_interests);
     }
 
     /// @inheritdoc IIPRegistry
@@ -521,6 +470,11 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
 
     /// @notice Always reverts: title moves only by recorded assignment.
     function transferFrom(address, address, uint256 tokenId) public pure override {
+        revert TitleLocked(tokenId);
+    }
+
+    /// @notice Always reverts: title moves only by recorded assignment.
+    function safeTransferFrom(address, address, uint256 tokenId, bytes memory) public pure override {
         revert TitleLocked(tokenId);
     }
 
@@ -644,36 +598,35 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, EIP712, Non
         if (!_offices[r.office].recordalRequired) _effect(rightId, a, address(0));
     }
 
-    /// @dev Moves title to the assignee. Checks the creditor's consent, clears the assignment, then transfers.
+    /// @dev Moves title to the assignee. Checks every creditor's consent, closes the assignment, then transfers.
     function _effect(uint256 rightId, Assignment storage a, address recordedBy) internal {
-        address creditor = _pledges[rightId].creditor;
-        if (creditor != address(0) && !a.creditorConsent) revert CreditorConsentRequired(rightId, creditor);
+        (uint256 pledgeId, address creditor) = _blockingPledge(rightId, a.id);
+        if (creditor != address(0)) revert CreditorConsentRequired(rightId, pledgeId, creditor);
         address from = _ownerOf(rightId);
-        address to = a.assignee;
         bytes32 deedHash = a.deedHash;
-        delete _assignments[rightId];
+        address to = _close(rightId);
         _transfer(from, to, rightId);
         (bytes3 key, bytes8 national) = _codes(_rights[rightId].office, LegalEvent.AssignmentRecorded);
         emit AssignmentRecorded(rightId, from, to, deedHash, recordedBy, key, national);
     }
 
-    function _consent(uint256 rightId, address creditor) internal {
+    /// @dev Ends the pending assignment (the id stays: the next request takes the next one); returns its assignee.
+    function _close(uint256 rightId) internal returns (address assignee) {
         Assignment storage a = _assignments[rightId];
         if (a.state == AssignmentState.None) revert NoPendingAssignment(rightId, AssignmentState.None);
-        a.creditorConsent = true;
-        emit AssignmentConsented(rightId, creditor, a.assignee);
+        assignee = a.assignee;
+        uint48 id = a.id;
+        delete _assignments[rightId];
+        _assignments[rightId].id = id;
     }
 
-    function _checkSignature(address signer, bytes32 structHash, uint256 deadline, bytes calldata signature)
+    /// @dev The most senior pledge whose creditor has not consented to `assignmentId` (0: any active pledge).
+    function _blockingPledge(uint256 rightId, uint256 assignmentId)
         internal
         view
+        returns (uint256 pledgeId, address creditor)
     {
-        if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
-        // A failed recovery yields address(0), and `signer` is never zero (assignee and creditor are checked
-        // non-zero when recorded), so the error code adds nothing: any failure is an InvalidSignature.
-        // slither-disable-next-line unused-return
-        (address recovered,,) = ECDSA.tryRecover(_hashTypedDataV4(structHash), signature);
-        if (recovered != signer) revert InvalidSignature(signer, recovered);
+        if (address(_interests) != address(0)) (pledgeId, creditor) = _interests.firstWithoutConsent(rightId, assignmentId);
     }
 
     function _existing(uint256 rightId) internal view returns (Right storage r) {

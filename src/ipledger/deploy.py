@@ -30,8 +30,14 @@ if TYPE_CHECKING:
 # (contract name, constructor arguments from the addresses deployed so far and the deployer)
 SUITE: tuple[tuple[str, Callable[[dict[str, str], str], list[Any]]], ...] = (
     ("IPRegistry", lambda done, deployer: [deployer]),
+    ("SecurityInterests", lambda done, deployer: [done["IPRegistry"]]),
     ("PartyRegistry", lambda done, deployer: [done["IPRegistry"]]),
     ("LicenseRegistry", lambda done, deployer: [done["IPRegistry"]]),
+)
+# (contract, its setter, the contract whose address it is given): calls the deployer (the first governor) makes
+# once the suite is deployed. IPRegistry asks SecurityInterests before an assignment takes effect.
+WIRING: tuple[tuple[str, str, str], ...] = (
+    ("IPRegistry", "setSecurityInterests", "SecurityInterests"),
 )
 
 
@@ -144,7 +150,7 @@ def verify(deployment: Deployment, chain: Chain, artifacts: CompileResult | None
 
 def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult, *, config: Config | None = None,
                  persist: bool | None = None, confirmations: int = 0) -> Deployment:
-    """Deploys every contract of the suite that was compiled, in order, and records it.
+    """Deploys every contract of the suite that was compiled, in order, wires them (``WIRING``) and records it.
 
     ``persist`` defaults to True only for RPC networks: the embedded chain and the nodes launched
     per command end with the process, and a record of theirs would overwrite that of a
@@ -170,6 +176,10 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
             creation_code_hash=_hash(art.bytecode),
             runtime_code_hash=_hash(bytes(chain.w3.eth.get_code(address))),
         )
+    for name, setter, target in WIRING:
+        if name in done and target in done:
+            contract = chain.w3.eth.contract(address=to_checksum_address(done[name]), abi=artifacts[name].abi)
+            sender.send(getattr(contract.functions, setter)(done[target]), label=f"wire {name}.{setter}")
     deployment = Deployment(
         chain_id=chain.chain_id,
         network=chain.name,

@@ -191,6 +191,26 @@ def _cases() -> list[Case]:
         for name, value in {"zero": "0", "negative": "-1", "word": "abc", "float": "1.5", "empty": ""}.items():
             add(f"license-{action}-{name}", "license", action, value)
     add("license-id-too-big", "license", "accept", HUGE_ID, node=True)
+    # security interests and signed actions (issue #12, items 2 and 3): ids, versions, court orders, one mode
+    for name, value in {"zero": "0", "negative": "-1", "word": "first", "float": "1.5", "huge": HUGE_ID}.items():
+        add(f"consent-pledge-{name}", "consent", REF, "--pledge", value)
+        add(f"release-pledge-{name}", "release", REF, "--pledge", value)
+        add(f"accept-assignment-{name}", "accept", REF, "--relay", "0x" + "11" * 65, "--deadline", "2030-01-01",
+            "--assignment", value)
+    add("consent-version-negative", "consent", REF, "--pledges-version", "-1")
+    add("consent-deadline-word", "consent", REF, "--sign-only", "--deadline", "tomorrow")
+    add("consent-deadline-unix", "consent", REF, "--sign-only", "--deadline", "1893456000")
+    for name, value in bad_hashes.items():
+        add(f"court-order-hash-{name}", "release", REF, "--pledge", "1", "--court-order-hash", value)
+    add("court-order-missing", "release", REF, "--pledge", "1", "--court-order", missing)
+    add("court-order-and-hash", "release", REF, "--pledge", "1", "--court-order", __file__, "--court-order-hash", HASH)
+    add("court-order-without-pledge", "release", REF, "--court-order-hash", HASH)
+    add("relay-consent-without-pledge", "consent", REF, "--relay", "0x" + "11" * 65, "--deadline", "2030-01-01")
+    for cmd in ("accept", "consent"):
+        add(f"{cmd}-sign-and-relay", cmd, REF, "--sign-only", "--relay", "0x" + "11" * 65)
+        add(f"{cmd}-relay-without-deadline", cmd, REF, *(("--pledge", "1") if cmd == "consent" else ()), "--relay",
+            "0x" + "11" * 65)
+        add(f"{cmd}-revoke-without-deadline", cmd, REF, "--revoke")
     for name, value in {"over": "10001", "negative": "-1", "percent": "5%"}.items():
         add(f"royalty-{name}", "license", "offer", REF, ADDR, "--royalty-bps", value)
     add("parent-negative", "license", "offer", REF, ADDR, "--parent", "-1")

@@ -16,10 +16,11 @@ from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 
 MESSAGE_TYPES: dict[str, tuple[tuple[str, str], ...]] = {
-    "AcceptAssignment": (("rightId", "uint256"), ("assignee", "address"), ("deedHash", "bytes32"),
-                         ("nonce", "uint256"), ("deadline", "uint256")),
-    "ConsentToAssignment": (("rightId", "uint256"), ("creditor", "address"), ("assignee", "address"),
-                            ("deedHash", "bytes32"), ("nonce", "uint256"), ("deadline", "uint256")),
+    "AcceptAssignment": (("rightId", "uint256"), ("assignmentId", "uint256"), ("assignee", "address"),
+                         ("deedHash", "bytes32"), ("deadline", "uint256")),
+    "ConsentToAssignment": (("pledgeId", "uint256"), ("rightId", "uint256"), ("creditor", "address"),
+                            ("assignmentId", "uint256"), ("assignee", "address"), ("deedHash", "bytes32"),
+                            ("pledgesVersion", "uint256"), ("deadline", "uint256")),
     "AcceptLicense": (("licenseId", "uint256"), ("licensee", "address"), ("nonce", "uint256"),
                       ("deadline", "uint256")),
 }
@@ -58,6 +59,13 @@ def sign(contract: Any, primary: str, message: dict[str, Any], key: Any) -> byte
     data = typed_data(contract, primary, message)
     signed = Account.sign_typed_data(getattr(key, "key", key), data["domain"], data["types"], data["message"])
     return bytes(signed.signature)
+
+
+def digest(contract: Any, primary: str, message: dict[str, Any]) -> bytes:
+    """The EIP-712 digest of ``message`` (what is signed, and what ``revokeSignature`` takes)."""
+    data = typed_data(contract, primary, message)
+    signable = encode_typed_data(data["domain"], data["types"], data["message"])
+    return keccak(b"\x19" + signable.version + signable.header + signable.body)
 
 
 def recover(contract: Any, primary: str, message: dict[str, Any], signature: bytes) -> str:

@@ -112,7 +112,7 @@ def right_table(info: Any, names: dict[str, str] | None = None) -> Any:
         ("Content hash", info.content_hash),
         ("Metadata", info.metadata_uri or "-"),
         ("Pending assignee", info.pending_assignee or "-"),
-        ("Pledged to", info.pledge_creditor or "-"),
+        ("Pledged to", ", ".join(info.creditors) or "-"),  # every active pledge's creditor, senior first
     ]
     return table("Right", ("field", "value"), rows)
 

@@ -20,6 +20,9 @@ from ipledger.sdk.results import (
     FilingResult,
     History,
     LegalEventEntry,
+    PendingAssignment,
+    PledgeInfo,
+    PledgeResult,
     RequestInfo,
     RequestResult,
     RightInfo,
@@ -29,5 +32,5 @@ from ipledger.sdk.results import (
 
 __all__ = ["AccordResult", "AnchorInfo", "BatchResult", "Coverage", "Event", "Filing", "FilingResult", "History",
            "IPLedger", "LegalEventEntry", "LicenseInfo", "LicenseKind", "LicenseNode", "LicenseState", "LicenseTerms",
-           "OfferResult", "RequestInfo", "RequestResult", "RightInfo", "TitleEntry", "TxResult", "flatten",
-           "with_account"]
+           "OfferResult", "PendingAssignment", "PledgeInfo", "PledgeResult", "RequestInfo", "RequestResult",
+           "RightInfo", "TitleEntry", "TxResult", "flatten", "with_account"]

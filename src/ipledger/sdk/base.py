@@ -195,6 +195,13 @@ class ClientBase:
             return fn.call({"from": self.address})
 
     @property
+    def interests(self) -> Any:
+        """The SecurityInterests contract (a UsageError if this deployment has none)."""
+        if "SecurityInterests" not in self.contracts:
+            raise UsageError("this deployment has no SecurityInterests; redeploy with `ipledger deploy --force`")
+        return self.contracts["SecurityInterests"]
+
+    @property
     def licenses(self) -> Any:
         """The LicenseRegistry contract (a UsageError if this deployment has none)."""
         if "LicenseRegistry" not in self.contracts:
@@ -204,9 +211,11 @@ class ClientBase:
     # ------------------------------------------------------------ events
 
     def right_events(self, right_id: int, names: set[str] | None = None) -> list[Event]:
+        """The register's events of a right (its security interests' included), oldest first."""
         topic = "0x" + right_id.to_bytes(32, "big").hex()
+        addresses = [self.contracts[n].address for n in ("IPRegistry", "SecurityInterests") if n in self.contracts]
         with translated(self.decoder, "reading events"):
-            logs = self.w3.eth.get_logs({"address": self.registry.address, "fromBlock": self.deployment.first_block,
+            logs = self.w3.eth.get_logs({"address": addresses, "fromBlock": self.deployment.first_block,
                                          "toBlock": "latest", "topics": [None, topic]})
         events = self.decode_logs(logs)
         if names is not None:
@@ -235,3 +244,8 @@ class ClientBase:
         """This account's EIP-712 signature of ``message`` (type ``primary``) for ``contract``'s domain."""
         raw = self.call(contract.functions.eip712Domain(), "eip712Domain")
         return signing.sign(self.account.key, signing.domain_of(raw), primary, message)
+
+    def typed_digest(self, contract: Any, primary: str, message: dict[str, Any]) -> bytes:
+        """The EIP-712 digest of ``message`` for ``contract``'s domain (what ``revokeSignature`` takes)."""
+        raw = self.call(contract.functions.eip712Domain(), "eip712Domain")
+        return signing.digest(signing.domain_of(raw), primary, message)

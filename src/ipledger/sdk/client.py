@@ -10,21 +10,23 @@
 Actions return frozen ``TxResult`` values (hash, gas used, decoded events). A revert raises
 the exception named after the Solidity custom error, with its arguments as attributes
 (``except revert_class("NotHolder") as e: e.caller``), the same on every backend.
-The methods live in their rooms: ``registry`` (offices, filing, status, assignments,
-pledges), ``parties``, ``licensing`` and ``reads``, over the connection in ``base``.
+The methods live in their rooms: ``registry`` (offices, filing, status, assignments),
+``interests`` (pledges, consents, the signed assignment messages and their revocation),
+``parties``, ``licensing`` and ``reads``, over the connection in ``base``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ipledger.sdk.interests import InterestActions
 from ipledger.sdk.licensing import LicensingActions
 from ipledger.sdk.parties import PartyActions
 from ipledger.sdk.reads import RegisterReads
 from ipledger.sdk.registry import RegistryActions
 
 
-class IPLedger(RegistryActions, PartyActions, LicensingActions, RegisterReads):
+class IPLedger(RegistryActions, InterestActions, PartyActions, LicensingActions, RegisterReads):
     """A connection to a deployed IP Ledger, acting as one account."""
 
 

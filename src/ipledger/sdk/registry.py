@@ -1,5 +1,5 @@
 """Register actions: offices, roles and national codes, filing and application requests, legal status, anchors,
-assignments and pledges."""
+assignments (pledges and signed messages: ``ipledger.sdk.interests``)."""
 
 from __future__ import annotations
 
@@ -193,10 +193,15 @@ class RegistryActions(ClientBase):
     def accept_assignment(self, right_id: int) -> TxResult:
         return self.transact(self.registry.functions.acceptAssignment(right_id), "accept assignment")
 
-    def accept_assignment_by_sig(self, right_id: int, deadline: int, signature: bytes | str) -> TxResult:
+    def accept_assignment_by_sig(self, right_id: int, deadline: int, signature: bytes | str, *,
+                                 assignment_id: int | None = None) -> TxResult:
+        """Relays the assignee's signed acceptance (anyone). ``assignment_id`` is the request it was signed for
+        (default: the pending one); the contract refuses another request's signature by name (StaleAssignment)."""
         sig = types.signature(signature)
-        return self.transact(self.registry.functions.acceptAssignmentBySig(right_id, int(deadline), sig),
-                              "relay assignment acceptance")
+        if assignment_id is None:
+            assignment_id = int(self.call(self.registry.functions.pendingAssignment(right_id), "pending assignment")[3])
+        fn = self.registry.functions.acceptAssignmentBySig(right_id, int(assignment_id), int(deadline), sig)
+        return self.transact(fn, "relay assignment acceptance")
 
     def record_assignment(self, right_id: int) -> TxResult:
         return self.transact(self.registry.functions.recordAssignment(right_id), "record assignment")
@@ -206,38 +211,6 @@ class RegistryActions(ClientBase):
 
     def reject_assignment(self, right_id: int) -> TxResult:
         return self.transact(self.registry.functions.rejectAssignment(right_id), "reject assignment")
-
-    def record_pledge(self, right_id: int, creditor: str, agreement_hash: bytes | str | None = None) -> TxResult:
-        fn = self.registry.functions.recordPledge(right_id, types.address(creditor, "creditor"),
-                                                  types.bytes32(agreement_hash, "agreement hash"))
-        return self.transact(fn, "record pledge")
-
-    def consent_to_assignment(self, right_id: int) -> TxResult:
-        return self.transact(self.registry.functions.consentToAssignment(right_id), "consent to assignment")
-
-    def consent_to_assignment_by_sig(self, right_id: int, deadline: int, signature: bytes | str) -> TxResult:
-        sig = types.signature(signature)
-        return self.transact(self.registry.functions.consentToAssignmentBySig(right_id, int(deadline), sig),
-                              "relay creditor consent")
-
-    def release_pledge(self, right_id: int) -> TxResult:
-        return self.transact(self.registry.functions.releasePledge(right_id), "release pledge")
-
-    # ------------------------------------------------------------ signed assignment messages
-
-    def sign_assignment_acceptance(self, right_id: int, deadline: int) -> bytes:
-        """The assignee (this account) signs its acceptance of the pending assignment, off line; anyone relays it."""
-        pending = self.call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
-        message = {"rightId": right_id, "assignee": self.address, "deedHash": bytes(pending[4]),
-                   "nonce": self.nonce_of(self.address), "deadline": int(deadline)}
-        return self.sign_typed(self.registry, "AcceptAssignment", message)
-
-    def sign_assignment_consent(self, right_id: int, deadline: int) -> bytes:
-        """The creditor (this account) signs its consent to the pending assignment."""
-        pending = self.call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
-        message = {"rightId": right_id, "creditor": self.address, "assignee": pending[0],
-                   "deedHash": bytes(pending[4]), "nonce": self.nonce_of(self.address), "deadline": int(deadline)}
-        return self.sign_typed(self.registry, "ConsentToAssignment", message)
 
 
 def _seconds(value: Any) -> int:

@@ -64,6 +64,39 @@ class AccordResult(FilingResult):
 
 
 @dataclass(frozen=True)
+class PledgeResult(TxResult):
+    """A recorded security interest: the transaction, the pledge's id and its rank on the right (1 = senior)."""
+
+    pledge_id: int = 0
+    rank: int = 0
+
+
+@dataclass(frozen=True)
+class PledgeInfo:
+    """A security interest of a right; ``rank`` is its place among the right's active ones (1 = the oldest)."""
+
+    pledge_id: int
+    right_id: int
+    creditor: str
+    rank: int
+    recorded_at: int
+    consented: bool = False  # to the right's pending assignment, at its current pledge version
+    active: bool = True  # False once released (``rank`` is then 0)
+
+
+@dataclass(frozen=True)
+class PendingAssignment:
+    """A right's pending assignment (``state`` 0 when none; ``assignment_id`` is then the last one used)."""
+
+    right_id: int
+    assignee: str
+    state: int  # IIPRegistry.AssignmentState: 0 none, 1 requested, 2 accepted
+    requested_at: int
+    assignment_id: int
+    deed_hash: bytes
+
+
+@dataclass(frozen=True)
 class BatchResult(TxResult):
     """A batch filing: the transaction and the ids filed by it (skipped ones are absent)."""
 
@@ -106,7 +139,8 @@ class RightInfo:
     metadata_uri: str
     registration_number: str = ""
     pending_assignee: str | None = None
-    pledge_creditor: str | None = None
+    pledge_creditor: str | None = None  # the senior creditor (``creditors[0]``)
+    creditors: tuple[str, ...] = ()  # every active pledge's creditor, in rank order
     st27_state: St27State = St27State.UNKNOWN  # the contract's st27StateOf: pending, in force or not in force
 
     @property

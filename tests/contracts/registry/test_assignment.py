@@ -1,4 +1,5 @@
-"""Assignments: request, acceptance (transaction or relayed EIP-712 signature), recordal, cancel and reject."""
+"""Assignments: request (each with its own id), acceptance (transaction or relayed EIP-712 signature bound to that
+id), recordal, cancel and reject."""
 
 from __future__ import annotations
 
@@ -35,20 +36,17 @@ def owner_of(ipl: IPLedger, rid: int) -> str:
 
 
 def pending(ipl: IPLedger, rid: int) -> tuple[Any, ...]:
-    assignee, state, consent, requested_at, deed = ipl.registry.functions.pendingAssignment(rid).call()
-    return assignee, state, consent, requested_at, "0x" + bytes(deed).hex()
+    """(assignee, state, requestedAt, assignment id, deed hash) of the right's pending assignment."""
+    assignee, state, requested_at, assignment_id, deed = ipl.registry.functions.pendingAssignment(rid).call()
+    return assignee, state, requested_at, assignment_id, "0x" + bytes(deed).hex()
 
 
 def block_time(ipl: IPLedger, block: int) -> int:
     return int(ipl.w3.eth.get_block(block)["timestamp"])
 
 
-def nonce(ipl: IPLedger, account: str) -> int:
-    return int(ipl.registry.functions.nonces(account).call())
-
-
-def acceptance(ipl: IPLedger, rid: int, assignee: str, deed: str, nonce_: int, deadline: int) -> dict[str, Any]:
-    return {"rightId": rid, "assignee": assignee, "deedHash": bytes.fromhex(deed[2:]), "nonce": nonce_,
+def acceptance(ipl: IPLedger, rid: int, assignee: str, deed: str, assignment_id: int, deadline: int) -> dict[str, Any]:
+    return {"rightId": rid, "assignmentId": assignment_id, "assignee": assignee, "deedHash": bytes.fromhex(deed[2:]),
             "deadline": deadline}
 
 
@@ -65,6 +63,11 @@ def rid_of(rights: Rights, office: str) -> int:
     return rights.em if office == "EM" else rights.ru
 
 
+def subset(args: dict[str, Any], expected: dict[str, Any]) -> bool:
+    """The event's arguments include ``expected`` (the ST.27 national code is the office's to set)."""
+    return {k: args.get(k) for k in expected} == expected
+
+
 # ---------------------------------------------------------------- request
 
 
@@ -75,8 +78,9 @@ def test_request_assignment_by_holder_records_pending_and_emits_event(world: Wor
     res = world.alice.request_assignment(rid, world.bob.address, DEED)
     assert [e.name for e in res.events] == ["AssignmentRequested"]
     assert res.event("AssignmentRequested").args == {"rightId": rid, "holder": world.alice.address,
-                                                     "assignee": world.bob.address, "deedHash": DEED}
-    assert pending(world.ipl, rid) == (world.bob.address, REQUESTED, False, block_time(world.ipl, res.block), DEED)
+                                                     "assignee": world.bob.address, "deedHash": DEED,
+                                                     "assignmentId": 1}
+    assert pending(world.ipl, rid) == (world.bob.address, REQUESTED, block_time(world.ipl, res.block), 1, DEED)
     assert world.ipl.right(rid).pending_assignee == world.bob.address
     assert owner_of(world.ipl, rid) == world.alice.address
 
@@ -123,7 +127,7 @@ def test_request_assignment_of_unknown_right_reverts_right_not_found(world: Worl
 def reach(world: World, rights: Rights, status: Status) -> int:
     """Alice's EM right moved to ``status`` (a fresh application for pre-grant statuses)."""
     if status in (Status.FILED, Status.PUBLISHED, Status.OPPOSED, Status.REFUSED, Status.WITHDRAWN):
-        rid = world.alice.file("EM", "TM", f"A-{status.name}").right_id
+        rid = world.file(f"A-{status.name}")
         steps = {Status.FILED: [], Status.PUBLISHED: [Status.PUBLISHED],
                  Status.OPPOSED: [Status.PUBLISHED, Status.OPPOSED], Status.REFUSED: [Status.REFUSED],
                  Status.WITHDRAWN: [Status.WITHDRAWN]}[status]
@@ -217,11 +221,12 @@ def test_accept_assignment_at_office_without_recordal_moves_title_at_acceptance(
     assert res.event("AssignmentAccepted").args == {"rightId": rid, "assignee": world.bob.address,
                                                     "bySignature": False}
     assert res.event("Transfer").args == {"from": world.alice.address, "to": world.bob.address, "tokenId": rid}
-    assert res.event("AssignmentRecorded").args == {"rightId": rid, "from": world.alice.address,
-                                                    "to": world.bob.address, "deedHash": DEED, "recordedBy": ZERO}
+    assert subset(res.event("AssignmentRecorded").args, {"rightId": rid, "from": world.alice.address,
+                                                         "to": world.bob.address, "deedHash": DEED, "recordedBy": ZERO,
+                                                         "keyEventCode": "R10"})
     assert owner_of(world.ipl, rid) == world.bob.address
     assert world.ipl.right(rid).holder == world.bob.address
-    assert pending(world.ipl, rid) == (ZERO, NONE_STATE, False, 0, "0x" + "00" * 32)
+    assert pending(world.ipl, rid) == (ZERO, NONE_STATE, 0, 1, "0x" + "00" * 32)  # the id stays: the last one used
     assert world.ipl.right(rid).pending_assignee is None
 
 
@@ -239,9 +244,9 @@ def test_accept_assignment_at_office_with_recordal_waits_for_registrar(world: Wo
     assert [e.name for e in recorded.events] == ["Transfer", "AssignmentRecorded"]
     assert recorded.event("Transfer").args == {"from": world.alice.address, "to": world.bob.address,
                                                "tokenId": rid}
-    assert recorded.event("AssignmentRecorded").args == {
+    assert subset(recorded.event("AssignmentRecorded").args, {
         "rightId": rid, "from": world.alice.address, "to": world.bob.address, "deedHash": DEED,
-        "recordedBy": world.registrar.address}
+        "recordedBy": world.registrar.address, "keyEventCode": "R10"})
     assert owner_of(world.ipl, rid) == world.bob.address
     assert (balance(world.alice.address).call(), balance(world.bob.address).call()) == (before - 1, 1)
     assert pending(world.ipl, rid)[1] == NONE_STATE
@@ -353,13 +358,13 @@ def test_accept_assignment_typehash_matches_signed_type(world: World) -> None:
     typehash = bytes(world.ipl.registry.functions.ACCEPT_ASSIGNMENT_TYPEHASH().call())
     assert typehash == eip712.type_hash("AcceptAssignment")
     assert eip712.encode_type("AcceptAssignment") == (
-        "AcceptAssignment(uint256 rightId,address assignee,bytes32 deedHash,uint256 nonce,uint256 deadline)")
+        "AcceptAssignment(uint256 rightId,uint256 assignmentId,address assignee,bytes32 deedHash,uint256 deadline)")
 
 
 def test_sign_assignment_acceptance_equals_independent_eip712_signature(world: World, rights: Rights) -> None:
     world.alice.request_assignment(rights.em, world.bob.address, DEED)
     deadline = world.now() + 3600
-    message = acceptance(world.ipl, rights.em, world.bob.address, DEED, 0, deadline)
+    message = acceptance(world.ipl, rights.em, world.bob.address, DEED, 1, deadline)
     assert world.bob.sign_assignment_acceptance(rights.em, deadline) == sign_acceptance(
         world.ipl, world.bob.account.key, message)
 
@@ -371,10 +376,9 @@ def test_accept_assignment_by_sig_relayed_by_third_party_succeeds(world: World, 
     world.alice.request_assignment(rid, world.bob.address, DEED)
     deadline = world.now() + 3600
     sig = world.bob.sign_assignment_acceptance(rid, deadline)
-    res = getattr(world, relayer).accept_assignment_by_sig(rid, deadline, sig)
+    res = getattr(world, relayer).accept_assignment_by_sig(rid, deadline, sig, assignment_id=1)
     assert res.event("AssignmentAccepted").args == {"rightId": rid, "assignee": world.bob.address,
                                                     "bySignature": True}
-    assert nonce(world.ipl, world.bob.address) == 1
     if office == "RU":
         assert res.event("AssignmentRecorded").args["recordedBy"] == ZERO
         assert owner_of(world.ipl, rid) == world.bob.address
@@ -390,21 +394,21 @@ def test_accept_assignment_by_sig_signed_by_other_account_reverts_invalid_signat
     world.alice.request_assignment(rights.em, world.bob.address, DEED)
     deadline = world.now() + 3600
     forged = sign_acceptance(world.ipl, world.carol.account.key,
-                             acceptance(world.ipl, rights.em, world.bob.address, DEED, 0, deadline))
+                             acceptance(world.ipl, rights.em, world.bob.address, DEED, 1, deadline))
     with pytest.raises(ContractRevert) as exc_info:
         world.stranger.accept_assignment_by_sig(rights.em, deadline, forged)
     assert_revert(exc_info, "InvalidSignature", expected=world.bob.address, recovered=world.carol.address)
     assert pending(world.ipl, rights.em)[1] == REQUESTED
-    assert nonce(world.ipl, world.bob.address) == 0
 
 
-def test_accept_assignment_by_sig_from_non_assignee_own_signature_reverts_invalid_signature(
+def test_accept_assignment_by_sig_naming_signer_as_assignee_reverts_invalid_signature(
         world: World, rights: Rights) -> None:
     """Carol signs 'I, Carol, accept': the contract checks the message for the pending assignee Bob instead."""
     world.alice.request_assignment(rights.em, world.bob.address, DEED)
     deadline = world.now() + 3600
-    sig = world.carol.sign_assignment_acceptance(rights.em, deadline)
-    recovered = recover_acceptance(world.ipl, acceptance(world.ipl, rights.em, world.bob.address, DEED, 0, deadline),
+    sig = sign_acceptance(world.ipl, world.carol.account.key,
+                          acceptance(world.ipl, rights.em, world.carol.address, DEED, 1, deadline))
+    recovered = recover_acceptance(world.ipl, acceptance(world.ipl, rights.em, world.bob.address, DEED, 1, deadline),
                                    sig)
     with pytest.raises(ContractRevert) as exc_info:
         world.carol.accept_assignment_by_sig(rights.em, deadline, sig)
@@ -421,7 +425,7 @@ def test_accept_assignment_by_sig_tampered_reverts_invalid_signature(world: Worl
     expected_recovered = ZERO
     if tamper == "later-deadline":
         expected_recovered = recover_acceptance(
-            world.ipl, acceptance(world.ipl, rights.em, world.bob.address, DEED, 0, deadline + 1), sig)
+            world.ipl, acceptance(world.ipl, rights.em, world.bob.address, DEED, 1, deadline + 1), sig)
         deadline += 1
     else:
         sig = {"garbage-65-bytes": b"\x01" * 65, "short": sig[:40], "empty": b""}[tamper]
@@ -430,43 +434,62 @@ def test_accept_assignment_by_sig_tampered_reverts_invalid_signature(world: Worl
     assert_revert(exc_info, "InvalidSignature", expected=world.bob.address, recovered=expected_recovered)
 
 
-def test_accept_assignment_by_sig_replayed_after_new_request_reverts_invalid_signature(world: World,
-                                                                                       rights: Rights) -> None:
+@pytest.mark.parametrize("end", ["cancel", "reject"])
+def test_accept_assignment_by_sig_after_cancelled_deal_and_rerequest_reverts_stale_assignment(
+        world: World, rights: Rights, end: str) -> None:
+    """The issue's attack: Bob signs an acceptance; the deal is cancelled (or rejected); Alice re-requests the very
+    same terms. Relaying Bob's old signature must not move title without his new consent."""
+    rid = rights.ru
+    world.alice.request_assignment(rid, world.bob.address, DEED)
+    deadline = world.now() + 3600
+    old = world.bob.sign_assignment_acceptance(rid, deadline)  # for assignment 1
+    if end == "cancel":
+        world.alice.cancel_assignment(rid)
+    else:
+        world.ru_registrar.reject_assignment(rid)
+    world.alice.request_assignment(rid, world.bob.address, DEED)  # assignment 2, the same terms
+    assert pending(world.ipl, rid)[3] == 2
+    with pytest.raises(ContractRevert) as exc_info:
+        world.stranger.accept_assignment_by_sig(rid, deadline, old, assignment_id=1)
+    assert_revert(exc_info, "StaleAssignment", rightId=rid, assignmentId=1, pendingId=2)
+    replayed_as_new = recover_acceptance(world.ipl, acceptance(world.ipl, rid, world.bob.address, DEED, 2, deadline),
+                                         old)
+    with pytest.raises(ContractRevert) as exc_info:
+        world.stranger.accept_assignment_by_sig(rid, deadline, old, assignment_id=2)
+    assert_revert(exc_info, "InvalidSignature", expected=world.bob.address, recovered=replayed_as_new)
+    assert owner_of(world.ipl, rid) == world.alice.address
+    fresh = world.bob.sign_assignment_acceptance(rid, deadline)  # Bob's new consent, for assignment 2
+    world.stranger.accept_assignment_by_sig(rid, deadline, fresh, assignment_id=2)
+    assert owner_of(world.ipl, rid) == world.bob.address
+
+
+def test_accept_assignment_by_sig_replayed_after_acceptance_reverts_no_pending_assignment(world: World,
+                                                                                          rights: Rights) -> None:
     rid = rights.em
     world.alice.request_assignment(rid, world.bob.address, DEED)
     deadline = world.now() + 3600
     sig = world.bob.sign_assignment_acceptance(rid, deadline)
     world.stranger.accept_assignment_by_sig(rid, deadline, sig)
-    world.registrar.reject_assignment(rid)
-    world.alice.request_assignment(rid, world.bob.address, DEED)  # the very same terms again
-    replay_recovers = recover_acceptance(world.ipl, acceptance(world.ipl, rid, world.bob.address, DEED, 1, deadline),
-                                         sig)
     with pytest.raises(ContractRevert) as exc_info:
-        world.stranger.accept_assignment_by_sig(rid, deadline, sig)
-    assert_revert(exc_info, "InvalidSignature", expected=world.bob.address, recovered=replay_recovers)
-    assert pending(world.ipl, rid)[1] == REQUESTED
-    fresh = world.bob.sign_assignment_acceptance(rid, deadline)  # signs nonce 1
-    assert world.stranger.accept_assignment_by_sig(rid, deadline, fresh).event("AssignmentAccepted")
-    assert nonce(world.ipl, world.bob.address) == 2
+        world.stranger.accept_assignment_by_sig(rid, deadline, sig, assignment_id=1)
+    assert_revert(exc_info, "NoPendingAssignment", rightId=rid, state=ACCEPTED)
 
 
-def test_accept_assignment_by_sig_two_rights_signed_together_second_reverts_invalid_signature(
-        world: World, rights: Rights) -> None:
-    """One sequential nonce per account covers every right: acceptances signed together cannot all be relayed.
-
-    Documents a design limitation (a portfolio assigned to one assignee needs one signature per relay round).
-    """
+@pytest.mark.parametrize("order", ["em-first", "ru-first"])
+def test_accept_assignment_by_sig_two_rights_signed_together_relay_in_any_order(world: World, rights: Rights,
+                                                                                order: str) -> None:
+    """The issue's collision: two acceptances signed together (one ordered nonce made the second fail). Each is now
+    bound to its own assignment id, so both go through in either order."""
     world.alice.request_assignment(rights.em, world.bob.address, DEED)
     world.alice.request_assignment(rights.ru, world.bob.address, DEED)
     deadline = world.now() + 3600
-    sig_em = world.bob.sign_assignment_acceptance(rights.em, deadline)
-    sig_ru = world.bob.sign_assignment_acceptance(rights.ru, deadline)  # both signed over nonce 0
-    world.stranger.accept_assignment_by_sig(rights.em, deadline, sig_em)
-    stale = recover_acceptance(world.ipl, acceptance(world.ipl, rights.ru, world.bob.address, DEED, 1, deadline),
-                               sig_ru)
-    with pytest.raises(ContractRevert) as exc_info:
-        world.stranger.accept_assignment_by_sig(rights.ru, deadline, sig_ru)
-    assert_revert(exc_info, "InvalidSignature", expected=world.bob.address, recovered=stale)
+    signed = {rights.em: world.bob.sign_assignment_acceptance(rights.em, deadline),
+              rights.ru: world.bob.sign_assignment_acceptance(rights.ru, deadline)}
+    for rid in ([rights.em, rights.ru] if order == "em-first" else [rights.ru, rights.em]):
+        res = world.stranger.accept_assignment_by_sig(rid, deadline, signed[rid], assignment_id=1)
+        assert res.event("AssignmentAccepted").args["bySignature"] is True
+    assert pending(world.ipl, rights.em)[:2] == (world.bob.address, ACCEPTED)
+    assert owner_of(world.ipl, rights.ru) == world.bob.address
 
 
 @pytest.mark.parametrize("age", [1, 3600])
@@ -485,5 +508,5 @@ def test_accept_assignment_by_sig_after_deadline_reverts_signature_expired(world
 def test_accept_assignment_by_sig_without_request_reverts_no_pending_assignment(world: World,
                                                                                 rights: Rights) -> None:
     with pytest.raises(ContractRevert) as exc_info:
-        world.stranger.accept_assignment_by_sig(rights.em, world.now() + 60, b"\x00" * 65)
+        world.stranger.accept_assignment_by_sig(rights.em, world.now() + 60, b"\x00" * 65, assignment_id=1)
     assert_revert(exc_info, "NoPendingAssignment", rightId=rights.em, state=NONE_STATE)

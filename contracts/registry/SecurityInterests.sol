@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+
+import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
+import {ISecurityInterests} from "../interfaces/ISecurityInterests.sol";
+import {RevocableSignatures} from "./RevocableSignatures.sol";
+
+/// @title SecurityInterests
+/// @notice Security interests (pledges) in the rights of an {IPRegistry}, several per right, ranked by recording
+/// order, with creditor consent bound to each (pledge, assignment) pair. The register asks `firstWithoutConsent`
+/// before an assignment takes effect and before the holder withdraws or surrenders a right. See
+/// {ISecurityInterests} for the API and its bounds.
+/// @dev Its own contract because IPRegistry's runtime code is near the EIP-170 limit (24,576 bytes).
+contract SecurityInterests is ISecurityInterests, RevocableSignatures {
+    /*//////////////////////////////////////////////////////////////
+                                CONSTANTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISecurityInterests
+    uint256 public constant MAX_PLEDGES_PER_RIGHT = 8;
+
+    /// @notice EIP-712 type of a creditor's consent to an assignment.
+    bytes32 public constant CONSENT_TO_ASSIGNMENT_TYPEHASH = keccak256(
+        "ConsentToAssignment(uint256 pledgeId,uint256 rightId,address creditor,uint256 assignmentId,address assignee,"
+        "bytes32 deedHash,uint256 pledgesVersion,uint256 deadline)"
+    );
+
+    /*//////////////////////////////////////////////////////////////
+                                 STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev A creditor's consent: the assignment and the right's pledge version it was given at (one slot).
+    struct Consent {
+        uint128 assignmentId;
+        uint128 pledgesVersion;
+    }
+
+    /// @inheritdoc ISecurityInterests
+    IIPRegistry public immutable registry;
+
+    uint256 private _count;
+    mapping(uint256 pledgeId => Pledge) private _pledges;
+    /// @dev The right's active pledges in rank order; at most MAX_PLEDGES_PER_RIGHT long.
+    mapping(uint256 rightId => uint256[]) private _active;
+    mapping(uint256 rightId => uint256) private _versions;
+    mapping(uint256 pledgeId => Consent) private _consents;
+
+    /*//////////////////////////////////////////////////////////////
+                               CONSTRUCTOR
+    //////////////////////////////////////////////////////////////*/
+
+    /// @param registry_ The register of rights (wired to this contract by its governor, `setSecurityInterests`).
+    constructor(IIPRegistry registry_) EIP712("IP Ledger Security Interests", "1") {
+        if (address(registry_) == address(0)) revert InvalidAccount(address(registry_));
+        registry = registry_;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 ACTIONS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISecurityInterests
+    function recordPledge(uint256 rightId, address creditor, bytes32 agreementHash)
+        external
+        returns (uint256 pledgeId)
+    {
+        _checkNotPaused();
+        (address holder, IIPRegistry.Status status) = registry.holderAndStatus(rightId);
+        if (status == IIPRegistry.Status.None) revert RightNotFound(rightId);
+        if (holder != msg.sender) revert NotHolder(rightId, msg.sender);
+        if (status != IIPRegistry.Status.Lapsed && registry.isEnded(rightId)) revert NotAssignable(rightId, status);
+        if (creditor == address(0) || creditor == holder) revert InvalidAccount(creditor);
+        uint256[] storage active = _active[rightId];
+        uint256 rank = active.length + 1;
+        if (rank > MAX_PLEDGES_PER_RIGHT) revert TooManyPledges(rightId, MAX_PLEDGES_PER_RIGHT);
+        pledgeId = ++_count;
+        _pledges[pledgeId] = Pledge({
+            rightId: rightId,
+            creditor: creditor,
+            recordedAt: uint40(block.timestamp),
+            state: PledgeState.Active
+        });
+        active.push(pledgeId);
+        uint256 version = ++_versions[rightId];
+        (bytes3 key, bytes8 national) = _codes(rightId, IIPRegistry.LegalEvent.SecurityInterestRecorded);
+        emit PledgeRecorded(rightId, pledgeId, creditor, agreementHash, rank, version, key, national);
+    }
+
+    /// @inheritdoc ISecurityInterests
+    function consentToAssignment(uint256 pledgeId, uint256 assignmentId) external {
+        _checkNotPaused();
+        Pledge storage p = _activePledge(pledgeId);
+        if (p.creditor != msg.sender) revert NotCreditor(pledgeId, msg.sender);
+        uint256 rightId = p.rightId;
+        IIPRegistry.Assignment memory a = _pendingAssignment(rightId, assignmentId);
+        _consent(rightId, pledgeId, msg.sender, assignmentId, a.assignee, false);
+    }
+
+    /// @inheritdoc ISecurityInterests
+    function consentToAssignmentBySig(
+        uint256 pledgeId,
+        uint256 assignmentId,
+        uint256 pledgesVersion,
+        uint256 deadline,
+        bytes calldata signature
+    ) external {
+        _checkNotPaused();
+        Pledge storage p = _activePledge(pledgeId);
+        uint256 rightId = p.rightId;
+        IIPRegistry.Assignment memory a = _pendingAssignment(rightId, assignmentId);
+        uint256 version = _versions[rightId];
+        if (pledgesVersion != version) revert PledgesChanged(rightId, pledgesVersion, version);
+        _checkSignature(p.creditor, _consentHash(pledgeId, p, a, version, deadline), deadline, signature);
+        _consent(rightId, pledgeId, p.creditor, assignmentId, a.assignee, true);
+    }
+
+    /// @inheritdoc ISecurityInterests
+    function releasePledge(uint256 pledgeId) external {
+        _checkNotPaused();
+        Pledge storage p = _activePledge(pledgeId);
+        if (p.creditor != msg.sender) revert NotCreditor(pledgeId, msg.sender);
+        _release(pledgeId, p, bytes32(0));
+    }
+
+    /// @inheritdoc ISecurityInterests
+    function releasePledgeByCourtOrder(uint256 pledgeId, bytes32 courtOrderHash) external {
+        _checkNotPaused();
+        Pledge storage p = _activePledge(pledgeId);
+        bytes2 office = registry.rightOf(p.rightId).office;
+        if (!registry.isRegistrar(office, msg.sender)) revert NotRegistrar(office, msg.sender);
+        if (courtOrderHash == bytes32(0)) revert MissingCourtOrder(pledgeId);
+        _release(pledgeId, p, courtOrderHash);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                  READS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISecurityInterests
+    function pledgeOf(uint256 pledgeId) external view returns (Pledge memory) {
+        return _pledges[pledgeId];
+    }
+
+    /// @inheritdoc ISecurityInterests
+    function pledgesOf(uint256 rightId) external view returns (uint256[] memory) {
+        return _active[rightId];
+    }
+
+    /// @inheritdoc ISecurityInterests
+    function pledgesVersionOf(uint256 rightId) external view returns (uint256) {
+        return _versions[rightId];
+    }
+
+    /// @inheritdoc ISecurityInterests
+    function hasConsented(uint256 pledgeId, uint256 assignmentId) public view returns (bool) {
+        Pledge storage p = _pledges[pledgeId];
+        Consent memory c = _consents[pledgeId];
+        return p.state == PledgeState.Active && assignmentId != 0 && c.assignmentId == assignmentId
+            && c.pledgesVersion == _versions[p.rightId];
+    }
+
+    /// @inheritdoc ISecurityInterests
+    function firstWithoutConsent(uint256 rightId, uint256 assignmentId)
+        external
+        view
+        returns (uint256 pledgeId, address creditor)
+    {
+        uint256[] storage active = _active[rightId];
+        uint256 n = active.length; // at most MAX_PLEDGES_PER_RIGHT
+        for (uint256 i; i < n; ++i) {
+            uint256 id = active[i];
+            if (!hasConsented(id, assignmentId)) return (id, _pledges[id].creditor);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                INTERNAL
+    //////////////////////////////////////////////////////////////*/
+
+    function _consent(
+        uint256 rightId,
+        uint256 pledgeId,
+        address creditor,
+        uint256 assignmentId,
+        address assignee,
+        bool bySignature
+    ) internal {
+        uint256 version = _versions[rightId];
+        _consents[pledgeId] = Consent({assignmentId: uint128(assignmentId), pledgesVersion: uint128(version)});
+        emit AssignmentConsented(rightId, pledgeId, creditor, assignmentId, assignee, version, bySignature);
+    }
+
+    /// @dev Marks the pledge released, closes the gap in the right's ranking (at most MAX_PLEDGES_PER_RIGHT
+    /// moves) and bumps the pledge version, which voids every standing consent.
+    function _release(uint256 pledgeId, Pledge storage p, bytes32 courtOrderHash) internal {
+        uint256 rightId = p.rightId;
+        p.state = PledgeState.Released;
+        uint256[] storage active = _active[rightId];
+        uint256 n = active.length; // at most MAX_PLEDGES_PER_RIGHT, and the pledge is among them
+        uint256 i;
+        while (active[i] != pledgeId) ++i;
+        for (; i + 1 < n; ++i) active[i] = active[i + 1];
+        active.pop();
+        uint256 version = ++_versions[rightId];
+        (bytes3 key, bytes8 national) = _codes(rightId, IIPRegistry.LegalEvent.SecurityInterestReleased);
+        emit PledgeReleased(rightId, pledgeId, p.creditor, msg.sender, courtOrderHash, version, key, national);
+    }
+
+    /// @dev The EIP-712 struct hash of the creditor's consent to `a` for pledge `pledgeId` at `version`.
+    function _consentHash(
+        uint256 pledgeId,
+        Pledge storage p,
+        IIPRegistry.Assignment memory a,
+        uint256 version,
+        uint256 deadline
+    ) internal view returns (bytes32) {
+        return keccak256(
+            abi.encode(
+                CONSENT_TO_ASSIGNMENT_TYPEHASH,
+                pledgeId,
+                p.rightId,
+                p.creditor,
+                uint256(a.id),
+                a.assignee,
+                a.deedHash,
+                version,
+                deadline
+            )
+        );
+    }
+
+    function _activePledge(uint256 pledgeId) internal view returns (Pledge storage p) {
+        p = _pledges[pledgeId];
+        if (p.state != PledgeState.Active) revert PledgeNotActive(pledgeId, p.state);
+    }
+
+    /// @dev The right's pending assignment, which must be `assignmentId` (requested or accepted).
+    function _pendingAssignment(uint256 rightId, uint256 assignmentId)
+        internal
+        view
+        returns (IIPRegistry.Assignment memory a)
+    {
+        a = registry.pendingAssignment(rightId);
+        uint256 pendingId = a.state == IIPRegistry.AssignmentState.None ? 0 : a.id;
+        if (pendingId == 0 || pendingId != assignmentId) revert StaleAssignment(rightId, assignmentId, pendingId);
+    }
+
+    /// @dev The ST.27 key event code and the office's national code of a legal event of the right.
+    function _codes(uint256 rightId, IIPRegistry.LegalEvent kind) internal view returns (bytes3, bytes8) {
+        bytes2 office = registry.rightOf(rightId).office;
+        return (registry.keyEventCodeOf(kind), registry.nationalCodeOf(office, kind));
+    }
+
+    /// @dev State changes stop while the register is paused (signature revocation apart).
+    function _checkNotPaused() internal view {
+        if (Pausable(address(registry)).paused()) revert Pausable.EnforcedPause();
+    }
+}
