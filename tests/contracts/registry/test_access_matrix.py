@@ -25,8 +25,8 @@ PAUSER_ROLE = "0x" + keccak(text="PAUSER_ROLE").hex()
 ROLES = ("governor", "registrar", "ru_registrar", "alice", "bob", "carol", "stranger")
 # alice: holder of every staged right; bob: pending assignee; carol: creditor; registrar: EM (the rights' office)
 
-# Functions anyone may call: nothing to refuse.
-OPEN_TO_ALL = {"anchorDocument", "publishProfile"}
+# Functions anyone may call: nothing to refuse (revokeSignature: each caller revokes only its own signatures).
+OPEN_TO_ALL = {"anchorDocument", "publishProfile", "revokeSignature"}
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,14 @@ class Stage:
     accepted: int  # Alice -> Bob accepted, awaiting EM recordal
     pledged: int  # pledged to Carol, Alice -> Bob requested
     deadline: int
+    pledge_id: int = 0  # Carol's pledge on ``pledged``
 
 
 @pytest.fixture(scope="module")
 def stage(module_world: World) -> Stage:
     w = module_world
-    filed = w.alice.file("EM", "TM", "M-FILED").right_id
-    published = w.alice.file("EM", "TM", "M-PUB").right_id
+    filed = w.file("M-FILED")
+    published = w.file("M-PUB")
     w.registrar.publish(published)
     registered = w.file_registered("M-REG")
     requested = w.file_registered("M-REQ")
@@ -53,12 +54,13 @@ def stage(module_world: World) -> Stage:
     w.alice.request_assignment(accepted, w.bob.address, DEED)
     w.bob.accept_assignment(accepted)
     pledged = w.file_registered("M-PLEDGE")
-    w.alice.record_pledge(pledged, w.carol.address)
+    pledge_id = w.alice.record_pledge(pledged, w.carol.address).pledge_id
     w.alice.request_assignment(pledged, w.bob.address, DEED)
     w.alice.publish_profile("Alice GmbH", "DE")
     w.bob.publish_profile("Bob Ltd", "GB")
     w.registrar.verify_profile(w.bob.address, "EM")
-    return Stage(filed, published, registered, requested, accepted, pledged, deadline=w.now() + 86400)
+    return Stage(filed, published, registered, requested, accepted, pledged, deadline=w.now() + 86400,
+                 pledge_id=pledge_id)
 
 
 def raw(actor: IPLedger, fn: Any) -> Any:
@@ -73,10 +75,10 @@ def signed(w: World, signer: IPLedger, rid: int, s: Stage, consent: bool) -> byt
     """``signer`` signs the acceptance (assignee Bob) or consent (creditor Carol) that someone else must sign."""
     deed = bytes.fromhex(DEED[2:])
     if consent:
-        message = {"rightId": rid, "creditor": w.carol.address, "assignee": w.bob.address, "deedHash": deed,
-                   "nonce": 0, "deadline": s.deadline}
-        return eip712.sign(w.ipl.registry, "ConsentToAssignment", message, signer.account)
-    message = {"rightId": rid, "assignee": w.bob.address, "deedHash": deed, "nonce": 0, "deadline": s.deadline}
+        message = {"pledgeId": s.pledge_id, "rightId": rid, "creditor": w.carol.address, "assignmentId": 1,
+                   "assignee": w.bob.address, "deedHash": deed, "pledgesVersion": 1, "deadline": s.deadline}
+        return eip712.sign(w.ipl.interests, "ConsentToAssignment", message, signer.account)
+    message = {"rightId": rid, "assignmentId": 1, "assignee": w.bob.address, "deedHash": deed, "deadline": s.deadline}
     return eip712.sign(w.ipl.registry, "AcceptAssignment", message, signer.account)
 
 
@@ -106,6 +108,10 @@ def _not_registrar(w: World, s: Stage, a: IPLedger) -> dict[str, Any]:
 
 def _rid_caller(attr: str) -> Expect:
     return lambda w, s, a: {"rightId": getattr(s, attr), "caller": a.address}
+
+
+def _pledge_caller(w: World, s: Stage, a: IPLedger) -> dict[str, Any]:
+    return {"pledgeId": s.pledge_id, "caller": a.address}
 
 
 def _move(attr: str, to: Status) -> Expect:
@@ -139,6 +145,9 @@ ROWS: list[Row] = [
         lambda w, s, a: a.pause(), "governor"),
     Row("unpause", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(PAUSER_ROLE),
         lambda w, s, a: a.unpause(), ""),  # the positive case needs a pause first: see test_offices
+    Row("setSecurityInterests", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
+        lambda w, s, a: raw(a, a.registry.functions.setSecurityInterests(w.ipl.interests.address)),
+        ""),  # wired once at deployment: see test_signatures
     # ------------------------------------------------ filing and status
     Row("file(for another holder)", ("governor", "ru_registrar", "alice", "stranger"), "NotRegistrar",
         _not_registrar, lambda w, s, a: a.file("EM", "TM", "M-NEW", holder=w.carol.address), "registrar"),
@@ -180,17 +189,19 @@ ROWS: list[Row] = [
         lambda w, s, a: a.cancel_assignment(s.requested), "alice"),
     Row("rejectAssignment", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
         lambda w, s, a: a.reject_assignment(s.requested), "registrar"),
-    # ------------------------------------------------ pledges
-    Row("recordPledge", ("governor", "registrar", "carol", "stranger"), "NotHolder", _rid_caller("registered"),
-        lambda w, s, a: a.record_pledge(s.registered, w.carol.address), "alice"),
-    Row("consentToAssignment", ("governor", "registrar", "alice", "bob", "stranger"), "NotCreditor",
-        _rid_caller("pledged"), lambda w, s, a: a.consent_to_assignment(s.pledged), "carol"),
-    Row("consentToAssignmentBySig(signed by)", ("governor", "registrar", "alice", "bob", "stranger"),
+    # ------------------------------------------------ security interests (SecurityInterests)
+    Row("interests.recordPledge", ("governor", "registrar", "carol", "stranger"), "NotHolder",
+        _rid_caller("registered"), lambda w, s, a: a.record_pledge(s.registered, w.carol.address), "alice"),
+    Row("interests.consentToAssignment", ("governor", "registrar", "alice", "bob", "stranger"), "NotCreditor",
+        _pledge_caller, lambda w, s, a: a.consent_to_assignment(s.pledge_id, 1), "carol"),
+    Row("interests.consentToAssignmentBySig(signed by)", ("governor", "registrar", "alice", "bob", "stranger"),
         "InvalidSignature", lambda w, s, a: {"expected": w.carol.address, "recovered": a.address},
-        lambda w, s, a: w.stranger.consent_to_assignment_by_sig(s.pledged, s.deadline,
+        lambda w, s, a: w.stranger.consent_to_assignment_by_sig(s.pledge_id, s.deadline,
                                                                 signed(w, a, s.pledged, s, consent=True)), "carol"),
-    Row("releasePledge", ("governor", "registrar", "alice", "bob", "stranger"), "NotCreditor",
-        _rid_caller("pledged"), lambda w, s, a: a.release_pledge(s.pledged), "carol"),
+    Row("interests.releasePledge", ("governor", "registrar", "alice", "bob", "stranger"), "NotCreditor",
+        _pledge_caller, lambda w, s, a: a.release_pledge(s.pledge_id), "carol"),
+    Row("interests.releasePledgeByCourtOrder", NOT_EM_REGISTRAR + ("carol",), "NotRegistrar", _not_registrar,
+        lambda w, s, a: a.release_pledge_by_court_order(s.pledge_id, DEED), "registrar"),
     # ------------------------------------------------ ERC-721: nobody moves title by transfer
     Row("transferFrom", ROLES, "TitleLocked", lambda w, s, a: {"rightId": s.registered},
         lambda w, s, a: raw(a, a.registry.functions.transferFrom(w.alice.address, w.bob.address, s.registered)), ""),
@@ -236,20 +247,29 @@ def _state_changing(abi: list[dict[str, Any]]) -> set[str]:
             and i.get("stateMutability") in ("nonpayable", "payable")}
 
 
-@pytest.mark.parametrize("contract", ["IPRegistry", "PartyRegistry"])
+PREFIXES = {"IPRegistry": "", "PartyRegistry": "parties.", "SecurityInterests": "interests."}
+
+
+@pytest.mark.parametrize("contract", list(PREFIXES))
 def test_access_matrix_covers_every_state_changing_function(world: World, contract: str) -> None:
-    prefix = "parties." if contract == "PartyRegistry" else ""
+    prefix = PREFIXES[contract]
+    others = tuple(p for p in PREFIXES.values() if p and p != prefix)
     covered = {r.function.split("(")[0].removeprefix(prefix) for r in ROWS
-               if r.function.startswith(prefix) and (prefix or not r.function.startswith("parties."))}
+               if r.function.startswith(prefix) and not r.function.startswith(others)}
     missing = _state_changing(world.ipl.contracts[contract].abi) - covered - OPEN_TO_ALL
     assert not missing, f"add rows for {sorted(missing)}"
 
 
-@pytest.mark.parametrize("function", ["anchorDocument", "publishProfile"])
+@pytest.mark.parametrize("function", ["anchorDocument", "publishProfile", "revokeSignature",
+                                      "interests.revokeSignature"])
 def test_open_function_by_every_role_succeeds(world: World, stage: Stage, function: str) -> None:
     for role in ROLES:
         actor = getattr(world, role)
-        if function == "anchorDocument":
+        if function.endswith("revokeSignature"):
+            res = actor.revoke_signature("0x" + role.encode().hex().ljust(64, "0"),
+                                         "SecurityInterests" if function.startswith("interests.") else "IPRegistry")
+            assert res.event("SignatureRevoked").args["signer"] == actor.address
+        elif function == "anchorDocument":
             res = actor.anchor(stage.registered, DEED, role)
             assert res.event("DocumentAnchored").args["anchoredBy"] == actor.address
         else:
