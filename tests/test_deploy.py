@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,3 +123,85 @@ def test_launched_node_deploy_is_not_recorded_by_default(anvil_chain, config: Co
     cfg = _tmp_config(config, tmp_path)
     deploy_suite(anvil_chain, anvil_chain.accounts[0], artifacts, config=cfg)
     assert not (tmp_path / "deployments").exists(), "a throwaway node must not overwrite a persistent node's record"
+
+
+# ---------------------------------------------------------------- malformed records (issue #12, item 6)
+
+
+def _corrupt(record: dict[str, Any], change: str) -> Any:
+    """A copy of a valid record with one thing wrong (``change`` names it)."""
+    rec = json.loads(json.dumps(record))
+    first = next(iter(rec["contracts"]))
+    if change == "no-contracts":
+        rec["contracts"] = {}
+    elif change == "integer-address":
+        rec["contracts"][first]["address"] = 1234
+    elif change == "contracts-a-list":
+        rec["contracts"] = []
+    elif change == "missing-contract":
+        rec["contracts"].pop(first)
+    elif change == "unknown-contract":
+        rec["contracts"]["Evil"] = rec["contracts"][first]
+    elif change == "block-text":
+        rec["contracts"][first]["block"] = "one"
+    elif change == "short-hash":
+        rec["contracts"][first]["runtime_code_hash"] = "0x12"
+    elif change == "chain-id-text":
+        rec["chain_id"] = "31337"
+    elif change == "not-an-object":
+        return [rec]
+    elif change == "extra-field":
+        rec["contracts"][first]["owner"] = "me"
+    elif change == "no-deployer":
+        rec.pop("deployer")
+    return rec
+
+
+CORRUPTIONS = {
+    "no-contracts": "'contracts' names no IPRegistry", "integer-address": ".address is 1234, not an address",
+    "contracts-a-list": "'contracts' is a list, not an object", "missing-contract": "'contracts' names no ",
+    "unknown-contract": "'Evil', which the suite does not have", "block-text": ".block is 'one', not a whole number",
+    "short-hash": ".runtime_code_hash is '0x12', not 0x and 64 hex digits",
+    "chain-id-text": "chain_id is '31337', not a whole number", "not-an-object": "the record is a list, not an object",
+    "extra-field": "has unknown field(s) 'owner'", "no-deployer": "the record has no 'deployer'",
+}
+
+
+@pytest.mark.parametrize("change", sorted(CORRUPTIONS))
+def test_a_malformed_record_is_a_deployment_error_naming_the_field(config: Config, artifacts: CompileResult,
+                                                                   tmp_path: Path, change: str) -> None:
+    """Was: ``"contracts": {}`` or an integer address ended in "internal error" (KeyError, TypeError)."""
+    cfg = _tmp_config(config, tmp_path)
+    with connect("embedded", config) as chain:
+        dep = deploy_suite(chain, chain.accounts[0], artifacts, config=cfg, persist=True)
+        path = record_path(cfg, dep.chain_id)
+        path.write_text(json.dumps(_corrupt(json.loads(path.read_text()), change)))
+        with pytest.raises(DeploymentError) as exc:
+            load_record(cfg, chain, artifacts)
+    message = str(exc.value)
+    assert CORRUPTIONS[change] in message, message
+    assert "is not a valid deployment record" in message and "delete it and redeploy" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("text, words", [
+    ('{"chain_id": 1, "chain_id": 2}', "the field 'chain_id' is given twice in one object"),
+    ("[" * 100_000 + "]" * 100_000, "nested more than 64 deep"),
+    ('{"chain_id": ', "Expecting value"),
+])
+def test_duplicate_keys_deep_nesting_and_broken_json_in_a_record_are_refused(config: Config, tmp_path: Path,
+                                                                             text: str, words: str) -> None:
+    cfg = _tmp_config(config, tmp_path)
+    with connect("embedded", config) as chain:
+        path = record_path(cfg, chain.chain_id)
+        path.parent.mkdir(parents=True)
+        path.write_text(text)
+        with pytest.raises(DeploymentError, match=words):
+            load_record(cfg, chain)
+
+
+def test_a_valid_record_reads_back_equal(config: Config, artifacts: CompileResult, tmp_path: Path) -> None:
+    cfg = _tmp_config(config, tmp_path)
+    with connect("embedded", config) as chain:
+        dep = deploy_suite(chain, chain.accounts[0], artifacts, config=cfg, persist=True)
+        assert load_record(cfg, chain, artifacts) == dep

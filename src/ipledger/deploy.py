@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from eth_utils import keccak, to_checksum_address
 from ipledger.build.compiler import CompileResult
 from ipledger.config import Config
 from ipledger.errors import DeploymentError
+from ipledger.types import MAX_JSON_DEPTH, escape, is_address, json_too_deep
 
 if TYPE_CHECKING:
     from eth_account.signers.local import LocalAccount
@@ -78,14 +80,96 @@ class Deployment:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Deployment:
+    def from_json(cls, data: Any) -> Deployment:
+        """The record from its parsed JSON, every field checked; a ``DeploymentError`` names the first one wrong.
+
+        A record names every contract of the suite (``SUITE``), each with a checksummable
+        address, a transaction hash, a block number and two code hashes, and nothing else.
+        """
+        entry = _object(data, "the record", ("chain_id", "network", "deployer", "compiler", "contracts"))
+        contracts = entry["contracts"]
+        if not isinstance(contracts, dict):
+            raise DeploymentError(f"'contracts' is a {_kind(contracts)}, not an object of contracts")
+        names = [name for name, _ in SUITE]
+        missing = [name for name in names if name not in contracts]
+        if missing:
+            raise DeploymentError(f"'contracts' names no {', '.join(missing)}")
+        unknown = sorted(set(contracts) - set(names))
+        if unknown:
+            raise DeploymentError(f"'contracts' names {', '.join(map(repr, unknown))}, which the suite does not have")
         return cls(
-            chain_id=int(data["chain_id"]),
-            network=str(data["network"]),
-            deployer=str(data["deployer"]),
-            compiler=str(data["compiler"]),
-            contracts={k: DeployedContract(**v) for k, v in data["contracts"].items()},
+            chain_id=_integer(entry["chain_id"], "chain_id", low=1),
+            network=_text(entry["network"], "network"),
+            deployer=_address(entry["deployer"], "deployer"),
+            compiler=_text(entry["compiler"], "compiler"),
+            contracts={name: _contract(name, contracts[name]) for name in names},
         )
+
+
+_CONTRACT_FIELDS = tuple(f.name for f in fields(DeployedContract))
+
+
+def _kind(value: Any) -> str:
+    """The JSON name of a value's type, for a message."""
+    return {dict: "object", list: "list", str: "string", bool: "true/false", int: "number", float: "number",
+            type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _object(value: Any, what: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """``value`` as a JSON object with exactly ``keys``."""
+    if not isinstance(value, dict):
+        raise DeploymentError(f"{what} is a {_kind(value)}, not an object")
+    missing = [k for k in keys if k not in value]
+    if missing:
+        raise DeploymentError(f"{what} has no {', '.join(map(repr, missing))}")
+    extra = sorted(set(value) - set(keys))
+    if extra:
+        raise DeploymentError(f"{what} has unknown field(s) {', '.join(map(repr, extra))}")
+    return value
+
+
+def _integer(value: Any, what: str, *, low: int = 0) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < low:
+        raise DeploymentError(f"{what} is {escape(repr(value))}, not a whole number of at least {low}")
+    return value
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise DeploymentError(f"{what} is {escape(repr(value))}, not a text")
+    return value
+
+
+def _address(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not is_address(value):
+        raise DeploymentError(f"{what} is {escape(repr(value))}, not an address (0x and 40 hex digits)")
+    return value
+
+
+def _hex32(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"0x[0-9a-fA-F]{64}", value):
+        raise DeploymentError(f"{what} is {escape(repr(value))}, not 0x and 64 hex digits")
+    return value
+
+
+def _contract(name: str, value: Any) -> DeployedContract:
+    """One contract's entry of the record, checked."""
+    entry = _object(value, f"contract {name}", _CONTRACT_FIELDS)
+    return DeployedContract(address=_address(entry["address"], f"{name}.address"),
+                            tx_hash=_hex32(entry["tx_hash"], f"{name}.tx_hash"),
+                            block=_integer(entry["block"], f"{name}.block"),
+                            creation_code_hash=_hex32(entry["creation_code_hash"], f"{name}.creation_code_hash"),
+                            runtime_code_hash=_hex32(entry["runtime_code_hash"], f"{name}.runtime_code_hash"))
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The ``object_pairs_hook`` of a record: a key given twice is an error (JSON would keep the last)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DeploymentError(f"the field {escape(repr(key))} is given twice in one object")
+        out[key] = value
+    return out
 
 
 def record_path(config: Config, chain_id: int) -> Path:
@@ -119,9 +203,13 @@ def load_record(config: Config, chain: Chain, artifacts: CompileResult | None = 
             f"no deployment for chain {chain_id} ({path.name} is missing); run `ipledger deploy --network {chain.name}`"
         )
     try:
-        deployment = Deployment.from_json(json.loads(path.read_text()))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DeploymentError(f"{path} is not a valid deployment record ({exc}); delete it and redeploy") from None
+        text = path.read_text()
+        if json_too_deep(text):
+            raise DeploymentError(f"nested more than {MAX_JSON_DEPTH} deep")
+        deployment = Deployment.from_json(json.loads(text, object_pairs_hook=_refuse_duplicates))
+    except (ValueError, DeploymentError) as exc:
+        raise DeploymentError(f"{path} is not a valid deployment record ({exc}); delete it and redeploy with "
+                              f"`ipledger deploy --network {chain.name} --force`") from None
     verify(deployment, chain, artifacts)
     return deployment
 

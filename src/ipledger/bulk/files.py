@@ -2,8 +2,9 @@
 
 The file must be a regular file (``types.input_file``: a directory, ``/dev/null``, a FIFO or a
 device is named as such), UTF-8 text, and JSON that Python can read: an object that gives a
-key twice is a problem of its record (``schema.json_object``), and nesting deeper than the
-parser's limit is one problem of the file, not a crash.
+key twice is a problem of its record (``schema.json_object``), and nesting deeper than
+``types.MAX_JSON_DEPTH`` is one problem of the file, found before the (recursive) JSON reader
+runs: not a ``RecursionError``, nor a crash of the interpreter.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ipledger.bulk.records import InvalidRecords, Problem, Record
 from ipledger.bulk.schema import json_object, parse_document
 from ipledger.errors import UsageError
 
-MAX_DEPTH = 4  # how deep a valid document nests: document → records → record → legalStatusEvents → event
+DEPTH = 5  # how deep a valid document nests: document → records → record → legalStatusEvents → event
 
 
 def parse_records(text: str, kind: str, *, source: str = "the input") -> list[Record]:
@@ -25,15 +26,17 @@ def parse_records(text: str, kind: str, *, source: str = "the input") -> list[Re
     if kind == "csv":
         records, problems = parse_csv(text)
     elif kind == "json":
+        too_deep = [Problem(0, "JSON", f"nests arrays and objects more than {types.MAX_JSON_DEPTH} deep; a record "
+                                       f"file nests {DEPTH} (document, records, record, legalStatusEvents, event)")]
+        if types.json_too_deep(text):
+            raise InvalidRecords(too_deep, source)
         try:
             data = json.loads(text, object_pairs_hook=json_object)
         except json.JSONDecodeError as exc:
             raise InvalidRecords([Problem(0, "JSON", f"{exc.msg} at line {exc.lineno} column {exc.colno}")],
                                  source) from None
-        except RecursionError:
-            raise InvalidRecords([Problem(0, "JSON", f"is nested deeper than the JSON reader's limit; a record "
-                                                     f"file nests {MAX_DEPTH} levels (document, records, record, "
-                                                     "legalStatusEvents)")], source) from None
+        except RecursionError:  # measured above; kept in case the reader's limit is lower than ours
+            raise InvalidRecords(too_deep, source) from None
         records, problems = parse_document(data)
     else:
         raise UsageError(f"cannot tell the format of {types.escape(source)}; name it .json or .csv")
