@@ -24,9 +24,10 @@ pytestmark = pytest.mark.slow
 
 SLITHER = Path(sys.executable).with_name("slither")
 # one solc standard-JSON compilation per folder (slither takes the *.sol files of a directory)
-TARGETS = ("contracts/registry", "contracts/licensing")
-CONTRACTS = ("contracts/registry/IPRegistry.sol", "contracts/registry/PartyRegistry.sol",
-             "contracts/licensing/LicenseRegistry.sol")
+# (interfaces come in through their users; mocks are test doubles)
+TARGETS = ("contracts/registry", "contracts/licensing", "contracts/periphery")
+# every contract file of those folders must be analysed: a new contract is covered without editing this list
+CONTRACTS = tuple(sorted(str(p.relative_to(ROOT)) for t in TARGETS for p in (ROOT / t).glob("*.sol")))
 BLOCKING = ("High", "Medium")
 
 
