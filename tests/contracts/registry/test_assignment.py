@@ -85,6 +85,29 @@ def test_request_assignment_by_holder_records_pending_and_emits_event(world: Wor
     assert owner_of(world.ipl, rid) == world.alice.address
 
 
+def test_assignment_ids_increase_per_right_through_cancel_reject_and_completion(world: World,
+                                                                               rights: Rights) -> None:
+    """Each request takes the right's next id, so nothing signed or consented for one counts for another."""
+    rid, ids = rights.em, []
+    for end in ("cancel", "reject", "record"):
+        ids.append(world.alice.request_assignment(rid, world.bob.address, DEED).event("AssignmentRequested")
+                   .args["assignmentId"])
+        if end == "cancel":
+            world.alice.cancel_assignment(rid)
+        elif end == "reject":
+            world.registrar.reject_assignment(rid)
+        else:
+            world.bob.accept_assignment(rid)
+            world.registrar.record_assignment(rid)
+    assert ids == [1, 2, 3]
+    assert pending(world.ipl, rid)[1:4] == (NONE_STATE, 0, 3)
+    assert world.bob.request_assignment(rid, world.carol.address, DEED).event("AssignmentRequested").args[
+        "assignmentId"] == 4  # the id belongs to the right, not to its holder
+    other = world.file_registered("018234999")
+    assert world.alice.request_assignment(other, world.bob.address, DEED).event("AssignmentRequested").args[
+        "assignmentId"] == 1
+
+
 @pytest.mark.parametrize("who", ["bob", "carol", "registrar", "ru_registrar", "governor", "stranger"])
 def test_request_assignment_by_non_holder_reverts_not_holder(world: World, rights: Rights, who: str) -> None:
     actor = getattr(world, who)
