@@ -73,3 +73,17 @@ def test_launch_node_stopped_even_when_caller_raises(config: Config) -> None:
             raise RuntimeError("boom")
     assert proc is not None and proc.poll() is not None
     assert node_pids(port_of(url)) == set()
+
+
+def test_embedded_call_without_fee_fields_works_after_the_base_fee_rises(config: Config) -> None:
+    """eth-tester prices a bare call at a 1 gwei fee cap; a node answers it whatever the base fee (chain.embedded)."""
+    with connect("embedded", config) as chain:
+        w3, sender = chain.w3, chain.accounts[0]
+        for nonce in range(2):  # two blocks nearly full of calldata: the base fee rises 12.5 % per full block
+            tx = {"to": chain.accounts[1].address, "value": 0, "data": b"\x01" * 1_790_000, "gas": 29_000_000,
+                  "nonce": nonce, "chainId": chain.chain_id, "maxFeePerGas": 10**11, "maxPriorityFeePerGas": 0}
+            w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction))
+        assert int(w3.eth.get_block("latest")["baseFeePerGas"]) > 10**9, "the base fee did not pass 1 gwei"
+        bare = {"from": sender.address, "to": chain.accounts[1].address, "data": "0x"}
+        assert w3.eth.call(bare) == b""
+        assert w3.eth.estimate_gas(bare) == 21_000

@@ -17,17 +17,26 @@ class EmbeddedRevert(Exception):
         self.data = data
 
 
-def raw_reverts(endpoint: Any) -> Any:
-    """Wraps an eth-tester endpoint so that a revert keeps its raw data.
+FEE_FIELDS = ("gas_price", "max_fee_per_gas", "max_priority_fee_per_gas")
 
-    web3's eth-tester provider ABI-decodes every revert as ``Error(string)``, which loses the
-    selector of a custom error whose arguments happen to decode as a string. The wrapper raises
-    ``EmbeddedRevert`` (which web3 lets through) with the bytes, so decoding is the same as over
-    JSON-RPC.
+
+def raw_reverts(endpoint: Any) -> Any:
+    """Wraps eth-tester's ``eth_call`` / ``eth_estimateGas`` so that they behave as a node's do.
+
+    1. A revert keeps its raw data: web3's eth-tester provider ABI-decodes every revert as
+       ``Error(string)``, which loses the selector of a custom error whose arguments happen to
+       decode as a string. The wrapper raises ``EmbeddedRevert`` (which web3 lets through) with
+       the bytes, so decoding is the same as over JSON-RPC.
+    2. A call without fee fields is not priced: eth-tester gives it a 1 gwei fee cap and refuses
+       it once the base fee is higher (after a few full blocks), where anvil, Ganache and geth
+       answer. A zero tip (eth-tester then caps the fee at twice the base fee) keeps such calls
+       working; a caller's own fee fields are left as they are.
     """
     from eth_tester.exceptions import TransactionFailed
 
     def wrapped(tester: Any, params: Any) -> Any:
+        if params and isinstance(params[0], dict) and not any(f in params[0] for f in FEE_FIELDS):
+            params = [{**params[0], "max_priority_fee_per_gas": 0}, *params[1:]]
         try:
             return endpoint(tester, params)
         except TransactionFailed as exc:
