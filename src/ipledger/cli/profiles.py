@@ -8,7 +8,7 @@ import click
 
 from ipledger.cli.context import Session, chain_options
 from ipledger.cli.output import emit, show_table, tx_out
-from ipledger.cli.params import Address, Office
+from ipledger.cli.params import Address, Office, Uri
 
 
 @click.group()
@@ -19,7 +19,8 @@ def profile() -> None:
 @profile.command("publish")
 @click.argument("identity")
 @click.argument("country", type=Office())
-@click.option("--metadata-uri", default="")
+@click.option("--metadata-uri", default="", type=Uri("profile metadata URI"),
+              help="URI of the party's metadata document (at most 2048 bytes, no white space).")
 @chain_options
 def profile_publish(session: Session, identity: str, country: str, metadata_uri: str) -> None:
     """Publish your profile: IDENTITY (a name or DID; only its hash goes on chain) and ST.3 COUNTRY.

@@ -20,7 +20,8 @@ class PartyActions(ClientBase):
         """Publishes this account's profile; ``identity`` is a name or DID (hashed) or a 32-byte hash."""
         ident = identity if isinstance(identity, bytes) and len(identity) == 32 else keccak(
             identity if isinstance(identity, bytes) else identity.encode())
-        fn = self.parties.functions.publishProfile(ident, types.office_bytes(country), metadata_uri)
+        fn = self.parties.functions.publishProfile(ident, types.office_bytes(country),
+                                                   types.uri(metadata_uri, "profile metadata URI"))
         return self.transact(fn, "publish profile")
 
     def verify_profile(self, party: str, office: str) -> TxResult:
