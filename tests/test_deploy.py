@@ -205,3 +205,20 @@ def test_a_valid_record_reads_back_equal(config: Config, artifacts: CompileResul
     with connect("embedded", config) as chain:
         dep = deploy_suite(chain, chain.accounts[0], artifacts, config=cfg, persist=True)
         assert load_record(cfg, chain, artifacts) == dep
+
+
+@pytest.mark.parametrize("network", ["embedded", pytest.param("anvil", marks=pytest.mark.nodes)])
+def test_deploy_wires_security_interests_to_the_registry(config: Config, artifacts: CompileResult,
+                                                         network: str) -> None:
+    """SecurityInterests is deployed with the suite and wired once (``WIRING``), by the deployer as first governor."""
+    from eth_utils import to_checksum_address
+
+    with connect(network, config) as chain:
+        dep = deploy_suite(chain, chain.accounts[0], artifacts, config=config, persist=False)
+        registry = chain.w3.eth.contract(address=to_checksum_address(dep.address("IPRegistry")),
+                                         abi=artifacts["IPRegistry"].abi)
+        interests = chain.w3.eth.contract(address=to_checksum_address(dep.address("SecurityInterests")),
+                                          abi=artifacts["SecurityInterests"].abi)
+        assert registry.functions.securityInterests().call() == interests.address
+        assert interests.functions.registry().call() == registry.address
+        assert list(dep.contracts)[:2] == ["IPRegistry", "SecurityInterests"]
