@@ -18,9 +18,12 @@ import ast
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from eth_abi import decode, encode
+from eth_abi.decoding import ContextFramesBytesIO, TupleDecoder
+from eth_abi.registry import registry
 from eth_utils import keccak, to_checksum_address
 
 from ipledger.errors import ContractRevert, revert_class
@@ -85,6 +88,7 @@ class ContractCodec:
         self._functions: dict[str, dict[str, Any]] = {}
         self._events: dict[str, dict[str, Any]] = {}
         self._by_topic: dict[bytes, dict[str, Any]] = {}
+        self._plans: dict[bytes, _LogPlan] = {}
         for item in abi:
             kind = item.get("type")
             if kind == "function":
@@ -127,23 +131,55 @@ class ContractCodec:
         """
         if not topics:
             return None
-        item = self._by_topic.get(bytes(topics[0]))
-        if item is None:
-            return None
-        inputs = item["inputs"]
-        plain = [i for i in inputs if not i.get("indexed")]
-        values = iter(decode([canonical_type(i) for i in plain], bytes(data)))
+        plan = self._plans.get(bytes(topics[0]))
+        if plan is None:
+            item = self._by_topic.get(bytes(topics[0]))
+            if item is None:
+                return None
+            plan = self._plans[bytes(topics[0])] = _LogPlan.of(item)
+        values = iter(plan.data_decoder(bytes(data)) if plan.data_types else ())
         indexed = iter(topics[1:])
         args: dict[str, Any] = {}
-        for inp in inputs:
-            if inp.get("indexed"):
-                raw = bytes(next(indexed))
-                kind = canonical_type(inp)
-                static = not (kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("("))
-                args[inp["name"]] = decode([kind], raw)[0] if static else raw
+        for name, topic_type in plan.fields:
+            if topic_type is None:
+                args[name] = next(values)
             else:
-                args[inp["name"]] = next(values)
-        return DecodedLog(item["name"], args)
+                raw = bytes(next(indexed))
+                args[name] = _tuple_decoder((topic_type,))(ContextFramesBytesIO(raw))[0] if topic_type else raw
+        return DecodedLog(plan.name, args)
+
+
+@dataclass(frozen=True)
+class _LogPlan:
+    """How to decode one event, worked out once: its fields in order and the decoder of its data."""
+
+    name: str
+    # (name, None) for a data field; (name, type) for an indexed static value; (name, "") for a hashed dynamic one
+    fields: tuple[tuple[str, str | None], ...]
+    data_types: tuple[str, ...]
+
+    @classmethod
+    def of(cls, item: dict[str, Any]) -> _LogPlan:
+        fields: list[tuple[str, str | None]] = []
+        for inp in item["inputs"]:
+            kind = canonical_type(inp)
+            if not inp.get("indexed"):
+                fields.append((inp["name"], None))
+            else:
+                static = not (kind in ("string", "bytes") or kind.endswith("]") or kind.startswith("("))
+                fields.append((inp["name"], kind if static else ""))
+        data_types = tuple(canonical_type(i) for i in item["inputs"] if not i.get("indexed"))
+        return cls(item["name"], tuple(fields), data_types)
+
+    def data_decoder(self, data: bytes) -> tuple[Any, ...]:
+        """The non-indexed values, decoded by eth-abi's decoder for this event's types (built once and cached)."""
+        return tuple(_tuple_decoder(self.data_types)(ContextFramesBytesIO(data)))
+
+
+@lru_cache(maxsize=256)
+def _tuple_decoder(types: tuple[str, ...]) -> Any:
+    """eth-abi's decoder of a tuple of ``types``: what ``eth_abi.decode`` builds on every call, built once."""
+    return TupleDecoder(decoders=[registry.get_decoder(t, strict=True) for t in types])
 
 
 class ErrorDecoder:

@@ -14,10 +14,10 @@ BAD_CHECKSUM = ADDRESS.replace("E0F", "e0F")  # one letter's case flipped: mixed
 
 
 @pytest.mark.parametrize("call", [
-    lambda w: w.alice.file("XX", "TM", "018234567"),
-    lambda w: w.alice.file("EM", "no-such-type", "018234567"),
-    lambda w: w.alice.file("EM", "TM", " 018234567"),
-    lambda w: w.alice.file("EM", "TM", "018234567", content_hash="0x1234"),
+    lambda w: w.registrar.file("XX", "TM", "018234567", holder=w.alice.address),
+    lambda w: w.registrar.file("EM", "no-such-type", "018234567", holder=w.alice.address),
+    lambda w: w.registrar.file("EM", "TM", " 018234567", holder=w.alice.address),
+    lambda w: w.registrar.file("EM", "TM", "018234567", content_hash="0x1234", holder=w.alice.address),
     lambda w: w.alice.request_assignment(1, ADDRESS.lower()[:-1] + "X"),
     lambda w: w.alice.request_assignment(1, BAD_CHECKSUM),
     lambda w: w.alice.change_status(1, "granted-maybe"),
