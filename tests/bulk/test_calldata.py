@@ -51,8 +51,8 @@ def test_calldata_matches_web3s_encoding(world: World) -> None:
     ipl = world.registrar
     calls = RegistryCalls(ipl.registry.abi)
     holders = [world.alice.address, world.bob.address]
-    recs = make_records(5, holders, uri=True) + [replace(make_records(1, holders)[0], application_number="ü-Ω 42",
-                                                         metadata_uri="x" * 70)]
+    recs = make_records(5, holders, uri=True) + [replace(make_records(1, holders)[0], application_number="A-42/7.x",
+                                                         metadata_uri="ipfs://ü-Ω-" + "x" * 70)]
     fn = ipl.registry.functions
     tuples = [ipl.filing_tuple(filing_of(r)) for r in recs]
     assert calls.file_batch(recs) == _web3(fn.fileBatch(tuples, True))

@@ -1,9 +1,11 @@
 """Imports on the embedded chain (ipledger.bulk.importer): each record filed and moved once, partial states
-resumed without repeating, diverged rights left alone and reported, refusals decoded and nothing sent twice."""
+resumed without repeating, diverged and conflicting rights left alone and reported, refusals decoded and nothing
+sent twice."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from eth_utils import keccak
@@ -70,8 +72,6 @@ def test_import_places_a_recurring_status_by_counting_its_events(world: World) -
     events = (*base.events, StatusEvent(Status.LAPSED, base.registration_date + 400 * day),
               StatusEvent(Status.RESTORED, base.registration_date + 500 * day),
               StatusEvent(Status.LAPSED, base.registration_date + 900 * day))
-    from dataclasses import replace
-
     rec = replace(base, events=events)
     half = replace(base, events=events[:3])  # an earlier import got as far as the first lapse
     assert bulk.import_records(ipl, [half]).complete
@@ -133,3 +133,54 @@ def test_journal_records_runs_transactions_and_outcome(world: World, tmp_path) -
     mined = [e for e in entries if e["event"] == "mined"]
     assert [m["filed"] for m in mined] == [5, 5, 2] and all(m["ok"] for m in mined)
     assert bulk.Journal.earlier_runs(journal, ipl.address, ipl.chain.chain_id) == (15, max(e["nonce"] for e in sent))
+
+
+# ---------------------------------------------------------------- conflicts: a right on chain with other data
+
+
+CONFLICTS = {
+    "holder": lambda rec, w: replace(rec, holder=w.bob.address),
+    "filingDate": lambda rec, w: replace(rec, filing_date=rec.filing_date - 86400),
+    "contentHash": lambda rec, w: replace(rec, content_hash=b"\x11" * 32),
+}
+
+
+@pytest.mark.parametrize("field", list(CONFLICTS))
+def test_import_lists_a_conflicting_right_files_nothing_for_it_and_is_not_complete(world: World, field: str) -> None:
+    """Issue #12: a right already on chain with other data (someone else's right under that number, or an old
+    record) is a conflict: listed, nothing filed or moved for it; the rest is imported; not complete unless told."""
+    ipl = office_registrar(world)
+    records = make_records(4, [world.alice.address], moves=2)
+    squat = CONFLICTS[field](records[1], world)
+    ipl.file_batch([filing_of(squat)])
+    report = bulk.import_records(ipl, records)
+    assert not report.complete and report.problems == ()
+    (conflict,) = report.conflicts
+    assert (conflict.record, conflict.field) == (2, field)
+    assert records[1].ref in conflict.reason and "nothing was filed or moved" in conflict.reason
+    states = on_chain(ipl, records)
+    assert states[records[1].right_id] == (squat.holder.lower(), Status.FILED), "left as it was: not published"
+    assert all(states[r.right_id] == (r.holder.lower(), r.status) for r in records if r is not records[1])
+    assert report.filed == 3 and report.already_filed == 0
+    again = bulk.import_records(ipl, records, ImportOptions(skip_conflicts=True))
+    assert again.complete and again.transactions == 0 and len(again.conflicts) == 1
+    assert ("conflicts (on chain with other data; left alone)", "1") in bulk.summary_rows(again)
+
+
+def test_import_conflict_on_registration_date_and_several_fields_at_once(world: World) -> None:
+    ipl = office_registrar(world)
+    (rec,) = make_records(1, [world.alice.address], moves=2, prefix="RG")
+    assert bulk.import_records(ipl, [rec]).complete
+    other = replace(rec, registration_date=rec.registration_date + 86400, holder=world.carol.address,
+                    events=(rec.events[0], replace(rec.events[1], effective_date=rec.registration_date + 86400)))
+    (conflict,) = bulk.import_records(ipl, [other]).conflicts
+    assert conflict.field == "holder, registrationDate"
+    assert world.alice.address in conflict.reason and world.carol.address in conflict.reason
+
+
+def test_import_same_data_is_done_already_not_a_conflict(world: World) -> None:
+    ipl = office_registrar(world)
+    records = make_records(6, [world.alice.address, world.bob.address])
+    ipl.file_batch([filing_of(r) for r in records[:3]])  # an earlier run, the same data
+    report = bulk.import_records(ipl, records)
+    assert report.complete and report.conflicts == () and report.already_filed == 3

@@ -72,9 +72,14 @@ def test_docs_show_the_real_problem_messages_and_csv_columns() -> None:
     ({"ipRightType": "trademark-ish"}, "ipRightType", "unknown"),
     ({"legalStatus": "registered"}, "legalStatus", "events end at published"),
     ({"applicationNumbr": "1"}, "applicationNumbr", "did you mean 'applicationNumber'"),
-    ({"applicationNumber": "01\x012"}, "applicationNumber", "control characters"),
+    ({"applicationNumber": "01\x012"}, "applicationNumber", "is not ST.13 ASCII"),
+    ({"applicationNumber": "018345678\u200b"}, "applicationNumber", "is not ST.13 ASCII"),
+    ({"applicationNumber": "1" * 10_000}, "applicationNumber", "is 10,000 characters"),
+    ({"filingDate": 20240101}, "filingDate", "bare number; write the date as 2024-01-01"),
+    ({"filingDate": "20240101"}, "filingDate", "bare number; write the date as 2024-01-01"),
+    ({"filingDate": 1_700_000_000}, "filingDate", "not unix seconds"),
     ({"legalStatusEvents": [{"status": "published", "eventCode": "E10", "effectiveDate": "2024-02-15"}]},
-     "legalStatusEvents[1].eventCode", "its ST.27 code is B10"),
+     "legalStatusEvents[1].eventCode", "its ST.27 code is Q10"),
     ({"legalStatusEvents": [{"status": "published"}]}, "legalStatusEvents[1].effectiveDate", "is missing"),
     ({"registrationNumber": "1"}, "registrationNumber", "no 'registered' event"),
 ])
@@ -108,8 +113,8 @@ def test_dates_round_trip_in_canonical_form() -> None:
     """Records read and write dates with the toolkit's one date parser and formatter."""
     for text in ("2024-02-29", "1999-12-31T23:59:59Z", "2106-02-07T06:28:16Z"):
         assert types.format_date(types.date(text)) == text
-    assert types.format_date(types.date(1_700_000_000)) == "2023-11-14T22:13:20Z"
-    for bad in ("2024-02-30", "0", "tomorrow", True, 2**40):
+    assert types.format_date(types.date(1_700_000_000)) == "2023-11-14T22:13:20Z"  # a Python int: seconds
+    for bad in ("2024-02-30", "0", "20240101", "1700000000", "tomorrow", True, 2**40):
         with pytest.raises(ValueError):
             types.date(bad)
     _, problems = bulk.parse_document([{**_example("018345678"), "filingDate": "2024-02-30"}])

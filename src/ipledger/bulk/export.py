@@ -21,7 +21,8 @@ from ipledger.rpc import LOG_SPAN, get_logs, retry
 if TYPE_CHECKING:
     from ipledger.sdk import IPLedger
 
-EXPORT_EVENTS = ("RightFiled", "StatusChanged", "RightRegistered", "RightRenewed", "MetadataChanged")
+EXPORT_EVENTS = ("RightFiled", "StatusChanged", "RightRegistered", "RightRenewed", "MetadataChanged",
+                 "FilingDateCorrected")
 
 
 def status_event_count(ipl: IPLedger, right_id: int) -> int:
@@ -77,6 +78,8 @@ class _Rebuild:
                 events[-1]["effective_date"] = 0  # recorded at the block time: not part of the record
         elif name == "MetadataChanged":
             rec["metadata_uri"], rec["metadata_hash"] = args["metadataURI"], bytes(args["metadataHash"])
+        elif name == "FilingDateCorrected":  # the office's recorded correction (ST.27 category Y) is the date now
+            rec["filing_date"] = int(args["newDate"])
 
 
 def _mismatch(w3: Any, latest: int, record: Record, status: Status) -> IPLedgerError:

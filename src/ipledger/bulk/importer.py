@@ -7,7 +7,10 @@ filing that lands twice is skipped by the contract), then the status moves wave 
 nonce order keeping each right's moves in sequence. A status move is valid only from its
 predecessor, so a stale duplicate reverts instead of applying twice. A crash, a Ctrl-C or a
 node restart therefore loses nothing and repeats nothing: the next run (or round) starts
-from what the chain holds.
+from what the chain holds. A record whose right is on chain with other data (another holder,
+filing date, registration date or content hash) is a conflict (``ipledger.bulk.plan``):
+nothing is filed or moved for it, the report lists it, and the import is not complete unless
+``ImportOptions.skip_conflicts``.
 
 Gas limits come from a cost model (``ipledger.bulk.gas``); a batch that runs out of gas is
 planned again in the next round, which asks the node first and reports what the register
@@ -53,11 +56,14 @@ class ImportOptions:
     receipt_timeout: float = 60.0
     max_rounds: int = 6
     journal: Path | None = None
+    skip_conflicts: bool = False  # a right on chain with other data is reported, and the import still succeeds
 
 
 @dataclass(frozen=True)
 class ImportReport:
-    """What an import did. ``problems`` lists records the chain would not take (with the decoded reason)."""
+    """What an import did. ``problems`` lists records the chain would not take (with the decoded reason);
+    ``conflicts`` the records whose right is on chain with other data (holder, dates, content hash): nothing was
+    filed or moved for them."""
 
     records: int
     filed: int
@@ -69,12 +75,13 @@ class ImportReport:
     stalls: int
     seconds: float
     problems: tuple[Problem, ...] = ()
-    holder_differs: int = 0
+    conflicts: tuple[Problem, ...] = ()
+    skip_conflicts: bool = False
 
     @property
     def complete(self) -> bool:
-        """Everything the records say is on chain."""
-        return not self.problems
+        """Everything the records say is on chain (conflicting records aside, when told to skip them)."""
+        return not self.problems and (self.skip_conflicts or not self.conflicts)
 
     @property
     def rights_per_second(self) -> float:
@@ -221,12 +228,13 @@ class Importer:
             moves=first.moves - plan.moves,
             already_moved=first.done_moves,
             transactions=window.sent, rounds=rounds, stalls=stalls, seconds=seconds,
-            problems=tuple(sorted(problems, key=lambda p: p.record)), holder_differs=first.holder_differs,
+            problems=tuple(sorted(problems, key=lambda p: p.record)),
+            conflicts=tuple(sorted(plan.conflicts, key=lambda p: p.record)), skip_conflicts=opts.skip_conflicts,
         )
         if journal is not None:
             journal.write("done", complete=report.complete, filed=report.filed, moves=report.moves,
                           transactions=report.transactions, rounds=rounds, stalls=stalls, seconds=round(seconds, 3),
-                          problems=[str(p) for p in report.problems])
+                          problems=[str(p) for p in report.problems], conflicts=[str(p) for p in report.conflicts])
             journal.close()
         return report
 
@@ -340,6 +348,6 @@ def summary_rows(report: ImportReport) -> list[tuple[str, str]]:
         ("transactions sent", f"{report.transactions:,}"),
         ("rounds / stalls recovered", f"{report.rounds} / {report.stalls}"),
         ("time", f"{report.seconds:.2f} s ({report.rights_per_second:,.0f} rights/s)"),
-        ("already on chain with another holder", f"{report.holder_differs:,}"),
+        ("conflicts (on chain with other data; left alone)", f"{len(report.conflicts):,}"),
         ("problems", f"{len(report.problems):,}"),
     ]

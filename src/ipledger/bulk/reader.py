@@ -1,11 +1,13 @@
-"""Chain state of many rights at once: the holder and status of each, before and after an import.
+"""Chain state of many rights at once: the holder, status and filing data of each, before and after an import.
 
 The importer reads every record's right before planning and after each round, so this read
 must cost a few node calls, not one per right. ``contracts/periphery/RightStateReader.sol``
 does it without being deployed: its creation code, with the registry address and up to
 ``READER_CHUNK`` right ids as constructor arguments, is sent as an ``eth_call`` without
-``to``; the constructor calls ``holderAndStatus`` for each id and reverts with the custom
-error ``RightStates(address[] holders, uint8[] statuses)``. Revert data is not capped the way
+``to``; the constructor calls ``holderAndStatus`` for each id (and ``rightOf`` for those filed)
+and reverts with the custom error ``RightStates(holders, statuses, filingDates,
+registrationDates, contentHashes)``. The filing data lets the importer tell a right filed with
+the record's data (done already) from one filed with other data (a conflict). Revert data is not capped the way
 returned code is (EIP-170: 24,576 bytes, 384 answers); the ids travel in the creation data,
 which EIP-3860 caps at 49,152 bytes, hence 1,400 ids per call (the contract's ``MAX_IDS``). The
 answers are decoded with eth-abi from the error's ABI item; the calls of a read go in one
@@ -21,7 +23,7 @@ from __future__ import annotations
 import logging
 import weakref
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from eth_abi import decode, encode
 
@@ -47,6 +49,21 @@ _NO_READER: weakref.WeakSet[Web3] = weakref.WeakSet()  # connections whose node 
 State = tuple[str, Status]  # holder (lower-case hex; the zero address if not filed) and status (NONE if not filed)
 
 
+class RightState(NamedTuple):
+    """What the register holds of a right: holder (lower-case hex), status, and its filing data (zero if not filed)."""
+
+    holder: str
+    status: Status
+    filing_date: int = 0
+    registration_date: int = 0
+    content_hash: bytes = b"\x00" * 32
+
+    @property
+    def state(self) -> State:
+        """Holder and status."""
+        return (self.holder, self.status)
+
+
 class _Reader:
     """The reader contract's creation code, constructor types and answer error, from its compiled artifact."""
 
@@ -62,13 +79,14 @@ class _Reader:
         """The ``eth_call`` data that reads ``right_ids``: creation code, then the constructor arguments."""
         return self.code + encode(self.arg_types, [registry, list(right_ids)])
 
-    def answers(self, revert: bytes) -> list[State] | None:
+    def answers(self, revert: bytes) -> list[RightState] | None:
         """The states in the reader's revert data; None if it reverted with anything else."""
         if revert[:4] != self.selector:
             return None
-        holders, statuses = decode(self.answer_types, revert[4:])
+        holders, statuses, filed, registered, contents = decode(self.answer_types, revert[4:])
         members = list(Status)
-        return [(h.lower(), members[s]) for h, s in zip(holders, statuses)]
+        return [RightState(h.lower(), members[s], int(f), int(r), bytes(c))
+                for h, s, f, r, c in zip(holders, statuses, filed, registered, contents)]
 
 
 def _reader_of(ipl: IPLedger) -> _Reader | None:
@@ -79,8 +97,8 @@ def _reader_of(ipl: IPLedger) -> _Reader | None:
     return _Reader(artifacts[READER].abi, artifacts[READER].bytecode)
 
 
-def reader_states(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READER_CHUNK) -> list[State] | None:
-    """States of ``right_ids`` in order, by the deployless reader; None if the node cannot run it."""
+def reader_rights(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READER_CHUNK) -> list[RightState] | None:
+    """States and filing data of ``right_ids`` in order, by the deployless reader; None if the node cannot run it."""
     w3 = ipl.w3
     reader = _reader_of(ipl)
     if reader is None or w3 in _NO_READER:
@@ -97,7 +115,7 @@ def reader_states(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READE
         log.info("the deployless reader failed (%s); reading right by right", exc)
         _NO_READER.add(w3)
         return None
-    out: list[State] = []
+    out: list[RightState] = []
     for result in results:
         answers = reader.answers(result.output) if result.reverted else None
         if answers is None:
@@ -109,6 +127,29 @@ def reader_states(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READE
         _NO_READER.add(w3)
         return None
     return out
+
+
+def reader_states(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READER_CHUNK) -> list[State] | None:
+    """Holder and status of ``right_ids`` in order, by the deployless reader; None if the node cannot run it."""
+    rights = reader_rights(ipl, right_ids, chunk=chunk)
+    return None if rights is None else [r.state for r in rights]
+
+
+def call_rights(ipl: IPLedger, right_ids: Sequence[int]) -> list[RightState]:
+    """States and filing data of ``right_ids`` in order: ``holderAndStatus`` per right, then ``rightOf`` per filed
+    right (JSON-RPC batches)."""
+    codec = ContractCodec(ipl.registry.abi)
+    states = call_states(ipl, right_ids)
+    filed = [rid for rid, (_, status) in zip(right_ids, states) if status is not Status.NONE]
+    calls = [{"from": ipl.address, "to": ipl.registry.address, "data": codec.encode_call("rightOf", [rid])}
+             for rid in filed]
+    data: dict[int, tuple[int, int, bytes]] = {}
+    for rid, result in zip(filed, eth_calls(ipl.w3, calls, batch=CALL_BATCH, what="reading the register")):
+        if result.reverted:
+            raise IPLedgerError(f"rightOf(0x{rid:064x}) reverted although the right is filed")
+        (rec,) = codec.decode_output("rightOf", result.output)
+        data[rid] = (int(rec[4]), int(rec[5]), bytes(rec[7]))
+    return [RightState(h, s, *data.get(rid, (0, 0, b"\x00" * 32))) for rid, (h, s) in zip(right_ids, states)]
 
 
 def call_states(ipl: IPLedger, right_ids: Sequence[int]) -> list[State]:
@@ -123,6 +164,14 @@ def call_states(ipl: IPLedger, right_ids: Sequence[int]) -> list[State]:
         holder, status = codec.decode_output("holderAndStatus", result.output)
         out.append((holder.lower(), Status(status)))
     return out
+
+
+def read_rights(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READER_CHUNK) -> dict[int, RightState]:
+    """Holder, status and filing data of each right (zeros and Status.NONE when not filed)."""
+    rights = reader_rights(ipl, right_ids, chunk=chunk)
+    if rights is None:
+        rights = call_rights(ipl, right_ids)
+    return dict(zip(right_ids, rights))
 
 
 def read_states(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READER_CHUNK) -> dict[int, State]:

@@ -142,13 +142,13 @@ class Fields:
             return ""
 
     def date(self, key: str, *, required: bool = False) -> int:
-        """A date field (``types.date``) as unix seconds; 0 when absent."""
+        """A date field (``types.date_text``: text only, an integer is refused) as unix seconds; 0 when absent."""
         if not self.present(key):
             if required:
                 self.problem(key, "is missing; give YYYY-MM-DD")
             return 0
         try:
-            return types.date(self.raw[key], what="")
+            return types.date_text(self.raw[key], what="")
         except UsageError as exc:
             self.problem(key, reason(exc))
             return 0
@@ -206,10 +206,10 @@ def record_from_json(number: int, raw: Any, problems: list[Problem]) -> Record |
             kind = types.ip_type(kind_text)
         except UsageError as exc:
             f.problem("ipRightType", str(exc))
-    app_no = f.text("applicationNumber", required=True)
+    app_no = f.text("applicationNumber", required=True, max_len=1 << 30)  # the length is the number rule's
     if app_no:
-        try:
-            app_no = types.application_number(app_no)
+        try:  # as written, not stripped: the contract refuses surrounding blanks, so the importer does too
+            app_no = types.application_number(f.raw["applicationNumber"])
         except UsageError as exc:
             f.problem("applicationNumber", str(exc))
     filing_date = f.date("filingDate", required=True)

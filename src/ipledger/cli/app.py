@@ -14,15 +14,20 @@ from typing import Any
 
 import click
 
-from ipledger.cli import accounts, assignments, bulk, licenses, offices, pledges, profiles, rights, setup
-from ipledger.cli.output import handled
+from ipledger.cli import accounts, assignments, bulk, licenses, offices, pledges, profiles, requests, rights, setup
+from ipledger.cli.output import handled, one_line, usage_in_one_line
 
 
 class RootGroup(click.Group):
-    """The ``ipledger`` group: runs a subcommand, turning toolkit errors into one line and an exit code."""
+    """The ``ipledger`` group: runs a subcommand, turning toolkit errors and click's usage errors into one line."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        with usage_in_one_line():
+            return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
-        with handled():
+        with usage_in_one_line(), handled():
             return super().invoke(ctx)
 
 
@@ -36,7 +41,8 @@ def cli(verbose: bool) -> None:
     Try it:      ipledger demo
     Local node:  ipledger node            (another terminal)
                  ipledger deploy && ipledger office add EM --recordal
-                 ipledger register EM TM 018234567 --content mark.png
+                 ipledger apply EM TM --content mark.png --account 2      (request 1)
+                 ipledger accord 1 018234567 --account 1                  (the office)
                  ipledger history EM/TM/018234567
     """
     import logging
@@ -50,6 +56,8 @@ COMMANDS: tuple[click.Command, ...] = (
     setup.compile_cmd, setup.deploy, setup.demo, setup.node,
     offices.office,
     rights.register_cmd, rights.status_cmd, rights.anchor, rights.show, rights.history,
+    requests.apply_cmd, requests.accord_cmd, requests.refuse_cmd, requests.withdraw_request_cmd, requests.request_cmd,
+    requests.correct,
     assignments.assign, assignments.accept, assignments.record, assignments.cancel, assignments.reject,
     pledges.pledge, pledges.consent, pledges.release,
     profiles.profile,
@@ -71,6 +79,6 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         if os.environ.get("IPLEDGER_DEBUG"):
             raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (set IPLEDGER_DEBUG=1 for the traceback "
-                   "and please report it)", err=True)
+        click.echo(f"internal error: {type(exc).__name__}: {one_line(str(exc))} (set IPLEDGER_DEBUG=1 for the "
+                   "traceback and please report it)", err=True)
         sys.exit(1)

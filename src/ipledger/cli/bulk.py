@@ -15,7 +15,7 @@ import click
 
 from ipledger import types
 from ipledger.cli.context import Session, chain_options
-from ipledger.cli.output import emit, show_table
+from ipledger.cli.output import emit, one_line, show_table
 from ipledger.cli.params import NewFile, Office
 
 
@@ -70,16 +70,21 @@ class _RichProgress:
 @click.option("--journal", type=NewFile(),
               help="Append a JSON-lines log of the run here: transactions sent and mined, stalls, the outcome.")
 @click.option("--no-progress", is_flag=True, help="No progress bar on stderr.")
+@click.option("--skip-conflicts", is_flag=True,
+              help="A record whose right is on chain with other data (holder, dates, content hash) is listed and "
+                   "left alone, and the import still succeeds (exit 0). Without it such conflicts exit 1.")
 @chain_options
 def import_cmd(session: Session, file: str, fmt: str | None, batch_size: int, window: int, receipt_timeout: float,
-               dry_run: bool, journal: str | None, no_progress: bool) -> None:
+               dry_run: bool, journal: str | None, no_progress: bool, skip_conflicts: bool) -> None:
     """Import office records (JSON or CSV, docs/bulk.md) exactly once.
 
     Every record is validated first (all problems are listed, nothing is sent if any).
     Then the rights are filed with fileBatch and their legal-status moves applied, in
     pipelined transactions signed here. Run it again after an interruption: it reads
     what the chain already holds and sends only the rest. The account must be a
-    registrar of every office in the file.
+    registrar of every office in the file. A record whose right is already on chain
+    with other data (holder, dates, content hash) is a conflict: it is listed, nothing
+    is filed or moved for it, and the command exits 1 unless --skip-conflicts.
 
     \b
     Examples:  ipledger import examples/records.json --dry-run
@@ -99,7 +104,7 @@ def import_cmd(session: Session, file: str, fmt: str | None, batch_size: int, wi
             "nothing was sent (--dry-run)"))
         return
     options = ImportOptions(batch_size=batch_size, window=window, receipt_timeout=receipt_timeout,
-                            journal=Path(journal) if journal else None)
+                            journal=Path(journal) if journal else None, skip_conflicts=skip_conflicts)
     progress = None if no_progress else _RichProgress(f"importing {types.escape(Path(file).name)}")
     report = import_records(session.ledger(), records, options, progress=progress)
     if session.as_json:
@@ -107,14 +112,22 @@ def import_cmd(session: Session, file: str, fmt: str | None, batch_size: int, wi
                       "already_filed": report.already_filed, "moves": report.moves,
                       "already_moved": report.already_moved, "transactions": report.transactions,
                       "rounds": report.rounds, "stalls": report.stalls, "seconds": round(report.seconds, 3),
-                      "holder_differs": report.holder_differs, "problems": [str(p) for p in report.problems]})
+                      "conflicts": [str(p) for p in report.conflicts], "skip_conflicts": skip_conflicts,
+                      "problems": [str(p) for p in report.problems]})
     else:
         show_table(f"Import of {file}", ("", ""), summary_rows(report))
         for p in report.problems:
-            click.echo(f"problem: {p}", err=True)
-    if not report.complete:
+            click.echo(f"problem: {one_line(str(p))}", err=True)
+        for p in report.conflicts:
+            click.echo(f"{'skipped' if skip_conflicts else 'conflict'}: {one_line(str(p))}", err=True)
+    if report.problems:
         click.echo(f"error: {len(report.problems)} record(s) are not as the file says (listed above); nothing was "
                    "filed twice. Fix the cause and run the same command again.", err=True)
+        sys.exit(1)
+    if report.conflicts and not skip_conflicts:
+        click.echo(f"error: {len(report.conflicts)} record(s) conflict with rights already on the register (listed "
+                   "above); nothing was filed or moved for them, the other records were imported. Check them, or "
+                   "run again with --skip-conflicts to leave them as they are.", err=True)
         sys.exit(1)
 
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 import click
 
 from ipledger.cli.context import Session, chain_options
-from ipledger.cli.output import emit, tx_out
+from ipledger.cli.output import tx_out
 from ipledger.cli.params import (
-    Address, ApplicationNumber, Date, Hash32, IPTypeName, Office, RightRef, StatusName, Tag, digest,
+    Address, ApplicationNumber, Date, Hash32, IPTypeName, Office, RightRef, StatusName, Tag, Uri, digest,
 )
 from ipledger.errors import UsageError
 
@@ -24,16 +24,24 @@ if TYPE_CHECKING:
 @click.option("--content", type=click.Path(dir_okay=False), help="File whose SHA-256 is the content hash.")
 @click.option("--content-hash", type=Hash32("content hash"),
               help="The content hash (0x + 64 hex digits) if you hashed it yourself.")
-@click.option("--holder", type=Address("holder"), help="File for this holder (registrars only); default: the signer.")
-@click.option("--metadata-uri", default="", help="URI of the ST.96/ST.97-style metadata document.")
-@click.option("--filing-date", type=Date("filing date"), help="YYYY-MM-DD (default: now).")
+@click.option("--holder", type=Address("holder"), required=True,
+              help="The holder the office files for (the right's first owner).")
+@click.option("--metadata-uri", default="", type=Uri(),
+              help="URI of the ST.96/ST.97-style metadata document (at most 2048 bytes, no white space).")
+@click.option("--filing-date", type=Date("filing date"),
+              help="The filing date the office accords: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (default: now; never "
+                   "in the future).")
 @chain_options
 def register_cmd(session: Session, office_code: str, ip_type: str, application_number: str, content: str | None,
-                 content_hash: bytes | None, holder: str | None, metadata_uri: str, filing_date: int | None) -> None:
-    """File a right: OFFICE TYPE APPLICATION-NUMBER (TYPE: PT UM TM ID CR GI PV).
+                 content_hash: bytes | None, holder: str, metadata_uri: str, filing_date: int | None) -> None:
+    """The office files a right for a holder: OFFICE TYPE APPLICATION-NUMBER (TYPE: PT UM TM ID CR GI PV).
+
+    Only the office (a registrar of OFFICE) accords application numbers and filing dates, as
+    real offices do; an applicant asks for them with `ipledger apply` and the office answers
+    with `ipledger accord`.
 
     \b
-    Example:  ipledger register EM TM 018234567 --content mark.png
+    Example:  ipledger register EM TM 018234567 --holder 0x3C44…93BC --content mark.png --account 1
     """
     from ipledger.domain import format_right_id
 
@@ -104,22 +112,30 @@ def anchor(session: Session, right: int, document: str | None, document_hash: by
 @click.argument("right", type=RightRef())
 @chain_options
 def show(session: Session, right: int) -> None:
-    """Show a right (by 0x id or OFFICE/TYPE/NUMBER).
+    """Show a right (by 0x id or OFFICE/TYPE/NUMBER) with its ST.27 state and its anchored documents.
 
     \b
     Example:  ipledger show EM/TM/018234567
     """
     from ipledger.cli import render as r
 
-    info = session.ledger().right(right)
-    emit(session.as_json, info, lambda: r.console().print(r.right_table(info)))
+    ipl = session.ledger()
+    info = ipl.right(right)
+    anchors = ipl.anchors(right)
+    if session.as_json:
+        r.print_json({**r.plain(info), "anchors": anchors})
+        return
+    con = r.console()
+    con.print(r.right_table(info))
+    if anchors:
+        con.print(r.anchor_table(anchors))
 
 
 @click.command()
 @click.argument("right", type=RightRef())
 @chain_options
 def history(session: Session, right: int) -> None:
-    """A right's chain of title, legal-status events, anchors and licenses as a timeline.
+    """A right's chain of title, legal events (ST.27 codes), anchors (holder, office or third party) and licences.
 
     \b
     Example:  ipledger history EM/TM/018234567
@@ -128,10 +144,12 @@ def history(session: Session, right: int) -> None:
 
     h = session.ledger().history(right)
     if session.as_json:
-        r.print_json({"right_id": h.right_id, "title": h.title,
+        r.print_json({"right_id": h.right_id, "title": h.title, "legal_events": h.legal_events, "anchors": h.anchors,
                       "events": [{"block": e.block, "name": e.name, "args": e.args} for e in h.events + h.licenses]})
         return
     con = r.console()
     con.print(r.title_table(h))
     con.print(r.status_table(h))
+    if h.anchors:
+        con.print(r.anchor_table(h.anchors))
     con.print(r.timeline_table(h))
