@@ -80,3 +80,20 @@ def test_reader_bound_is_enforced_by_the_contract(world: World, filed: list[int]
 def test_reader_is_never_deployed(world: World) -> None:
     assert reader.READER in world.ipl.artifacts.artifacts, "compiled with the project"
     assert reader.READER not in world.ipl.deployment.contracts
+
+
+def test_reader_filing_data_equals_right_of_per_id(world: World, filed: list[int]) -> None:
+    """The filing data the importer compares records with (conflicts): rightOf's filing date, registration date and
+    content hash for each filed right, zeros for the others, by the reader and right by right alike."""
+    fn = world.registrar.registry.functions
+    expected = _per_id(world, filed)
+    rights = reader.reader_rights(world.registrar, filed, chunk=150)
+    assert rights is not None and [r.state for r in rights] == expected
+    assert reader.call_rights(world.registrar, filed) == rights
+    for rid, r in zip(filed, rights):
+        if r.status is Status.NONE:
+            assert (r.filing_date, r.registration_date, r.content_hash) == (0, 0, b"\x00" * 32)
+        else:
+            rec = fn.rightOf(rid).call()
+            assert (r.filing_date, r.registration_date, r.content_hash) == (rec[4], rec[5], bytes(rec[7]))
+    assert any(r.registration_date for r in rights), "some of them are registered"
