@@ -184,3 +184,20 @@ def test_a_uri_in_a_record_follows_the_sdk_rule() -> None:
     assert bulk.parse_records(f'{{"records": [{spaced}]}}', "json")[0].metadata_uri == "ipfs://a", \
         "surrounding blanks of a field are formatting, as for every field of a record"
 
+
+
+def test_a_csv_export_that_cannot_carry_a_history_writes_nothing(world: World, monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    ipl = office_registrar(world)
+    (rec,) = make_records(1, [HOLDER], prefix="Z", moves=2)
+    renewed = replace(rec, events=(*rec.events, StatusEvent(Status.RENEWED, 0, sha("renewal"), rec.expiry_date + 1)),
+                      expiry_date=rec.expiry_date + 1)
+    assert bulk.import_records(ipl, [renewed]).complete
+    monkeypatch.setattr(Session, "connect", lambda self: ipl)
+    out = tmp_path / "register.csv"
+    res = CliRunner().invoke(cli, ["export", str(out)])
+    assert res.exit_code == 2 and not list(tmp_path.iterdir()), "nothing written, no temporary file left"
+    (line,) = res.stderr.strip().splitlines()
+    assert "RU/TM/Z0000000 (filed → published → registered → renewed)" in line and "Export as JSON" in line
+    res = CliRunner().invoke(cli, ["export", str(tmp_path / "register.json")])
+    assert res.exit_code == 0 and [p.name for p in tmp_path.iterdir()] == ["register.json"]
