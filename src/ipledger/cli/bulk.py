@@ -162,7 +162,26 @@ def export_cmd(session: Session, file: str, fmt: str | None, office_code: str | 
     if file == "-":
         sys.stdout.write(text)
         return
-    Path(file).write_text(text, encoding="utf-8")
+    _write_whole(Path(file), text)
     data = {"file": file, "records": len(records), "office": office_code or "all"}
     emit(session.as_json, data, lambda: click.echo(f"exported {len(records):,} records ({data['office']}) to {file}"))
 
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Writes ``path`` whole or not at all: a temporary file beside it, flushed, then renamed over it."""
+    import os
+
+    from ipledger.errors import UsageError
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise UsageError(f"cannot write '{types.escape(str(path))}' ({exc.strerror}); nothing was written") from None
+    finally:
+        tmp.unlink(missing_ok=True)
