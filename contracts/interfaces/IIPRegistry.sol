@@ -447,7 +447,7 @@ interface IIPRegistry is IIPLedgerErrors {
 
     /// @notice The governor wired the security-interest register (once).
     /// @param interests The {ISecurityInterests} contract.
-    event SecurityInterestsWired(address interests);
+    event SecurityInterestsWired(address indexed interests);
 
     // ------------------------------------------------------------------ offices
 

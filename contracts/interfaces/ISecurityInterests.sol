@@ -6,7 +6,7 @@ import {IRevocableSignatures} from "./IRevocableSignatures.sol";
 
 /// @title Security interests in rights of an IP Ledger register
 /// @notice Pledges (security interests) recorded against rights of an {IIPRegistry}. Several may stand on one right
-/// at once, at most `MAX_PLEDGES_PER_RIGHT`, ranked by recording order (rank 1 is the oldest active one; a release
+/// at once, at most `MAX_PLEDGES_PER_RIGHT` (8, a constant of the contract), ranked by recording order (rank 1 is the oldest active one; a release
 /// moves the junior ones up). While any stands:
 ///   * an assignment of the right takes effect only with the consent of EVERY active creditor, each consent bound
 ///     to the exact pair (that pledge, that assignment) and to the right's pledge version: recording or releasing
@@ -180,10 +180,6 @@ interface ISecurityInterests is IRevocableSignatures {
     function releasePledgeByCourtOrder(uint256 pledgeId, bytes32 courtOrderHash) external;
 
     // ------------------------------------------------------------------ reads
-
-    /// @notice The most pledges active on one right at once (bounds every loop over a right's pledges).
-    /// @return The bound, 8.
-    function MAX_PLEDGES_PER_RIGHT() external view returns (uint256);
 
     /// @notice The register whose rights are pledged.
     /// @return The IPRegistry.

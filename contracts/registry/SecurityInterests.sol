@@ -19,7 +19,8 @@ contract SecurityInterests is ISecurityInterests, RevocableSignatures {
                                 CONSTANTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @inheritdoc ISecurityInterests
+    /// @notice The most pledges active on one right at once: it bounds every loop over a right's pledges
+    /// (`firstWithoutConsent`, the ranking kept by `_release`).
     uint256 public constant MAX_PLEDGES_PER_RIGHT = 8;
 
     /// @notice EIP-712 type of a creditor's consent to an assignment.
@@ -44,6 +45,9 @@ contract SecurityInterests is ISecurityInterests, RevocableSignatures {
     uint256 private _count;
     mapping(uint256 pledgeId => Pledge) private _pledges;
     /// @dev The right's active pledges in rank order; at most MAX_PLEDGES_PER_RIGHT long.
+    // Written through storage pointers (`active.push` in `recordPledge`, the shift and `pop` in `_release`),
+    // which slither does not follow.
+    // slither-disable-next-line uninitialized-state
     mapping(uint256 rightId => uint256[]) private _active;
     mapping(uint256 rightId => uint256) private _versions;
     mapping(uint256 pledgeId => Consent) private _consents;
