@@ -80,19 +80,41 @@ def signer_of(account: Any) -> Any:
     return brownie_signer(account, dev_accounts(10))
 
 
-def sign_acceptance(registry: Any, assignee: Any, right: int, deed_hash: bytes, deadline: int) -> bytes:
-    """``assignee``'s EIP-712 ``AcceptAssignment`` signature, made off chain (at its current nonce)."""
-    message = {"rightId": right, "assignee": str(assignee), "deedHash": deed_hash,
-               "nonce": int(registry.nonces(assignee)), "deadline": deadline}
-    return eip712.sign(registry, "AcceptAssignment", message, signer_of(assignee))
-
-
-def sign_consent(registry: Any, creditor: Any, right: int, deadline: int) -> bytes:
-    """``creditor``'s EIP-712 ``ConsentToAssignment`` to the right's pending assignment, made off chain."""
+def acceptance_message(registry: Any, right: int, deed_hash: bytes, deadline: int) -> dict[str, Any]:
+    """The ``AcceptAssignment`` message for the right's pending assignment: its id and its assignee."""
     pending = registry.pendingAssignment(right).dict()
-    message = {"rightId": right, "creditor": str(creditor), "assignee": str(pending["assignee"]),
-               "deedHash": bytes(pending["deedHash"]), "nonce": int(registry.nonces(creditor)), "deadline": deadline}
-    return eip712.sign(registry, "ConsentToAssignment", message, signer_of(creditor))
+    return {"rightId": right, "assignmentId": int(pending["id"]), "assignee": str(pending["assignee"]),
+            "deedHash": deed_hash, "deadline": deadline}
+
+
+def sign_acceptance(registry: Any, signer: Any, right: int, deed_hash: bytes, deadline: int) -> bytes:
+    """``signer``'s EIP-712 ``AcceptAssignment`` of the pending assignment (valid if it is the assignee)."""
+    message = acceptance_message(registry, right, deed_hash, deadline)
+    return eip712.sign(registry, "AcceptAssignment", message, signer_of(signer))
+
+
+def consent_message(interests: Any, registry: Any, pledge_id: int, deadline: int) -> dict[str, Any]:
+    """The ``ConsentToAssignment`` message of the pledge's creditor to the right's pending assignment, now."""
+    pledge = interests.pledgeOf(pledge_id).dict()
+    right = int(pledge["rightId"])
+    pending = registry.pendingAssignment(right).dict()
+    return {"pledgeId": pledge_id, "rightId": right, "creditor": str(pledge["creditor"]),
+            "assignmentId": int(pending["id"]), "assignee": str(pending["assignee"]),
+            "deedHash": bytes(pending["deedHash"]), "pledgesVersion": int(interests.pledgesVersionOf(right)),
+            "deadline": deadline}
+
+
+def sign_consent(interests: Any, registry: Any, signer: Any, pledge_id: int, deadline: int) -> bytes:
+    """``signer``'s EIP-712 ``ConsentToAssignment`` for the pledge (whose creditor must sign), made off chain."""
+    message = consent_message(interests, registry, pledge_id, deadline)
+    return eip712.sign(interests, "ConsentToAssignment", message, signer_of(signer))
+
+
+def license_acceptance_message(licenses: Any, license_id: int, deadline: int) -> dict[str, Any]:
+    """The ``AcceptLicense`` message of the offer: its id, its licensee and its terms hash (no nonce)."""
+    offer = licenses.licenseOf(license_id).dict()
+    return {"licenseId": license_id, "licensee": str(offer["licensee"]), "termsHash": bytes(offer["termsHash"]),
+            "deadline": deadline}
 
 
 def sign_license_acceptance(licenses: Any, licensee: Any, license_id: int, deadline: int) -> bytes:

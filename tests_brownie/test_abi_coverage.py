@@ -1,4 +1,5 @@
-"""Every state-changing function of IPRegistry, PartyRegistry and LicenseRegistry is driven through brownie.
+"""Every state-changing function of IPRegistry, SecurityInterests, PartyRegistry and LicenseRegistry is driven
+through brownie.
 
 The list comes from the contracts' ABIs (every function that is neither ``view`` nor ``pure``, overloads
 apart), so a function added to a contract without a brownie case fails this check. The calls are those the
@@ -23,13 +24,13 @@ def state_changing(container: Any) -> dict[str, str]:
             if item["type"] == "function" and item["stateMutability"] not in ("view", "pure")}
 
 
-def test_every_state_changing_function_is_called_through_brownie(IPRegistry: Any, PartyRegistry: Any,
-                                                                 LicenseRegistry: Any) -> None:
+def test_every_state_changing_function_is_called_through_brownie(IPRegistry: Any, SecurityInterests: Any,
+                                                                 PartyRegistry: Any, LicenseRegistry: Any) -> None:
     if SELECTION["deselected"] or not SELECTION["every_file"]:
         pytest.skip("the coverage check needs the whole tests_brownie suite (no -k, -m or single files)")
     missing = []
-    for name, container in (("IPRegistry", IPRegistry), ("PartyRegistry", PartyRegistry),
-                            ("LicenseRegistry", LicenseRegistry)):
+    for name, container in (("IPRegistry", IPRegistry), ("SecurityInterests", SecurityInterests),
+                            ("PartyRegistry", PartyRegistry), ("LicenseRegistry", LicenseRegistry)):
         functions = state_changing(container)
         assert functions, f"{name}: no state-changing function in the ABI"
         called = {sel for contract, sel in CALLED if contract == name}

@@ -1,4 +1,5 @@
-"""IPRegistry: assignment of title, with and without recordal by the office, and pledges."""
+"""IPRegistry and SecurityInterests: assignment of title, with and without recordal by the office, signatures bound
+to the assignment request (and revocable), and pledges (several per right, consent of every creditor)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,33 @@ from typing import Any
 
 import brownie
 import pytest
-from support import ZERO32, custom_error, now, sign_acceptance, sign_consent
+from support import ZERO32, acceptance_message, consent_message, custom_error, now, sign_acceptance, sign_consent
+
+from helpers import eip712
 
 from ipledger.domain import Status
 
 DEED = b"\xde" * 32
 REQUESTED, ACCEPTED = 1, 2  # IIPRegistry.AssignmentState
+COURT_ORDER = b"\xc0" * 32
+
+
+@pytest.fixture(scope="module")
+def interests(registry: Any, SecurityInterests: Any, governor: Any) -> Any:
+    """SecurityInterests wired to the module's register (as ``ipledger.deploy`` wires them)."""
+    contract = SecurityInterests.deploy(registry, {"from": governor})
+    registry.setSecurityInterests(contract, {"from": governor})
+    return contract
 
 
 @pytest.fixture
-def em_right(registered_tm: Callable[..., int]) -> int:
+def em_right(registered_tm: Callable[..., int], interests: Any) -> int:
     """Alice's registered EM trade mark (EM requires recordal)."""
     return registered_tm("018234567")
 
 
 @pytest.fixture
-def ru_right(registered_tm: Callable[..., int]) -> int:
+def ru_right(registered_tm: Callable[..., int], interests: Any) -> int:
     """Alice's registered RU trade mark (no recordal: acceptance moves title)."""
     return registered_tm("2024700001", office="RU")
 
@@ -67,10 +79,9 @@ def test_accept_by_signature_relayed_by_registrar_counts_as_acceptance(registry:
     deadline = now() + 3600
     signature = sign_acceptance(registry, bob, em_right, DEED, deadline)
 
-    tx = registry.acceptAssignmentBySig(em_right, deadline, signature, {"from": registrar})
+    tx = registry.acceptAssignmentBySig(em_right, 1, deadline, signature, {"from": registrar})
 
     assert tx.events["AssignmentAccepted"]["bySignature"] is True
-    assert registry.nonces(bob) == 1
     registry.recordAssignment(em_right, {"from": registrar})
     assert registry.ownerOf(em_right) == bob
 
@@ -81,8 +92,33 @@ def test_accept_by_signature_of_someone_else_reverts_invalid_signature(registry:
     deadline = now() + 3600
     forged = sign_acceptance(registry, carol, em_right, DEED, deadline)
 
-    with brownie.reverts(revert_pattern=rf"InvalidSignature: {str(bob).lower()}, 0x[0-9a-f]{{40}}"):
-        registry.acceptAssignmentBySig(em_right, deadline, forged, {"from": registrar})
+    with brownie.reverts(custom_error("InvalidSignature", bob, carol)):
+        registry.acceptAssignmentBySig(em_right, 1, deadline, forged, {"from": registrar})
+
+
+def test_accept_by_signature_after_rerequest_reverts_stale_assignment(registry: Any, alice: Any, bob: Any,
+                                                                     stranger: Any, ru_right: int) -> None:
+    registry.requestAssignment(ru_right, bob, DEED, {"from": alice})
+    deadline = now() + 3600
+    old = sign_acceptance(registry, bob, ru_right, DEED, deadline)
+    registry.cancelAssignment(ru_right, {"from": alice})
+    tx = registry.requestAssignment(ru_right, bob, DEED, {"from": alice})
+    assert tx.events["AssignmentRequested"]["assignmentId"] == 2
+    with brownie.reverts(custom_error("StaleAssignment", ru_right, 1, 2)):
+        registry.acceptAssignmentBySig(ru_right, 1, deadline, old, {"from": stranger})
+    assert registry.ownerOf(ru_right) == alice
+
+
+def test_revoked_acceptance_reverts_revoked_signature(registry: Any, alice: Any, bob: Any, stranger: Any,
+                                                      ru_right: int) -> None:
+    registry.requestAssignment(ru_right, bob, DEED, {"from": alice})
+    deadline = now() + 3600
+    signature = sign_acceptance(registry, bob, ru_right, DEED, deadline)
+    digest = eip712.digest(registry, "AcceptAssignment", acceptance_message(registry, ru_right, DEED, deadline))
+    tx = registry.revokeSignature(digest, {"from": bob})
+    assert tx.events["SignatureRevoked"]["signer"] == bob
+    with brownie.reverts(custom_error("RevokedSignature", bob, digest)):
+        registry.acceptAssignmentBySig(ru_right, 1, deadline, signature, {"from": stranger})
 
 
 def test_request_by_non_holder_reverts_not_holder(registry: Any, stranger: Any, bob: Any, em_right: int) -> None:
@@ -147,27 +183,48 @@ def test_request_on_refused_application_reverts_not_assignable(registry: Any, re
         registry.requestAssignment(rid, bob, DEED, {"from": alice})
 
 
-def test_pledged_right_needs_creditor_consent_before_recordal(registry: Any, registrar: Any, alice: Any, bob: Any,
-                                                              carol: Any, em_right: int) -> None:
-    registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
+def test_pledged_right_needs_creditor_consent_before_recordal(registry: Any, interests: Any, registrar: Any,
+                                                              alice: Any, bob: Any, carol: Any, em_right: int) -> None:
+    pledge = interests.recordPledge(em_right, carol, ZERO32, {"from": alice}).events["PledgeRecorded"]
+    assert (pledge["pledgeId"], pledge["rank"], bytes.fromhex(str(pledge["keyEventCode"])[2:])) == (1, 1, b"R20")
     registry.requestAssignment(em_right, bob, DEED, {"from": alice})
     registry.acceptAssignment(em_right, {"from": bob})
-    with brownie.reverts(custom_error("CreditorConsentRequired", em_right, carol)):
+    with brownie.reverts(custom_error("CreditorConsentRequired", em_right, 1, carol)):
         registry.recordAssignment(em_right, {"from": registrar})
 
-    consent = registry.consentToAssignment(em_right, {"from": carol})
+    consent = interests.consentToAssignment(1, 1, {"from": carol})
     registry.recordAssignment(em_right, {"from": registrar})
 
     assert consent.events["AssignmentConsented"]["creditor"] == carol
     assert registry.ownerOf(em_right) == bob
-    assert registry.pledgeOf(em_right).dict()["creditor"] == carol  # the pledge follows the right
+    assert [int(x) for x in interests.pledgesOf(em_right)] == [1]  # the pledge follows the right
 
 
-def test_consent_by_stranger_reverts_not_creditor(registry: Any, alice: Any, carol: Any, stranger: Any,
-                                                  em_right: int) -> None:
-    registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
-    with brownie.reverts(custom_error("NotCreditor", em_right, stranger)):
-        registry.consentToAssignment(em_right, {"from": stranger})
+def test_consent_then_release_then_new_pledge_reverts_naming_the_new_creditor(
+        registry: Any, interests: Any, alice: Any, bob: Any, carol: Any, dave: Any, ru_right: int) -> None:
+    """The issue's attack: Carol's consent does not carry over to Dave's later pledge."""
+    interests.recordPledge(ru_right, carol, ZERO32, {"from": alice})
+    registry.requestAssignment(ru_right, bob, DEED, {"from": alice})
+    interests.consentToAssignment(1, 1, {"from": carol})
+    interests.releasePledge(1, {"from": carol})
+    interests.recordPledge(ru_right, dave, ZERO32, {"from": alice})
+    with brownie.reverts(custom_error("CreditorConsentRequired", ru_right, 2, dave)):
+        registry.acceptAssignment(ru_right, {"from": bob})
+    assert registry.ownerOf(ru_right) == alice
+
+
+def test_consent_by_stranger_reverts_not_creditor(registry: Any, interests: Any, alice: Any, carol: Any,
+                                                  stranger: Any, em_right: int) -> None:
+    interests.recordPledge(em_right, carol, ZERO32, {"from": alice})
+    with brownie.reverts(custom_error("NotCreditor", 1, stranger)):
+        interests.consentToAssignment(1, 1, {"from": stranger})
+
+
+def test_ninth_pledge_reverts_too_many_pledges(interests: Any, alice: Any, carol: Any, em_right: int) -> None:
+    for _ in range(8):
+        interests.recordPledge(em_right, carol, ZERO32, {"from": alice})
+    with brownie.reverts(custom_error("TooManyPledges", em_right, 8)):
+        interests.recordPledge(em_right, carol, ZERO32, {"from": alice})
 
 
 def test_cancel_assignment_by_holder_clears_request(registry: Any, alice: Any, bob: Any, em_right: int) -> None:
@@ -188,50 +245,86 @@ def test_cancel_assignment_by_assignee_reverts_not_holder(registry: Any, alice: 
         registry.cancelAssignment(em_right, {"from": bob})
 
 
-def test_consent_by_signature_relayed_unblocks_recordal(registry: Any, registrar: Any, alice: Any, bob: Any,
-                                                         carol: Any, stranger: Any, em_right: int) -> None:
-    registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
+def test_consent_by_signature_relayed_unblocks_recordal(registry: Any, interests: Any, registrar: Any, alice: Any,
+                                                         bob: Any, carol: Any, stranger: Any, em_right: int) -> None:
+    interests.recordPledge(em_right, carol, ZERO32, {"from": alice})
     registry.requestAssignment(em_right, bob, DEED, {"from": alice})
     registry.acceptAssignment(em_right, {"from": bob})
     deadline = now() + 3600
-    signature = sign_consent(registry, carol, em_right, deadline)
+    signature = sign_consent(interests, registry, carol, 1, deadline)
 
-    tx = registry.consentToAssignmentBySig(em_right, deadline, signature, {"from": stranger})
+    tx = interests.consentToAssignmentBySig(1, 1, 1, deadline, signature, {"from": stranger})
 
     assert tx.events["AssignmentConsented"]["creditor"] == carol
     assert tx.events["AssignmentConsented"]["assignee"] == bob
-    assert registry.nonces(carol) == 1
+    assert tx.events["AssignmentConsented"]["bySignature"] is True
     registry.recordAssignment(em_right, {"from": registrar})
     assert registry.ownerOf(em_right) == bob
 
 
-def test_consent_by_signature_of_someone_else_reverts_invalid_signature(registry: Any, alice: Any, bob: Any,
-                                                                        carol: Any, dave: Any, stranger: Any,
-                                                                        em_right: int) -> None:
-    registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
+def test_consent_by_signature_of_someone_else_reverts_invalid_signature(registry: Any, interests: Any, alice: Any,
+                                                                        bob: Any, carol: Any, dave: Any,
+                                                                        stranger: Any, em_right: int) -> None:
+    interests.recordPledge(em_right, carol, ZERO32, {"from": alice})
     registry.requestAssignment(em_right, bob, DEED, {"from": alice})
     deadline = now() + 3600
-    forged = sign_consent(registry, dave, em_right, deadline)  # Dave is not the creditor
-    with brownie.reverts(revert_pattern=rf"InvalidSignature: {str(carol).lower()}, 0x[0-9a-f]{{40}}"):
-        registry.consentToAssignmentBySig(em_right, deadline, forged, {"from": stranger})
+    forged = sign_consent(interests, registry, dave, 1, deadline)  # Dave is not the creditor
+    with brownie.reverts(custom_error("InvalidSignature", carol, dave)):
+        interests.consentToAssignmentBySig(1, 1, 1, deadline, forged, {"from": stranger})
 
 
-def test_release_pledge_by_creditor_clears_pledge(registry: Any, registrar: Any, alice: Any, bob: Any,
-                                                  carol: Any, em_right: int) -> None:
-    registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
+def test_revoked_consent_reverts_revoked_signature(registry: Any, interests: Any, alice: Any, bob: Any, carol: Any,
+                                                   stranger: Any, em_right: int) -> None:
+    interests.recordPledge(em_right, carol, ZERO32, {"from": alice})
+    registry.requestAssignment(em_right, bob, DEED, {"from": alice})
+    deadline = now() + 3600
+    signature = sign_consent(interests, registry, carol, 1, deadline)
+    digest = eip712.digest(interests, "ConsentToAssignment", consent_message(interests, registry, 1, deadline))
+    interests.revokeSignature(digest, {"from": carol})
+    with brownie.reverts(custom_error("RevokedSignature", carol, digest)):
+        interests.consentToAssignmentBySig(1, 1, 1, deadline, signature, {"from": stranger})
 
-    tx = registry.releasePledge(em_right, {"from": carol})
+
+def test_release_pledge_by_creditor_clears_pledge(registry: Any, interests: Any, registrar: Any, alice: Any,
+                                                  bob: Any, carol: Any, em_right: int) -> None:
+    interests.recordPledge(em_right, carol, ZERO32, {"from": alice})
+
+    tx = interests.releasePledge(1, {"from": carol})
 
     assert tx.events["PledgeReleased"]["creditor"] == carol
-    assert registry.pledgeOf(em_right).dict()["creditor"] == "0x" + "00" * 20
+    assert tx.events["PledgeReleased"]["releasedBy"] == carol
+    assert len(interests.pledgesOf(em_right)) == 0
     registry.requestAssignment(em_right, bob, DEED, {"from": alice})
     registry.acceptAssignment(em_right, {"from": bob})
     registry.recordAssignment(em_right, {"from": registrar})  # no consent needed any more
     assert registry.ownerOf(em_right) == bob
 
 
-def test_release_pledge_by_holder_reverts_not_creditor(registry: Any, alice: Any, carol: Any,
+def test_release_pledge_by_holder_reverts_not_creditor(interests: Any, alice: Any, carol: Any,
                                                        em_right: int) -> None:
-    registry.recordPledge(em_right, carol, ZERO32, {"from": alice})
-    with brownie.reverts(custom_error("NotCreditor", em_right, alice)):
-        registry.releasePledge(em_right, {"from": alice})
+    interests.recordPledge(em_right, carol, ZERO32, {"from": alice})
+    with brownie.reverts(custom_error("NotCreditor", 1, alice)):
+        interests.releasePledge(1, {"from": alice})
+
+
+def test_release_by_court_order_recorded_by_registrar(interests: Any, registrar: Any, alice: Any, carol: Any,
+                                                      stranger: Any, em_right: int) -> None:
+    interests.recordPledge(em_right, carol, ZERO32, {"from": alice})
+    with brownie.reverts(custom_error("NotRegistrar", b"EM", stranger)):
+        interests.releasePledgeByCourtOrder(1, COURT_ORDER, {"from": stranger})
+    tx = interests.releasePledgeByCourtOrder(1, COURT_ORDER, {"from": registrar})
+    assert tx.events["PledgeReleased"]["releasedBy"] == registrar
+    assert tx.events["PledgeReleased"]["courtOrderHash"] == "0x" + COURT_ORDER.hex()
+
+
+def test_surrender_with_active_pledge_reverts_pledge_active(registry: Any, interests: Any, alice: Any, carol: Any,
+                                                            em_right: int) -> None:
+    interests.recordPledge(em_right, carol, ZERO32, {"from": alice})
+    with brownie.reverts(custom_error("PledgeActive", em_right, 1, carol)):
+        registry.changeStatus(em_right, Status.SURRENDERED, 0, ZERO32, {"from": alice})
+
+
+def test_security_interests_wired_once(registry: Any, interests: Any, governor: Any) -> None:
+    assert registry.securityInterests() == interests
+    with brownie.reverts(custom_error("SecurityInterestsSet", interests)):
+        registry.setSecurityInterests(interests, {"from": governor})
