@@ -87,11 +87,11 @@ def test_demo_prints_chain_of_title() -> None:
     res = run_cli("demo")
     assert res.returncode == 0, res.stderr
     out = res.stdout
-    assert "Chain of title" in out and "Legal-status events" in out
-    assert "EM/TM/018234567" in out
-    title = out[out.index("Chain of title"):out.index("Legal-status events")]
+    assert "Chain of title" in out and "Legal events (WIPO ST.27)" in out
+    assert "EM/TM/018234567" in out and "Application request" in out
+    title = out[out.index("Chain of title"):out.index("Legal events (WIPO ST.27)")]
     assert title.index("Alice") < title.index("Bob"), "title runs from the applicant to the assignee"
-    assert "registered" in out and "E10" in out
+    assert "registered" in out and "F10" in out and "R10" in out
 
 
 def test_demo_json_has_title_and_gas_from_receipts() -> None:
@@ -102,7 +102,7 @@ def test_demo_json_has_title_and_gas_from_receipts() -> None:
     data = json.loads(res.stdout)
     assert [t["how"] for t in data["title"]] == ["filing", "assignment"]
     assert data["right"]["status"] == "registered"
-    assert data["gas"]["file"] > 21_000
+    assert data["gas"]["request application"] > 21_000 and data["gas"]["accord (office files)"] > 21_000
 
 
 @pytest.mark.nodes

@@ -117,6 +117,20 @@ def right_table(info: Any, names: dict[str, str] | None = None) -> Any:
     return table("Right", ("field", "value"), rows)
 
 
+def request_table(request: Any, names: dict[str, str] | None = None) -> Any:
+    """An application request (``RequestInfo``): the applicant asks, the office accords a number and a date."""
+    from ipledger.domain import SHORT_TYPE
+
+    names = names or {}
+    rows = [("Request", request.request_id),
+            ("Applicant", f"{names.get(request.applicant, '')} {request.applicant}".strip()),
+            ("Office", request.office), ("Type", SHORT_TYPE[request.ip_type]), ("State", request.state.name.lower()),
+            ("Requested (proof of existence)", when(request.requested_at) + " UTC"),
+            ("Content hash", request.content_hash),
+            ("Right accorded", format_right_id(request.right_id) if request.right_id else "-")]
+    return table("Application request (the applicant asks; the office accords)", ("field", "value"), rows)
+
+
 def title_table(history: Any, names: dict[str, str] | None = None) -> Any:
     """The chain of title of a ``History``: each holder, how the title came (filing or assignment) and since when."""
     names = names or {}

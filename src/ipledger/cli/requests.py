@@ -38,8 +38,10 @@ def apply_cmd(session: Session, office_code: str, ip_type: str, content: str | N
     """
     from ipledger.cli.render import when
 
-    res = session.ledger().request_application(office_code, ip_type, content_hash=digest(content_hash, content, "content"),
-                                               metadata_hash=digest(metadata_hash, metadata, "metadata"))
+    content_digest = digest(content_hash, content, "content")  # files are read before connecting
+    metadata_digest = digest(metadata_hash, metadata, "metadata")
+    res = session.ledger().request_application(office_code, ip_type, content_hash=content_digest,
+                                               metadata_hash=metadata_digest)
     tx_out(session.as_json, "application requested", res,
            {"request_id": res.request_id, "requested_at": when(res.requested_at) + " UTC"})
 
@@ -80,7 +82,8 @@ def refuse_cmd(session: Session, request_id: int, reason: str | None, reason_has
     \b
     Example:  ipledger refuse 1 --reason decision.pdf --account 1
     """
-    res = session.ledger().refuse_request(request_id, digest(reason_hash, reason, "reason"))
+    reason_digest = digest(reason_hash, reason, "reason")
+    res = session.ledger().refuse_request(request_id, reason_digest)
     tx_out(session.as_json, "request refused", res, {"request_id": request_id})
 
 
@@ -107,14 +110,9 @@ def request_cmd(session: Session, request_id: int) -> None:
     Example:  ipledger request 1
     """
     from ipledger.cli import render as r
-    from ipledger.domain import SHORT_TYPE, format_right_id
 
     q = session.ledger().request(request_id)
-    rows = [("Request", q.request_id), ("Applicant", q.applicant), ("Office", q.office),
-            ("Type", SHORT_TYPE[q.ip_type]), ("State", q.state.name.lower()),
-            ("Requested (proof of existence)", r.when(q.requested_at) + " UTC"), ("Content hash", q.content_hash),
-            ("Right", format_right_id(q.right_id) if q.right_id else "-")]
-    emit(session.as_json, q, lambda: r.console().print(r.table("Application request", ("field", "value"), rows)))
+    emit(session.as_json, q, lambda: r.console().print(r.request_table(q)))
 
 
 @click.group("correct")
@@ -136,5 +134,6 @@ def correct_filing_date(session: Session, right: int, filing_date: int, document
     \b
     Example:  ipledger correct filing-date EM/TM/018234567 2024-01-15 --document decision.pdf --account 1
     """
-    res = session.ledger().correct_filing_date(right, filing_date, digest(document_hash, document, "document"))
+    doc = digest(document_hash, document, "document")
+    res = session.ledger().correct_filing_date(right, filing_date, doc)
     tx_out(session.as_json, "filing date corrected", res)

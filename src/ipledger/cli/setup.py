@@ -88,7 +88,8 @@ def deploy(session: Session, force: bool) -> None:
               help="Where to run it: embedded (in process), anvil or ganache (launched and stopped).")
 @json_option
 def demo(session: Session, network: str) -> None:
-    """Deploy on a fresh chain, register a trade mark, assign it, and print its chain of title.
+    """Deploy on a fresh chain; an applicant requests a trade mark, the office accords and registers it; assign
+    it, and print its chain of title and legal events.
 
     \b
     Examples:  ipledger demo
@@ -102,11 +103,14 @@ def demo(session: Session, network: str) -> None:
         r.print_json({"network": result.network, "chain_id": result.chain_id, "contracts": result.contracts,
                       "right": result.right, "title": result.history.title, "gas": result.gas,
                       "status_events": [e.args for e in result.history.status_events],
+                      "legal_events": result.history.legal_events, "request": result.request,
                       "licenses": result.license_tree})
         return
     con = r.console()
     con.print(f"IP Ledger demo on [bold]{result.network}[/] (chain id {result.chain_id})")
     con.print(r.table("Deployed", ("contract", "address"), list(result.contracts.items())))
+    if result.request is not None:
+        con.print(r.request_table(result.request, result.names))
     con.print(r.right_table(result.right, result.names))
     con.print(r.title_table(result.history, result.names))
     con.print(r.status_table(result.history))

@@ -11,11 +11,7 @@ def print_story(ipl: IPLedger, story: StoryResult) -> None:
     """Prints the application request, the right, its chain of title, its legal events and its license tree."""
     con = render.console()
     if story.request_id:
-        q = ipl.request(story.request_id)
-        con.print(render.table("Application request (the applicant asks; the office accords)", ("field", "value"), [
-            ("Request", q.request_id), ("Applicant", f"{story.names.get(q.applicant, '')} {q.applicant}".strip()),
-            ("Requested (proof of existence)", render.when(q.requested_at) + " UTC"), ("State", q.state.name.lower()),
-        ]))
+        con.print(render.request_table(ipl.request(story.request_id), story.names))
     con.print(render.right_table(ipl.right(story.right_id), story.names))
     history = ipl.history(story.right_id)
     con.print(render.title_table(history, story.names))

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from ipledger.sdk import History, IPLedger, RightInfo
+from ipledger.sdk import History, IPLedger, RequestInfo, RightInfo
 
 OFFICE = "EM"
 GOVERNOR, REGISTRAR, ALICE, BOB, CAROL, DAVE = range(6)
@@ -44,6 +44,7 @@ class DemoResult:
     names: dict[str, str]
     gas: dict[str, int]
     license_tree: tuple[Any, ...] = ()
+    request: RequestInfo | None = None  # the applicant's request the office accorded
 
 
 def trade_mark_story(ipl: IPLedger, application_number: str = "018234567") -> StoryResult:
@@ -102,7 +103,8 @@ def _licenses(bob: IPLedger, carol: IPLedger, dave: IPLedger, rid: int, gas: dic
 
 
 def run_demo(network: str | None = None, *, ipl: IPLedger | None = None) -> DemoResult:
-    """Deploys afresh on ``network`` (not recorded), tells the story, and reads back what it made."""
+    """Deploys afresh on ``network`` (not recorded), tells the story, and reads back what it made (the request,
+    the right, its history)."""
     owns = ipl is None
     ipl = ipl or IPLedger.connect(network or "embedded", 0, deploy=True, persist=False)
     try:
@@ -111,7 +113,7 @@ def run_demo(network: str | None = None, *, ipl: IPLedger | None = None) -> Demo
             network=ipl.chain.name, chain_id=ipl.chain.chain_id,
             contracts={k: v.address for k, v in ipl.deployment.contracts.items()},
             right=ipl.right(story.right_id), history=ipl.history(story.right_id), names=story.names,
-            gas=story.gas, license_tree=story.license_tree,
+            gas=story.gas, license_tree=story.license_tree, request=ipl.request(story.request_id),
         )
     finally:
         if owns:

@@ -183,6 +183,8 @@ def _legal_event(e: Event, time: int) -> LegalEventEntry | None:
         code = e.args["keyEventCode"]
         kind = _CODED.get(e.name) or next((k for k, c in KEY_EVENT_CODES.items() if c == code), LegalEvent.FILED)
         detail = e.name
+        if "from" in e.args and "to" in e.args:  # a party change: from one holder to another
+            detail = f"{e.args['from']} → {e.args['to']}"
         if e.name == "FilingDateCorrected":
             detail = f"filing date {types.format_date(int(e.args['oldDate']))} → {types.format_date(int(e.args['newDate']))}"
     national = e.args.get("nationalCode", "")
