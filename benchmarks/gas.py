@@ -244,7 +244,7 @@ def measure(bench: Bench) -> None:
               per="round", target=90_000, note=round_note)
     r7 = registered()
     bench.run("pledge (recordPledge)", [lambda: alice.record_pledge(r7, carol.address, h("agreement"))])
-    bench.run("release pledge", [lambda: carol.release_pledge(r7)])
+    bench.run("release pledge", [lambda: carol.release_pledge(carol.pledge_of(r7))])
 
     # licenses
     if "LicenseRegistry" in ipl.contracts and hasattr(ipl, "offer_license"):
