@@ -111,12 +111,13 @@ def isolation(fn_isolation: None, history: Any) -> Iterator[None]:
 
 
 @pytest.fixture
-def file_tm(registry: Any, alice: Any) -> Callable[..., int]:
-    """Files a trade mark (by default Alice's, at EM) and returns its right id."""
+def file_tm(registry: Any, alice: Any, registrar: Any, ru_registrar: Any) -> Callable[..., int]:
+    """The office's registrar files a trade mark (by default Alice's, at EM) and returns its right id (only the
+    office accords numbers and filing dates)."""
 
     def file_(number: str = "018234567", holder: Any = None, office: str = "EM") -> int:
         holder = holder or alice
-        registry.file(filing(office, number, holder), {"from": holder})
+        registry.file(filing(office, number, holder), {"from": registrar if office == "EM" else ru_registrar})
         return right_id(office, IPType.TRADE_MARK, number)
 
     return file_

@@ -117,11 +117,10 @@ def license_acceptance_message(licenses: Any, license_id: int, deadline: int) ->
             "deadline": deadline}
 
 
-def sign_license_acceptance(licenses: Any, licensee: Any, license_id: int, deadline: int) -> bytes:
-    """``licensee``'s EIP-712 ``AcceptLicense`` signature, made off chain (at its current nonce)."""
-    message = {"licenseId": license_id, "licensee": str(licensee), "nonce": int(licenses.nonces(licensee)),
-               "deadline": deadline}
-    return eip712.sign(licenses, "AcceptLicense", message, signer_of(licensee))
+def sign_license_acceptance(licenses: Any, signer: Any, license_id: int, deadline: int) -> bytes:
+    """``signer``'s EIP-712 ``AcceptLicense`` of the offer (valid if it is the licensee), made off chain."""
+    message = license_acceptance_message(licenses, license_id, deadline)
+    return eip712.sign(licenses, "AcceptLicense", message, signer_of(signer))
 
 
 def record_calls(history: Any) -> None:

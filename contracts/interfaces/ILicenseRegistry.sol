@@ -1,33 +1,65 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {IIPLedgerErrors} from "./IIPLedgerErrors.sol";
 import {IIPRegistry} from "./IIPRegistry.sol";
+import {IRevocableSignatures} from "./IRevocableSignatures.sol";
 
 /// @title IP Ledger license register
 /// @notice Licenses granted under the rights of {IIPRegistry}, as a tree per right (ERC-5218 style):
 /// the holder of a right offers root licenses, the licensee of an active sublicensable license
-/// offers sublicenses under it. A license is active once its licensee accepts it, and ends by
-/// termination (licensor), surrender (licensee), expiry (time), the end of its parent, or the end
-/// of the right. Ending is read lazily: nothing is written when a license expires or when an
-/// ancestor or the right ends.
+/// offers sublicenses under it. Every offer has a deadline; a license is active once its licensee
+/// accepts it (before the deadline), and ends by termination (licensor), surrender (licensee),
+/// expiry (time), the end of its parent, or the end of the right. Ending is read lazily: nothing is
+/// written when a license expires, when an offer's deadline passes, or when an ancestor or the right ends.
+///
+/// Licensor positions. Each right has one root position (its holder's: the parent id 0) and each
+/// license is the position of its own sublicenses (the parent id is the license). A position's
+/// *open* entries are its pending offers whose deadline has not passed and its licenses that may
+/// still be active; exclusivity is checked among the open entries of one position (siblings), which
+/// is enough: a sublicense stays within its parent's kind, territories, field and period, so two
+/// licenses under different parents conflict only if two of their ancestors that are siblings do.
+///
+/// Scope of a question (`isLicensed`). A question names one territory (an ST.3 code, `WO` =
+/// the whole world), one field (a field hash, 0 = all fields) and one moment. A license *covers*
+/// it when it includes the whole of that scope: its territories include the code or `WO` (a question
+/// for `WO` needs a license for `WO`), its field is 0 or the field asked (a question for all fields
+/// needs a license for all fields), and its period includes the moment. A license *touches* it when
+/// they share any part: the same code or either is `WO`, the same field or either is 0, and the
+/// moment is within its period. An exclusive license excludes everyone else in its scope, its own
+/// licensor included. So a party is licensed for a scope when it has a *source* covering it — the
+/// right itself if it is the holder, or an active license it holds — and no active exclusive license
+/// held by another party touches the scope, other than the licenses that source derives from (its
+/// ancestors). The exclusivity rules leave such a license only directly under the source (a root
+/// license for the holder, a sublicense for a license), or directly under a license of the party
+/// there: that is where the register looks. Sole licenses exclude other licensees (which the
+/// exclusivity rules already keep out) but not their licensor.
 ///
 /// Bounds (so every loop has a known maximum):
 /// - a license tree is at most `MAX_DEPTH` (8) licenses deep: the ancestor walk of every read
 ///   takes at most 8 steps;
-/// - at most `MAX_LICENSES_PER_RIGHT` (64) live licenses and pending offers per right are
-///   considered for exclusivity (and by `isLicensed`): entries that can never become active
-///   again (withdrawn, terminated, surrendered, expired, or under an ended parent) are dropped
-///   from that list when a scan meets them or when it is full, and an offer that would exceed
-///   the cap reverts with {TooManyLicenses}. The full history stays in `licensesOfRight`;
+/// - a licensor position holds at most `MAX_OPEN_PER_LICENSOR` (64) open entries: an offer beyond it
+///   reverts {TooManyLicenses} naming the position, after entries that can never become active again
+///   (withdrawn, terminated, surrendered, expired, past their deadline, under an ended parent) have been
+///   dropped. Only the licensor of a position fills it, so no one below the holder can use up the
+///   holder's capacity: a licensee's sub-offers count against its own license, never the holder's;
+/// - a party holds at most `MAX_HELD_PER_PARTY` (16) active licenses on one right ({TooManyLicensesHeld}
+///   on acceptance or transfer; surrendering one frees room): the licenses `isLicensed` looks at;
+/// - an offer's deadline is at most `MAX_OFFER_WINDOW` (365 days) ahead and never after the license's end;
 /// - at most `MAX_TERRITORIES` (32) territory codes per license.
+/// So `isLicensed` reads at most 16 licenses of the party, each with the 64 open entries under it, and the
+/// holder's 64 root entries, each looked through once; offers and acceptances scan one position (64).
+///
+/// Signatures. A relayed acceptance names the exact offer (its id, licensee and terms hash), so
+/// acceptances of different offers can be signed and relayed in any order; a re-offer is a new
+/// offer with a new id, which no old signature names. The licensee may revoke an unused signature
+/// ({IRevocableSignatures-revokeSignature}); contract-wallet licensees sign by ERC-1271.
 ///
 /// Time is unix seconds. A license covers the closed period [start, end]; `end` 0 means until
 /// the right ends. A license whose `end` is before the current block time reads as expired.
-interface ILicenseRegistry is IIPLedgerErrors {
+interface ILicenseRegistry is IRevocableSignatures {
     /// @notice How exclusive a license is. A stronger kind has a smaller value.
-    /// `Exclusive` excludes everyone in its scope, the holder of the right included;
-    /// `Sole` excludes every other licensee but not the holder; `NonExclusive` excludes no one.
+    /// `Exclusive` excludes everyone else in its scope, its licensor (the holder, or the parent's licensee)
+    /// included; `Sole` excludes every other licensee but not its licensor; `NonExclusive` excludes no one.
     enum LicenseKind {
         Exclusive,
         Sole,
@@ -101,6 +133,8 @@ interface ILicenseRegistry is IIPLedgerErrors {
         bool transferable;
         /// @dev Hash of the license agreement document.
         bytes32 termsHash;
+        /// @dev The last second at which the offer could be (or could have been) accepted.
+        uint64 deadline;
     }
 
     // ------------------------------------------------------------------ errors
@@ -133,10 +167,17 @@ interface ILicenseRegistry is IIPLedgerErrors {
     /// @param licenseId The license.
     error LicenseNotActive(uint256 licenseId);
 
-    /// @notice The offer's period is over: it can no longer be accepted.
+    /// @notice The offer's deadline has passed: it can no longer be accepted (and no longer counts anywhere).
     /// @param licenseId The offer.
-    /// @param end Its end.
-    error OfferExpired(uint256 licenseId, uint64 end);
+    /// @param deadline Its deadline.
+    /// @param timestamp The current block time.
+    error OfferExpired(uint256 licenseId, uint64 deadline, uint256 timestamp);
+
+    /// @notice An offer's deadline is before now, more than `MAX_OFFER_WINDOW` ahead, or after the license's end.
+    /// @param deadline The deadline given.
+    /// @param timestamp The current block time.
+    /// @param latest The latest deadline allowed (now + `MAX_OFFER_WINDOW`, or the license's end if earlier).
+    error InvalidOfferDeadline(uint64 deadline, uint256 timestamp, uint256 latest);
 
     /// @notice The parent license belongs to another right.
     /// @param parentId The parent.
@@ -205,16 +246,24 @@ interface ILicenseRegistry is IIPLedgerErrors {
     /// @param end The sublicense's end (0 = open).
     error ExceedsParentPeriod(uint256 parentId, uint64 parentStart, uint64 parentEnd, uint64 start, uint64 end);
 
-    /// @notice The license overlaps another live license or pending offer on the same right in territory,
-    /// field and time, and one of the two is exclusive or sole.
+    /// @notice The license overlaps another open entry of the same licensor position (a sibling: a live license
+    /// or a pending offer before its deadline) in territory, field and time, and one of the two is exclusive or sole.
     /// @param licenseId The license being offered or accepted.
     /// @param conflictingId The license it conflicts with.
     error LicenseConflict(uint256 licenseId, uint256 conflictingId);
 
-    /// @notice The right already has the maximum number of live licenses and pending offers.
+    /// @notice The licensor position already has the maximum number of open entries (pending offers and
+    /// licenses that may still be active).
     /// @param rightId The right.
-    /// @param max The maximum (`MAX_LICENSES_PER_RIGHT`).
-    error TooManyLicenses(uint256 rightId, uint256 max);
+    /// @param parentId The position: 0 for the holder's root licenses, else the parent license.
+    /// @param max The maximum (`MAX_OPEN_PER_LICENSOR`).
+    error TooManyLicenses(uint256 rightId, uint256 parentId, uint256 max);
+
+    /// @notice The party already holds the maximum number of active licenses on the right.
+    /// @param rightId The right.
+    /// @param party The party.
+    /// @param max The maximum (`MAX_HELD_PER_PARTY`).
+    error TooManyLicensesHeld(uint256 rightId, address party, uint256 max);
 
     // ------------------------------------------------------------------ events
 
@@ -225,6 +274,7 @@ interface ILicenseRegistry is IIPLedgerErrors {
     /// @param parentId The parent license (0 for a root license).
     /// @param licensor The party who offered it (the holder, or the parent's licensee).
     /// @param terms The terms (kind, territories, field hash, period, royalty, flags, terms hash).
+    /// @param deadline The last second at which the licensee may accept.
     /// @param fieldLabel The field-of-use label whose keccak256 is `terms.fieldHash` (empty for all fields).
     /// @param termsURI URI of the license agreement document.
     event LicenseOffered(
@@ -234,6 +284,7 @@ interface ILicenseRegistry is IIPLedgerErrors {
         uint256 parentId,
         address licensor,
         Terms terms,
+        uint64 deadline,
         string fieldLabel,
         string termsURI
     );
@@ -242,7 +293,7 @@ interface ILicenseRegistry is IIPLedgerErrors {
     /// @param rightId The right.
     /// @param licenseId The license.
     /// @param licensee The licensee.
-    /// @param bySignature True when accepted by a relayed EIP-712 signature.
+    /// @param bySignature True when accepted by a relayed EIP-712 (or ERC-1271) signature.
     event LicenseAccepted(
         uint256 indexed rightId, uint256 indexed licenseId, address indexed licensee, bool bySignature
     );
@@ -277,14 +328,21 @@ interface ILicenseRegistry is IIPLedgerErrors {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /// @notice Offers a license under `rightId` to `licensee`. The caller is the current holder of the right
-    /// (`parentId` 0), or the licensee of the active sublicensable license `parentId` (a sublicense, which
-    /// must stay within its parent's kind, territories, field and period). Reverts with {LicenseConflict}
-    /// if the offer overlaps a live license or pending offer and either is exclusive or sole.
+    /// @notice Offers a license under `rightId` to `licensee`, open for acceptance until `deadline`. The caller
+    /// is the current holder of the right (`parentId` 0), or the licensee of the active sublicensable license
+    /// `parentId` (a sublicense, which must stay within its parent's kind, territories, field and period).
+    ///
+    /// Requirements: the register is not paused; the right exists and has not ended; the licensee is neither
+    /// zero nor the caller; valid terms; `deadline` from now to at most `MAX_OFFER_WINDOW` ahead and not after
+    /// `terms.end` ({InvalidOfferDeadline}); no open entry of the same licensor position overlaps it while one
+    /// of the two is exclusive or sole ({LicenseConflict}); the position has room ({TooManyLicenses}).
+    ///
+    /// Emits a {LicenseOffered} event.
     /// @param rightId The right (must exist and not be ended).
     /// @param parentId The parent license, or 0 for a root license.
     /// @param licensee The party offered the license (not zero, not the caller).
     /// @param terms The terms.
+    /// @param deadline The last second at which the licensee may accept (unix seconds).
     /// @param fieldLabel The field-of-use label: keccak256(label) must equal `terms.fieldHash`; empty for all fields.
     /// @param termsURI URI of the license agreement document (recorded in the event only).
     /// @return licenseId The new license's id (sequential from 1).
@@ -293,19 +351,29 @@ interface ILicenseRegistry is IIPLedgerErrors {
         uint256 parentId,
         address licensee,
         Terms calldata terms,
+        uint64 deadline,
         string calldata fieldLabel,
         string calldata termsURI
     ) external returns (uint256 licenseId);
 
-    /// @notice The licensee accepts a pending offer; exclusivity and the parent are checked again.
+    /// @notice The licensee accepts a pending offer before its deadline ({OfferExpired}); the right, the parent
+    /// and exclusivity are checked again, and the licensee must have room ({TooManyLicensesHeld}).
+    /// Emits a {LicenseAccepted} event.
     /// @param licenseId The offer.
     function acceptLicense(uint256 licenseId) external;
 
     /// @notice Anyone relays the licensee's EIP-712 acceptance
-    /// `AcceptLicense(uint256 licenseId,address licensee,uint256 nonce,uint256 deadline)`.
+    /// `AcceptLicense(uint256 licenseId,address licensee,bytes32 termsHash,uint256 deadline)`, which names the
+    /// exact offer (`termsHash` is the offer's `terms.termsHash`). The licensee is an externally owned account
+    /// (ECDSA) or a contract wallet (ERC-1271). No nonce: acceptances of different offers are relayed in any
+    /// order, and the offer's state stops a replay.
+    ///
+    /// Requirements: as {acceptLicense}, and the signature is the licensee's ({InvalidSignature}), before its
+    /// deadline ({SignatureExpired}) and not revoked by the licensee ({RevokedSignature}).
+    /// Emits a {LicenseAccepted} event.
     /// @param licenseId The offer.
     /// @param deadline The signature's deadline (unix seconds).
-    /// @param signature The licensee's signature.
+    /// @param signature The licensee's signature (65 bytes for an EOA; anything its ERC-1271 wallet accepts).
     function acceptLicenseBySig(uint256 licenseId, uint256 deadline, bytes calldata signature) external;
 
     /// @notice The licensor withdraws a pending offer.
@@ -320,26 +388,30 @@ interface ILicenseRegistry is IIPLedgerErrors {
     /// @param licenseId The license.
     function surrenderLicense(uint256 licenseId) external;
 
-    /// @notice The licensee transfers an active transferable license to `to`.
+    /// @notice The licensee transfers an active transferable license to `to`; its sublicenses stay, `to` their
+    /// licensor. `to` must have room ({TooManyLicensesHeld}).
     /// @param licenseId The license.
-    /// @param to The new licensee (not zero, not the current licensee, not the licensor).
+    /// @param to The new licensee (not zero, not the current licensee, not the licensor, and not the licensee
+    /// of an open sublicense of it: no one is its own licensor).
     function transferLicense(uint256 licenseId, address to) external;
 
     // ------------------------------------------------------------------ reads
 
-    /// @notice Whether `party` may use the right in `territory`, field `fieldHash`, at `time`, as the
-    /// register stands now. A licensee is covered by an active license it holds whose territories
-    /// include `territory` (or "WO"), whose field is 0 or `fieldHash`, and whose period includes `time`
-    /// (open ends are bounded by the right's expiry date). The current holder of a right that has not
-    /// ended is covered with `licenseId` 0, unless an active Exclusive license covers that scope (a Sole
-    /// license does not exclude the holder). Ended licenses cover nothing, even for earlier times:
-    /// history is in the events.
+    /// @notice Whether `party` may use the right in the whole of the scope (`territory`, `fieldHash`, `time`), as
+    /// the register stands now (see the scope rules above). Yes when the party holds an active license that
+    /// covers the scope — its territories include `territory` (or `WO`; a question for `WO` needs `WO`), its
+    /// field is 0 or `fieldHash` (a question for all fields, 0, needs a license for all fields), its period
+    /// includes `time` — and no active exclusive license of another party directly under it touches the
+    /// scope; or when the party is the current holder of a right that has not ended (`time` not after its
+    /// expiry date) and no active exclusive license of another party touches the scope (an exclusive license
+    /// excludes its licensor too; a sole one does not). Ended licenses cover nothing, even for earlier times:
+    /// history is in the events. Reads at most `MAX_HELD_PER_PARTY` licenses and the open entries under them.
     /// @param rightId The right.
     /// @param party The party asking.
-    /// @param territory An ST.3 code.
+    /// @param territory An ST.3 code (`WO` asks about the whole world).
     /// @param fieldHash keccak256 of the field-of-use label (0 asks about all fields).
     /// @param time The moment of use (unix seconds).
-    /// @return licensed True if covered.
+    /// @return licensed True if the whole scope is covered.
     /// @return licenseId The covering license (0 for the holder, or when not covered).
     function isLicensed(uint256 rightId, address party, bytes2 territory, bytes32 fieldHash, uint64 time)
         external
@@ -358,20 +430,26 @@ interface ILicenseRegistry is IIPLedgerErrors {
     /// @return The license.
     function licenseOf(uint256 licenseId) external view returns (License memory);
 
-    /// @notice Every license ever offered under a right, in order of offer (any state).
+    /// @notice The open entries of a licensor position that may still be or become active (pending offers
+    /// before their deadline, and licenses not ended), at most `MAX_OPEN_PER_LICENSOR`. The full history of a
+    /// right's licenses is in the {LicenseOffered} events (indexed by right and licensee).
     /// @param rightId The right.
-    /// @return The license ids.
-    function licensesOfRight(uint256 rightId) external view returns (uint256[] memory);
+    /// @param parentId The position: 0 for the holder's root licenses, else the parent license.
+    /// @return The license ids (in no particular order).
+    function openLicensesOf(uint256 rightId, uint256 parentId) external view returns (uint256[] memory);
 
-    /// @notice Every license whose current licensee is `party` (any state: offers, active and ended).
+    /// @notice The active licenses `party` holds on a right, at most `MAX_HELD_PER_PARTY`.
+    /// @param rightId The right.
     /// @param party The party.
-    /// @return The license ids (order changes when licenses are transferred).
-    function licensesOf(address party) external view returns (uint256[] memory);
+    /// @return The license ids (in no particular order).
+    function licensesHeldBy(uint256 rightId, address party) external view returns (uint256[] memory);
 
-    /// @notice The sublicenses offered under a license, in order of offer (any state).
-    /// @param licenseId The license.
-    /// @return The child license ids.
-    function childrenOf(uint256 licenseId) external view returns (uint256[] memory);
+    /// @notice The EIP-712 digest the licensee signs to accept `licenseId` with signature deadline `deadline`
+    /// (what a contract wallet approves, and what {IRevocableSignatures-revokeSignature} takes).
+    /// @param licenseId The offer (reverts {LicenseNotFound} if unknown).
+    /// @param deadline The signature's deadline.
+    /// @return The digest.
+    function acceptanceDigest(uint256 licenseId, uint256 deadline) external view returns (bytes32);
 
     /// @notice The parent of a license (0 for a root license).
     /// @param licenseId The license.

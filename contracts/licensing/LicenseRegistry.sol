@@ -2,37 +2,43 @@
 pragma solidity ^0.8.24;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {ILicenseRegistry} from "../interfaces/ILicenseRegistry.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
+import {RevocableSignatures} from "../registry/RevocableSignatures.sol";
 
 /// @title LicenseRegistry
-/// @notice Licenses and sublicenses under the rights of an {IPRegistry}: offer, acceptance (also by
-/// relayed EIP-712 signature), withdrawal, termination, surrender, transfer and exclusivity.
-/// See {ILicenseRegistry} for the API and its bounds.
+/// @notice Licenses and sublicenses under the rights of an {IPRegistry}: offer (with a deadline), acceptance
+/// (also by a relayed EIP-712 or ERC-1271 signature bound to the offer), withdrawal, termination, surrender,
+/// transfer and exclusivity. See {ILicenseRegistry} for the API, the scope rules and the bounds.
 /// @dev Licensors are never stored: a root license's licensor is the current holder of the right
 /// and a sublicense's is the current licensee of its parent, so licenses survive an assignment of
 /// the right (and a transfer of the parent) with the new party as licensor. Ending is lazy: reads
 /// walk the parent chain (at most `MAX_DEPTH` steps) and ask the registry whether the right ended.
-contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
+/// Lists that only views would read (a right's history, a party's licenses, a license's children) are
+/// not stored: they are in the events. Stored lists are the ones the rules read, each bounded.
+contract LicenseRegistry is ILicenseRegistry, RevocableSignatures {
     /*//////////////////////////////////////////////////////////////
                                 CONSTANTS
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Maximum depth of a license tree (a root license has depth 1).
     uint8 public constant MAX_DEPTH = 8;
-    /// @notice Maximum live licenses and pending offers per right considered for exclusivity.
-    uint256 public constant MAX_LICENSES_PER_RIGHT = 64;
+    /// @notice Maximum open entries (pending offers and licenses that may still be active) of one licensor
+    /// position: the holder's root position of a right, or one license as the parent of its sublicenses.
+    uint256 public constant MAX_OPEN_PER_LICENSOR = 64;
+    /// @notice Maximum active licenses one party holds on one right (what `isLicensed` reads).
+    uint256 public constant MAX_HELD_PER_PARTY = 16;
+    /// @notice Longest time an offer stays open: its deadline is at most this far ahead.
+    uint64 public constant MAX_OFFER_WINDOW = 365 days;
     /// @notice Maximum territory codes per license.
     uint256 public constant MAX_TERRITORIES = 32;
     /// @notice Royalty ceiling: 100 % in basis points.
     uint16 public constant MAX_ROYALTY_BPS = 10_000;
-    /// @notice EIP-712 type of a licensee's acceptance.
+    /// @notice EIP-712 type of a licensee's acceptance: bound to the offer (id, licensee, terms hash).
     bytes32 public constant ACCEPT_LICENSE_TYPEHASH =
-        keccak256("AcceptLicense(uint256 licenseId,address licensee,uint256 nonce,uint256 deadline)");
+        keccak256("AcceptLicense(uint256 licenseId,address licensee,bytes32 termsHash,uint256 deadline)");
 
     /// @dev ST.3 "WO" (worldwide) and its bit in a territory mask: ('W'-'A') * 26 + ('O'-'A').
     bytes2 private constant _WORLDWIDE = "WO";
@@ -42,8 +48,8 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
                                  STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev One license in six slots: [licensee, start, kind, state, depth, sublicensable, transferable],
-    /// [end, parentId, royaltyBps, index in the licensee's list], rightId, fieldHash, termsHash, and the
+    /// @dev One license in five slots: [licensee, start, kind, state, depth, sublicensable],
+    /// [transferable, end, parentId, royaltyBps, deadline], rightId, fieldHash, termsHash, and the
     /// territory codes packed two bytes each (one slot for up to 15 codes).
     struct Record {
         address licensee;
@@ -56,7 +62,7 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         uint64 end;
         uint64 parentId;
         uint16 royaltyBps;
-        uint64 partyIndex;
+        uint64 deadline;
         uint256 rightId;
         bytes32 fieldHash;
         bytes32 termsHash;
@@ -75,13 +81,15 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
 
     uint256 private _count;
     mapping(uint256 licenseId => Record) private _licenses;
-    mapping(uint256 rightId => uint64[]) private _rightLicenses;
-    /// @dev Licenses and offers of a right that may still be or become active: the exclusivity scan.
-    // Written through storage pointers (`live.push` in `_admit`, `_dropAt`), which slither does not follow.
+    /// @dev Open entries of each licensor position (parent 0 = the holder's root position): the exclusivity
+    /// scan, at most MAX_OPEN_PER_LICENSOR. Entries that can never become active again are dropped lazily.
+    // Written through storage pointers (`open.push` in `_admit`, `_dropAt`), which slither does not follow.
     // slither-disable-next-line uninitialized-state
-    mapping(uint256 rightId => uint64[]) private _live;
-    mapping(address party => uint64[]) private _partyLicenses;
-    mapping(uint256 licenseId => uint64[]) private _children;
+    mapping(uint256 rightId => mapping(uint256 parentId => uint64[])) private _open;
+    /// @dev Accepted licenses of each party on each right: the sources `isLicensed` reads, at most
+    /// MAX_HELD_PER_PARTY. Removed on termination, surrender and transfer; others dropped lazily.
+    // slither-disable-next-line uninitialized-state
+    mapping(uint256 rightId => mapping(address party => uint64[])) private _held;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTRUCTOR
@@ -103,39 +111,13 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         uint256 parentId,
         address licensee,
         Terms calldata terms,
+        uint64 deadline,
         string calldata fieldLabel,
         string calldata termsURI
     ) external returns (uint256 licenseId) {
         _checkNotPaused();
-        address holder = _checkRightLive(rightId);
-        uint8 depth = parentId == 0 ? _checkHolder(rightId, holder) : _checkParent(rightId, parentId, terms);
-        if (licensee == address(0) || licensee == msg.sender) revert InvalidAccount(licensee);
-        bytes memory codes = _checkTerms(terms, fieldLabel);
-        if (parentId != 0) _checkTerritoriesWithinParent(parentId, codes);
-
-        licenseId = ++_count;
-        Record storage l = _licenses[licenseId];
-        l.licensee = licensee;
-        l.start = terms.start;
-        l.kind = terms.kind;
-        l.state = LicenseState.Offered;
-        l.depth = depth;
-        l.sublicensable = terms.sublicensable;
-        l.transferable = terms.transferable;
-        l.end = terms.end;
-        l.parentId = uint64(parentId);
-        l.royaltyBps = terms.royaltyBps;
-        l.rightId = rightId;
-        l.fieldHash = terms.fieldHash;
-        l.termsHash = terms.termsHash;
-        l.territories = codes;
-        _checkConflicts(licenseId, l);
-        _admit(rightId, licenseId);
-        _rightLicenses[rightId].push(uint64(licenseId));
-        _addToParty(licensee, licenseId, l);
-        if (parentId != 0) _children[parentId].push(uint64(licenseId));
-
-        emit LicenseOffered(rightId, licenseId, licensee, parentId, msg.sender, terms, fieldLabel, termsURI);
+        licenseId = _newOffer(rightId, parentId, licensee, terms, deadline, fieldLabel);
+        _emitOffered(licenseId, terms, fieldLabel, termsURI);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -151,14 +133,7 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         _checkNotPaused();
         Record storage l = _offer(licenseId);
         address licensee = l.licensee;
-        if (block.timestamp > deadline) revert SignatureExpired(deadline, block.timestamp);
-        bytes32 structHash =
-            keccak256(abi.encode(ACCEPT_LICENSE_TYPEHASH, licenseId, licensee, _useNonce(licensee), deadline));
-        // A failed recovery yields address(0), and a licensee is never zero (checked at the offer), so the
-        // error code adds nothing: any failure is an InvalidSignature.
-        // slither-disable-next-line unused-return
-        (address recovered,,) = ECDSA.tryRecover(_hashTypedDataV4(structHash), signature);
-        if (recovered != licensee) revert InvalidSignature(licensee, recovered);
+        _checkSignature(licensee, _acceptanceHash(licenseId, l, deadline), deadline, signature);
         _accept(licenseId, l, true);
     }
 
@@ -177,7 +152,9 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         Record storage l = _activeLicense(licenseId);
         address licensor = _checkLicensor(licenseId, l);
         l.state = LicenseState.Terminated;
-        emit LicenseTerminated(l.rightId, licenseId, licensor, l.licensee);
+        address licensee = l.licensee;
+        _unhold(l.rightId, licensee, licenseId);
+        emit LicenseTerminated(l.rightId, licenseId, licensor, licensee);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -186,6 +163,7 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         Record storage l = _activeLicense(licenseId);
         if (l.licensee != msg.sender) revert NotLicensee(licenseId, msg.sender);
         l.state = LicenseState.Surrendered;
+        _unhold(l.rightId, msg.sender, licenseId);
         emit LicenseSurrendered(l.rightId, licenseId, msg.sender);
     }
 
@@ -196,11 +174,14 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         address from = l.licensee;
         if (from != msg.sender) revert NotLicensee(licenseId, msg.sender);
         if (!l.transferable) revert NotTransferable(licenseId);
-        if (to == address(0) || to == from || to == _licensorOf(l)) revert InvalidAccount(to);
-        _removeFromParty(from, l);
+        uint256 rightId = l.rightId;
+        if (to == address(0) || to == from || to == _licensorOf(l) || _isOpenLicenseeUnder(rightId, licenseId, to)) {
+            revert InvalidAccount(to);
+        }
+        _unhold(rightId, from, licenseId);
         l.licensee = to;
-        _addToParty(to, licenseId, l);
-        emit LicenseTransferred(l.rightId, licenseId, to, from);
+        _hold(rightId, to, licenseId);
+        emit LicenseTransferred(rightId, licenseId, to, from);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -218,11 +199,10 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         uint40 expiry = registry.rightOf(rightId).expiryDate;
         if (expiry != 0 && time > expiry) return (false, 0);
 
-        bool isHolder = party == holder;
-        bool holderExcluded;
-        (licenseId, holderExcluded) = _findCover(rightId, party, isHolder, Use(territory, fieldHash, time));
+        Use memory u = Use(territory, fieldHash, time);
+        licenseId = _coveringLicense(rightId, party, u);
         if (licenseId != 0) return (true, licenseId);
-        return (isHolder && !holderExcluded, 0);
+        return (party == holder && _unexcluded(rightId, 0, party, u, true), 0);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -255,24 +235,43 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
             royaltyBps: l.royaltyBps,
             sublicensable: l.sublicensable,
             transferable: l.transferable,
-            termsHash: l.termsHash
+            termsHash: l.termsHash,
+            deadline: l.deadline
         });
     }
 
     /// @inheritdoc ILicenseRegistry
-    function licensesOfRight(uint256 rightId) external view returns (uint256[] memory) {
-        return _widen(_rightLicenses[rightId]);
+    function openLicensesOf(uint256 rightId, uint256 parentId) external view returns (uint256[] memory ids) {
+        uint64[] storage open = _open[rightId][parentId];
+        uint256 n = open.length;
+        ids = new uint256[](n);
+        uint256 k;
+        for (uint256 i; i < n; ++i) {
+            if (_isOpen(_licenses[open[i]])) ids[k++] = open[i];
+        }
+        assembly ("memory-safe") {
+            mstore(ids, k)
+        }
     }
 
     /// @inheritdoc ILicenseRegistry
-    function licensesOf(address party) external view returns (uint256[] memory) {
-        return _widen(_partyLicenses[party]);
+    function licensesHeldBy(uint256 rightId, address party) external view returns (uint256[] memory ids) {
+        uint64[] storage held = _held[rightId][party];
+        uint256 n = registry.isEnded(rightId) ? 0 : held.length; // no license is active on an ended right
+        ids = new uint256[](n);
+        uint256 k;
+        for (uint256 i; i < n; ++i) {
+            Record storage l = _licenses[held[i]];
+            if (l.licensee == party && l.state == LicenseState.Active && _isLive(l)) ids[k++] = held[i];
+        }
+        assembly ("memory-safe") {
+            mstore(ids, k)
+        }
     }
 
     /// @inheritdoc ILicenseRegistry
-    function childrenOf(uint256 licenseId) external view returns (uint256[] memory) {
-        _existing(licenseId);
-        return _widen(_children[licenseId]);
+    function acceptanceDigest(uint256 licenseId, uint256 deadline) external view returns (bytes32) {
+        return _hashTypedDataV4(_acceptanceHash(licenseId, _existing(licenseId), deadline));
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -299,78 +298,142 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
                            INTERNAL: LIFECYCLE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Accepts a pending offer: the right, the period, the parent and exclusivity are checked again.
+    /// @dev Checks and stores a new offer (see {offerLicense}) and admits it to its licensor position.
+    function _newOffer(
+        uint256 rightId,
+        uint256 parentId,
+        address licensee,
+        Terms calldata terms,
+        uint64 deadline,
+        string calldata fieldLabel
+    ) internal returns (uint256 licenseId) {
+        address holder = _checkRightLive(rightId);
+        uint8 depth = parentId == 0 ? _checkHolder(rightId, holder) : _checkParent(rightId, parentId, terms);
+        if (licensee == address(0) || licensee == msg.sender) revert InvalidAccount(licensee);
+        bytes memory codes = _checkTerms(terms, fieldLabel);
+        if (parentId != 0) _checkTerritoriesWithinParent(parentId, codes);
+        _checkDeadline(deadline, terms.end);
+
+        licenseId = ++_count;
+        Record storage l = _licenses[licenseId];
+        l.licensee = licensee;
+        l.start = terms.start;
+        l.kind = terms.kind;
+        l.state = LicenseState.Offered;
+        l.depth = depth;
+        l.sublicensable = terms.sublicensable;
+        l.transferable = terms.transferable;
+        l.end = terms.end;
+        l.parentId = uint64(parentId);
+        l.royaltyBps = terms.royaltyBps;
+        l.deadline = deadline;
+        l.rightId = rightId;
+        l.fieldHash = terms.fieldHash;
+        l.termsHash = terms.termsHash;
+        l.territories = codes;
+        _checkConflicts(licenseId, l);
+        _admit(rightId, parentId, licenseId);
+    }
+
+    /// @dev Emits {LicenseOffered} for a stored offer (its keys read back, which keeps the stack shallow).
+    function _emitOffered(uint256 licenseId, Terms calldata terms, string calldata fieldLabel, string calldata uri)
+        internal
+    {
+        Record storage l = _licenses[licenseId];
+        emit LicenseOffered(
+            l.rightId, licenseId, l.licensee, l.parentId, msg.sender, terms, l.deadline, fieldLabel, uri
+        );
+    }
+
+    /// @dev Accepts a pending offer: the right, the deadline, the parent and exclusivity are checked again,
+    /// and the license joins the licensee's held list.
     function _accept(uint256 licenseId, Record storage l, bool bySignature) internal {
         uint256 rightId = l.rightId;
         _checkRightLive(rightId);
-        uint64 end = l.end;
-        if (end != 0 && end < block.timestamp) revert OfferExpired(licenseId, end);
-        // Not expired, so not live means an ancestor ended: the parent is no longer active.
+        uint64 deadline = l.deadline;
+        if (block.timestamp > deadline) revert OfferExpired(licenseId, deadline, block.timestamp);
+        // Before the deadline, so before the end: not live means an ancestor ended.
         uint256 parentId = l.parentId;
         if (parentId != 0 && !_isLive(l)) revert LicenseNotActive(parentId);
         // Offers are already checked against pending offers, so this second scan guards the invariant
         // rather than catching a conflict the offer could not see.
         _checkConflicts(licenseId, l);
         l.state = LicenseState.Active;
-        emit LicenseAccepted(rightId, licenseId, l.licensee, bySignature);
+        address licensee = l.licensee;
+        _hold(rightId, licensee, licenseId);
+        emit LicenseAccepted(rightId, licenseId, licensee, bySignature);
     }
 
-    /// @dev Reverts with {LicenseConflict} if a live license or pending offer of the right conflicts with `l`:
-    /// one of the two is exclusive or sole and they overlap (see {_overlaps}); `l` itself and its ancestors
-    /// are exempt. Entries met that can never become active again are dropped from the list.
+    /// @dev Reverts with {LicenseConflict} if an open sibling (same right, same parent) conflicts with `l`: one
+    /// of the two is exclusive or sole and they overlap (see {_overlaps}). Entries met that can never become
+    /// active again are dropped. At most MAX_OPEN_PER_LICENSOR steps.
     function _checkConflicts(uint256 id, Record storage l) internal {
-        uint64[] storage live = _live[l.rightId];
+        uint64[] storage open = _open[l.rightId][l.parentId];
         bool exclusive = l.kind != LicenseKind.NonExclusive;
         uint256[3] memory mask = _maskOf(l.territories);
-        uint256[] memory ancestors = _ancestorsOf(l);
         uint256 i;
-        while (i < live.length) {
-            uint256 other = live[i];
+        while (i < open.length) {
+            uint256 other = open[i];
             Record storage o = _licenses[other];
             if (other == id || (!exclusive && o.kind == LicenseKind.NonExclusive)) {
                 ++i; // two non-exclusive licenses never conflict
-            } else if (!_isLiveOrPending(o)) {
-                _dropAt(live, i);
+            } else if (!_isOpen(o)) {
+                _dropAt(open, i);
             } else {
-                if (_overlaps(l, o, mask) && !_contains(ancestors, other)) revert LicenseConflict(id, other);
+                if (_overlaps(l, o, mask)) revert LicenseConflict(id, other);
                 ++i;
             }
         }
     }
 
-    /// @dev Appends an offer to the right's live list; when the list is full, first drops every entry that
+    /// @dev Appends an offer to its licensor position; when the position is full, first drops every entry that
     /// can never become active again, and reverts with {TooManyLicenses} if it is still full.
-    function _admit(uint256 rightId, uint256 id) internal {
-        uint64[] storage live = _live[rightId];
-        if (live.length >= MAX_LICENSES_PER_RIGHT) {
+    function _admit(uint256 rightId, uint256 parentId, uint256 id) internal {
+        uint64[] storage open = _open[rightId][parentId];
+        if (open.length >= MAX_OPEN_PER_LICENSOR) {
             uint256 i;
-            while (i < live.length) {
-                if (_isLiveOrPending(_licenses[live[i]])) ++i;
-                else _dropAt(live, i);
+            while (i < open.length) {
+                if (_isOpen(_licenses[open[i]])) ++i;
+                else _dropAt(open, i);
             }
-            if (live.length >= MAX_LICENSES_PER_RIGHT) revert TooManyLicenses(rightId, MAX_LICENSES_PER_RIGHT);
+            if (open.length >= MAX_OPEN_PER_LICENSOR) {
+                revert TooManyLicenses(rightId, parentId, MAX_OPEN_PER_LICENSOR);
+            }
         }
-        live.push(uint64(id));
+        open.push(uint64(id));
     }
 
-    /// @dev Swap-and-pop: the order of the live list does not matter.
+    /// @dev Adds an accepted license to its licensee's held list; when the list is full, first drops the
+    /// licenses that can never be active again, and reverts with {TooManyLicensesHeld} if it is still full.
+    function _hold(uint256 rightId, address party, uint256 id) internal {
+        uint64[] storage held = _held[rightId][party];
+        if (held.length >= MAX_HELD_PER_PARTY) {
+            uint256 i;
+            while (i < held.length) {
+                Record storage h = _licenses[held[i]];
+                if (h.state == LicenseState.Active && h.licensee == party && _isLive(h)) ++i;
+                else _dropAt(held, i);
+            }
+            if (held.length >= MAX_HELD_PER_PARTY) revert TooManyLicensesHeld(rightId, party, MAX_HELD_PER_PARTY);
+        }
+        held.push(uint64(id));
+    }
+
+    /// @dev Removes a license from a party's held list if it is there (at most MAX_HELD_PER_PARTY steps).
+    function _unhold(uint256 rightId, address party, uint256 id) internal {
+        uint64[] storage held = _held[rightId][party];
+        uint256 n = held.length;
+        for (uint256 i; i < n; ++i) {
+            if (held[i] == id) {
+                _dropAt(held, i);
+                return;
+            }
+        }
+    }
+
+    /// @dev Swap-and-pop: the order of these lists does not matter.
     function _dropAt(uint64[] storage list, uint256 i) internal {
         list[i] = list[list.length - 1];
-        list.pop();
-    }
-
-    function _addToParty(address party, uint256 licenseId, Record storage l) internal {
-        uint64[] storage list = _partyLicenses[party];
-        l.partyIndex = uint64(list.length);
-        list.push(uint64(licenseId));
-    }
-
-    function _removeFromParty(address party, Record storage l) internal {
-        uint64[] storage list = _partyLicenses[party];
-        uint64 index = l.partyIndex;
-        uint64 last = list[list.length - 1];
-        list[index] = last;
-        _licenses[last].partyIndex = index;
         list.pop();
     }
 
@@ -444,6 +507,15 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         }
     }
 
+    /// @dev An offer's deadline: not before now, at most MAX_OFFER_WINDOW ahead, not after the license's end.
+    function _checkDeadline(uint64 deadline, uint64 end) internal view {
+        uint256 latest = block.timestamp + MAX_OFFER_WINDOW;
+        if (end != 0 && end < latest) latest = end;
+        if (deadline < block.timestamp || deadline > latest) {
+            revert InvalidOfferDeadline(deadline, block.timestamp, latest);
+        }
+    }
+
     /// @dev The caller is the licensor of `l` now; returns it.
     function _checkLicensor(uint256 licenseId, Record storage l) internal view returns (address licensor) {
         licensor = _licensorOf(l);
@@ -469,6 +541,11 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
                              INTERNAL: READS
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev The EIP-712 struct hash of the licensee's acceptance of `licenseId` (signature deadline `deadline`).
+    function _acceptanceHash(uint256 licenseId, Record storage l, uint256 deadline) internal view returns (bytes32) {
+        return keccak256(abi.encode(ACCEPT_LICENSE_TYPEHASH, licenseId, l.licensee, l.termsHash, deadline));
+    }
+
     /// @dev Accepted, live, and the right not ended.
     function _isActiveLicense(Record storage l) internal view returns (bool) {
         return l.state == LicenseState.Active && _isLive(l) && !registry.isEnded(l.rightId);
@@ -486,11 +563,60 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         return true;
     }
 
-    /// @dev Pending or accepted, and live: it may still be or become active (whatever the right's status,
-    /// which all licenses of the right share and which may come back, e.g. Lapsed -> Restored).
-    function _isLiveOrPending(Record storage l) internal view returns (bool) {
+    /// @dev An open entry: a pending offer before its deadline, or an accepted license, and live. It may still be
+    /// or become active (whatever the right's status, which all licenses of the right share and which may come
+    /// back, e.g. Lapsed -> Restored); an entry that is not open never will be again.
+    function _isOpen(Record storage l) internal view returns (bool) {
         LicenseState s = l.state;
-        return (s == LicenseState.Offered || s == LicenseState.Active) && _isLive(l);
+        if (s == LicenseState.Offered) return block.timestamp <= l.deadline && _isLive(l);
+        return s == LicenseState.Active && _isLive(l);
+    }
+
+    /// @dev Whether `party` is the licensee of an open sublicense of `parentId` (at most MAX_OPEN_PER_LICENSOR steps).
+    function _isOpenLicenseeUnder(uint256 rightId, uint256 parentId, address party) internal view returns (bool) {
+        uint64[] storage open = _open[rightId][parentId];
+        uint256 n = open.length;
+        for (uint256 i; i < n; ++i) {
+            Record storage c = _licenses[open[i]];
+            if (c.licensee == party && _isOpen(c)) return true;
+        }
+        return false;
+    }
+
+    /// @dev No active exclusive license directly under the source `parentId` (0: the holder's root position)
+    /// touches the use unless `party` holds it, and then (with `lookThrough`) none directly under that one
+    /// does either. At most MAX_OPEN_PER_LICENSOR entries, each looked through at most once.
+    function _unexcluded(uint256 rightId, uint256 parentId, address party, Use memory u, bool lookThrough)
+        internal
+        view
+        returns (bool)
+    {
+        uint64[] storage open = _open[rightId][parentId];
+        uint256 n = open.length;
+        for (uint256 i; i < n; ++i) {
+            uint256 id = open[i];
+            Record storage e = _licenses[id];
+            if (e.kind != LicenseKind.Exclusive || e.state != LicenseState.Active || !_touches(e, u) || !_isLive(e)) {
+                continue;
+            }
+            if (e.licensee != party) return false;
+            if (lookThrough && !_unexcluded(rightId, id, party, u, false)) return false;
+        }
+        return true;
+    }
+
+    /// @dev The first active license `party` holds on the right that covers the use and that no exclusive license
+    /// of another party directly under it touches (0 if none). At most MAX_HELD_PER_PARTY licenses.
+    function _coveringLicense(uint256 rightId, address party, Use memory u) internal view returns (uint256) {
+        uint64[] storage held = _held[rightId][party];
+        uint256 n = held.length;
+        for (uint256 i; i < n; ++i) {
+            uint256 id = held[i];
+            Record storage l = _licenses[id];
+            if (l.state != LicenseState.Active || l.licensee != party || !_covers(l, u) || !_isLive(l)) continue;
+            if (_unexcluded(rightId, id, party, u, true)) return id;
+        }
+        return 0;
     }
 
     /// @dev They overlap in time (closed periods, end 0 = open), field (equal, or either is 0) and territory
@@ -512,11 +638,11 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         return false;
     }
 
-    /// @dev Territory (or WO), field (0 or equal) and period (inclusive; open end) cover the use.
+    /// @dev The license covers the whole use: its period includes the moment (end 0 = open), its field is 0 or
+    /// the one asked (a question for all fields needs 0), its territories include the one asked or "WO" (a
+    /// question for "WO" needs "WO").
     function _covers(Record storage l, Use memory u) internal view returns (bool) {
-        if (u.time < l.start) return false;
-        uint64 end = l.end;
-        if (end != 0 && u.time > end) return false;
+        if (!_inForceAt(l, u.time)) return false;
         bytes32 f = l.fieldHash;
         if (f != 0 && f != u.fieldHash) return false;
         bytes memory codes = l.territories;
@@ -528,24 +654,26 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         return false;
     }
 
-    /// @dev The first active license of `party` on the right covering the use, and whether an active
-    /// Exclusive license of someone else covers it (which matters only when `party` is the holder).
-    function _findCover(uint256 rightId, address party, bool isHolder, Use memory u)
-        internal
-        view
-        returns (uint256 found, bool excluded)
-    {
-        uint64[] storage live = _live[rightId];
-        for (uint256 i; i < live.length; ++i) {
-            uint256 id = live[i];
-            Record storage l = _licenses[id];
-            if (l.state != LicenseState.Active) continue;
-            bool own = l.licensee == party;
-            if (!own && !(isHolder && l.kind == LicenseKind.Exclusive)) continue;
-            if (!_covers(l, u) || !_isLive(l)) continue;
-            if (own) return (id, excluded);
-            excluded = true;
+    /// @dev The license shares some part of the use: its period includes the moment, the fields are equal or
+    /// either is 0, and a territory is the one asked or either is "WO".
+    function _touches(Record storage l, Use memory u) internal view returns (bool) {
+        if (!_inForceAt(l, u.time)) return false;
+        bytes32 f = l.fieldHash;
+        if (f != 0 && u.fieldHash != 0 && f != u.fieldHash) return false;
+        if (u.territory == _WORLDWIDE) return true;
+        bytes memory codes = l.territories;
+        uint256 n = codes.length / 2;
+        for (uint256 i; i < n; ++i) {
+            bytes2 code = _codeAt(codes, i);
+            if (code == u.territory || code == _WORLDWIDE) return true;
         }
+        return false;
+    }
+
+    /// @dev The moment is within the license's closed period [start, end] (end 0 = open).
+    function _inForceAt(Record storage l, uint64 time) internal view returns (bool) {
+        uint64 end = l.end;
+        return time >= l.start && (end == 0 || time <= end);
     }
 
     function _licensorOf(Record storage l) internal view returns (address) {
@@ -555,15 +683,6 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
         // slither-disable-next-line unused-return
         (address holder,) = registry.holderAndStatus(l.rightId);
         return holder;
-    }
-
-    function _ancestorsOf(Record storage l) internal view returns (uint256[] memory ids) {
-        ids = new uint256[](l.depth - 1);
-        uint256 p = l.parentId;
-        for (uint256 i; p != 0; ++i) {
-            ids[i] = p;
-            p = _licenses[p].parentId;
-        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -591,21 +710,6 @@ contract LicenseRegistry is ILicenseRegistry, EIP712, Nonces {
     function _codeAt(bytes memory codes, uint256 i) private pure returns (bytes2 code) {
         assembly ("memory-safe") {
             code := and(mload(add(add(codes, 0x20), shl(1, i))), shl(240, 0xffff))
-        }
-    }
-
-    function _contains(uint256[] memory ids, uint256 id) private pure returns (bool) {
-        for (uint256 i; i < ids.length; ++i) {
-            if (ids[i] == id) return true;
-        }
-        return false;
-    }
-
-    function _widen(uint64[] storage ids) private view returns (uint256[] memory out) {
-        uint256 n = ids.length;
-        out = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            out[i] = ids[i];
         }
     }
 }

@@ -123,6 +123,7 @@ def _cases() -> list[Case]:
         "deadline": ("accept", REF, "--sign-only", "--deadline"),
         "start": ("license", "offer", REF, ADDR, "--start"), "end": ("license", "offer", REF, ADDR, "--end"),
         "license-deadline": ("license", "accept", "1", "--sign-only", "--deadline"),
+        "accept-by": ("license", "offer", REF, ADDR, "--accept-by"),
         "at": ("check", REF, ADDR, "--territory", "DE", "--at"),
     }
     for opt, prefix in date_options.items():
@@ -222,6 +223,9 @@ def _cases() -> list[Case]:
     # signatures, tags, application numbers, accounts, networks
     add("relay-not-hex", "accept", REF, "--relay", "0xzz", node=True)
     add("license-relay-not-hex", "license", "accept", "1", "--relay", "0xzz", node=True)
+    add("license-revoke-without-deadline", "license", "accept", "1", "--revoke")
+    add("license-relay-without-deadline", "license", "accept", "1", "--relay", "0x" + "11" * 65)
+    add("license-sign-and-revoke", "license", "accept", "1", "--sign-only", "--revoke", "--deadline", "2031-01-01")
     add("tag-too-long", "anchor", REF, "--document-hash", HASH, "--tag", "x" * 33, node=True)
     add("tag-too-long-utf8", "anchor", REF, "--document-hash", HASH, "--tag", "\u00e9" * 17, node=True)
     for name, value in {"empty": "", "blank": "   ", "leading-space": " 1", "nul": "1\x00", "tab": "1\t"}.items():

@@ -27,6 +27,7 @@ GAS = 3_000_000  # a fixed limit on the embedded chain: no estimation, refusals 
 ZERO = "0x" + "00" * 20
 ZERO32 = b"\0" * 32
 TERMS_HASH = b"\x7e" * 32
+OFFER_WINDOW = 30 * DAY  # the driver's default offer deadline: 30 days ahead, or the license's end if sooner
 
 
 def field(label: str) -> bytes:
@@ -84,14 +85,28 @@ class LicenseDriver:
         return (kind, [t.encode() for t in territories], field(label), start, end, royalty, sub, transfer, terms_hash)
 
     def offer_fn(self, licensee: int, *, right: int | None = None, parent: int = 0, label: str = "",
-                 uri: str = "ipfs://terms", **terms: Any) -> Any:
-        """The ``offerLicense`` call of a license to ``licensee`` (under ``parent``, on ``right``)."""
+                 uri: str = "ipfs://terms", deadline: int | None = None, **terms: Any) -> Any:
+        """The ``offerLicense`` call of a license to ``licensee`` (under ``parent``, on ``right``), open until
+        ``deadline`` (default: 30 days from now, or the license's end if sooner)."""
+        if deadline is None:
+            deadline = self.now() + OFFER_WINDOW
+            if terms.get("end"):
+                deadline = min(deadline, terms["end"])
         return self.lic.functions.offerLicense(right or self.right, parent, self.a(licensee),
-                                               self.terms(label=label, **terms), label, uri)
+                                               self.terms(label=label, **terms), deadline, label, uri)
 
     def offer(self, licensor: int, licensee: int, **kw: Any) -> tuple[int, Any]:
         """Offers a license; returns its id and the receipt."""
         receipt = self.send(self.offer_fn(licensee, **kw), licensor)
+        (ev,) = self.lic.events.LicenseOffered().process_receipt(receipt)
+        return int(ev["args"]["licenseId"]), receipt
+
+    def send_offer_to(self, licensee: str, licensor: int = 2, **kw: Any) -> tuple[int, Any]:
+        """Offers a license to the address ``licensee`` (e.g. a contract wallet) from ``licensor`` (Alice)."""
+        fn = self.offer_fn(0, **kw)
+        args = list(fn.args)
+        args[2] = licensee
+        receipt = self.send(self.lic.functions.offerLicense(*args), licensor)
         (ev,) = self.lic.events.LicenseOffered().process_receipt(receipt)
         return int(ev["args"]["licenseId"]), receipt
 
@@ -127,12 +142,29 @@ class LicenseDriver:
         tester.mine_blocks()
         assert self.now() == timestamp
 
-    def sign_acceptance(self, signer: int, license_id: int, nonce: int, deadline: int,
-                        licensee: int | None = None) -> bytes:
-        """``signer``'s EIP-712 AcceptLicense signature (for ``licensee``, the signer by default)."""
-        message = {"licenseId": license_id, "licensee": self.a(signer if licensee is None else licensee),
-                   "nonce": nonce, "deadline": deadline}
-        return eip712.sign(self.lic, "AcceptLicense", message, self.accounts[signer])
+    def acceptance(self, license_id: int, deadline: int, licensee: str | None = None,
+                   terms_hash: bytes | None = None) -> dict[str, Any]:
+        """The AcceptLicense message of an offer (its licensee and terms hash read from the chain unless given)."""
+        rec = self.license(license_id)
+        return {"licenseId": license_id, "licensee": rec["licensee"] if licensee is None else licensee,
+                "termsHash": rec["termsHash"] if terms_hash is None else terms_hash, "deadline": deadline}
+
+    def sign_acceptance(self, signer: int, license_id: int, deadline: int, **message: Any) -> bytes:
+        """``signer``'s EIP-712 AcceptLicense signature of the offer (``message`` overrides licensee/terms_hash)."""
+        return eip712.sign(self.lic, "AcceptLicense", self.acceptance(license_id, deadline, **message),
+                           self.accounts[signer])
+
+
+    def deploy_wallet(self, owner: int) -> Any:
+        """A contract wallet (contracts/mocks/ERC1271Wallet.sol) whose owner key is party ``owner``'s."""
+        art = self.world.ipl.artifacts["ERC1271Wallet"]
+        factory = self.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
+        receipt = self.send(factory.constructor(self.a(owner)), owner)
+        return self.w3.eth.contract(address=receipt["contractAddress"], abi=art.abi)
+
+    def via_wallet(self, wallet: Any, owner: int, fn: Any) -> Any:
+        """``owner`` makes the wallet call ``fn`` (``execute``: the wallet is ``msg.sender``); returns the receipt."""
+        return self.send(wallet.functions.execute(fn.address, fn._encode_transaction_data()), owner)
 
 
 def license_driver(world: World, *, gas: int | None = GAS) -> LicenseDriver:

@@ -58,9 +58,93 @@ def test_offer_license_with_bad_terms_raises_usage_error_before_sending(world: W
 
 def test_sign_license_acceptance_equals_independent_eip712_signature(world: World) -> None:
     rid = world.file_registered()
-    lid = world.alice.offer_license(rid, world.bob.address, LicenseTerms()).license_id
+    terms_hash = b"\x42" * 32
+    lid = world.alice.offer_license(rid, world.bob.address, LicenseTerms(terms_hash=terms_hash)).license_id
     deadline = world.now() + 3600
-    message = {"licenseId": lid, "licensee": world.bob.address, "nonce": 0, "deadline": deadline}
+    message = {"licenseId": lid, "licensee": world.bob.address, "termsHash": terms_hash, "deadline": deadline}
     expected = eip712.sign(world.ipl.licenses, "AcceptLicense", message, world.bob.account)
     assert world.bob.sign_license_acceptance(lid, deadline) == expected
     assert eip712.recover(world.ipl.licenses, "AcceptLicense", message, expected) == world.bob.address
+    digest = eip712.digest(world.ipl.licenses, "AcceptLicense", message)
+    assert world.stranger.license_acceptance_digest(lid, deadline) == digest
+    assert bytes(world.ipl.licenses.functions.acceptanceDigest(lid, deadline).call()) == digest
+
+
+def test_signed_acceptances_relay_in_any_order_and_revoked_one_is_refused(world: World) -> None:
+    rid = world.file_registered()
+    ids = [world.alice.offer_license(rid, world.bob.address, LicenseTerms(territories=(t,))).license_id
+           for t in ("DE", "FR", "IT")]
+    deadline = world.now() + 3600
+    sigs = [world.bob.sign_license_acceptance(i, deadline) for i in ids]
+    world.stranger.accept_license_by_sig(ids[1], deadline, sigs[1])
+    world.carol.accept_license_by_sig(ids[0], deadline, sigs[0])
+    revoked = world.bob.revoke_license_acceptance(ids[2], deadline)
+    digest = world.ipl.license_acceptance_digest(ids[2], deadline)
+    assert revoked.event("SignatureRevoked").args["digest"] == "0x" + digest.hex()
+    with pytest.raises(ContractRevert) as exc:
+        world.stranger.accept_license_by_sig(ids[2], deadline, sigs[2])
+    assert_revert(exc, "RevokedSignature", signer=world.bob.address, digest="0x" + digest.hex())
+    assert world.ipl.licenses_held(rid, world.bob.address) == ids[:2]
+    with pytest.raises(UsageError, match="license id and its signature deadline"):
+        world.bob.revoke_license_acceptance()
+
+
+def test_offer_license_default_deadline_is_thirty_days_or_license_end(world: World) -> None:
+    rid = world.file_registered()
+    res = world.alice.offer_license(rid, world.bob.address, LicenseTerms(territories=("DE",)))
+    now = world.now()
+    info = world.ipl.license(res.license_id)
+    assert now + 30 * 86_400 - 60 <= info.deadline <= now + 30 * 86_400
+    assert res.event("LicenseOffered").args["deadline"] == info.deadline
+    end = now + 5 * 86_400
+    short = world.alice.offer_license(rid, world.bob.address, LicenseTerms(territories=("FR",), end=end))
+    assert world.ipl.license(short.license_id).deadline == end
+    explicit = world.alice.offer_license(rid, world.bob.address, LicenseTerms(territories=("IT",)),
+                                         deadline=now + 86_400)
+    assert world.ipl.license(explicit.license_id).deadline == now + 86_400
+
+
+@pytest.mark.parametrize("when", ["past", "beyond_window", "after_end", "not_int"])
+def test_offer_license_with_bad_deadline_raises_usage_error_before_sending(world: World, when: str) -> None:
+    rid = world.file_registered()
+    now = world.now()
+    deadline: object = {"past": now - 10, "beyond_window": now + 366 * 86_400, "after_end": now + 3 * 86_400,
+                        "not_int": "tomorrow"}[when]
+    terms = LicenseTerms(end=now + 2 * 86_400)
+    with pytest.raises(UsageError, match="deadline"):
+        world.alice.offer_license(rid, world.bob.address, terms, deadline=deadline)  # type: ignore[arg-type]
+    assert world.ipl.licenses_of_right(rid) == []
+
+
+def test_is_licensed_through_sdk_answers_for_the_whole_scope(world: World) -> None:
+    """The issue's cases through the SDK: ``field=""`` asks about all fields, ``WO`` about the whole world."""
+    rid = world.file_registered()
+    root = world.alice.offer_license(rid, world.bob.address, LicenseTerms(
+        kind="exclusive", territories=("DE", "FR"), field="pharma", sublicensable=True)).license_id
+    world.bob.accept_license(root)
+    alice = world.alice.address
+    assert not world.ipl.is_licensed(rid, alice, "WO", "pharma").licensed
+    assert not world.ipl.is_licensed(rid, alice, "DE", "").licensed
+    assert world.ipl.is_licensed(rid, alice, "IT", "pharma").licensed
+    sub = world.bob.offer_license(rid, world.carol.address, LicenseTerms(
+        kind="exclusive", territories=("DE",), field="pharma"), parent_id=root).license_id
+    world.carol.accept_license(sub)
+    assert world.ipl.is_licensed(rid, world.bob.address, "DE", "pharma").licensed is False
+    assert world.ipl.is_licensed(rid, world.bob.address, "FR", "pharma").license_id == root
+    assert world.ipl.is_licensed(rid, world.carol.address, "DE", "pharma").license_id == sub
+    assert world.ipl.licenses_of_right(rid) == [root, sub]
+    assert world.ipl.licenses_of(world.carol.address) == [sub]
+    assert world.ipl.open_licenses(rid) == [root] and world.ipl.open_licenses(rid, root) == [sub]
+
+
+def test_contract_wallet_licensee_accepts_by_owner_key_signature_relayed(world: World) -> None:
+    art = world.ipl.artifacts["ERC1271Wallet"]
+    factory = world.ipl.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
+    wallet = world.carol.sender.send(factory.constructor(world.carol.address))["contractAddress"]
+    rid = world.file_registered()
+    lid = world.alice.offer_license(rid, wallet, LicenseTerms(territories=("DE",))).license_id
+    deadline = world.now() + 3600
+    sig = world.carol.sign_license_acceptance(lid, deadline)  # the owner's key; the message names the wallet
+    world.stranger.accept_license_by_sig(lid, deadline, sig)
+    assert world.ipl.is_licensed(rid, wallet, "DE").license_id == lid
+    assert world.ipl.license(lid).licensee == wallet

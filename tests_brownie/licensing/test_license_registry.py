@@ -1,4 +1,5 @@
-"""LicenseRegistry: licences and sublicences of a registered right (a tree per right)."""
+"""LicenseRegistry: licences and sublicences of a registered right (a tree per right), offers with a deadline,
+acceptances signed for the offer itself (in any order, revocable), and answers for the whole scope asked."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import brownie
 import pytest
 from eth_utils import keccak
-from support import ZERO32, custom_error, now, sign_license_acceptance
+from support import ZERO32, custom_error, eip712, license_acceptance_message, now, sign_license_acceptance
 
 from ipledger.domain import Status
 
@@ -16,6 +17,7 @@ EXCLUSIVE, SOLE, NON_EXCLUSIVE = range(3)  # ILicenseRegistry.LicenseKind
 OFFERED, ACTIVE, WITHDRAWN, TERMINATED, SURRENDERED = range(1, 6)  # ILicenseRegistry.LicenseState
 FIELD = "software"
 FIELD_HASH = keccak(text=FIELD)
+DAY = 86_400
 
 
 def terms(kind: int = NON_EXCLUSIVE, territories: tuple[bytes, ...] = (b"EM",), *, field_hash: bytes = FIELD_HASH,
@@ -43,8 +45,8 @@ def offer(licenses: Any, right: int, alice: Any) -> Callable[..., int]:
 
     def offer_(licensee: Any, t: tuple[Any, ...] | None = None, *, parent: int = 0, by: Any = None,
                label: str = FIELD) -> int:
-        tx = licenses.offerLicense(right, parent, licensee, t or terms(), label, "ipfs://agreement",
-                                   {"from": by or alice})
+        tx = licenses.offerLicense(right, parent, licensee, t or terms(), now() + 30 * DAY, label,
+                                   "ipfs://agreement", {"from": by or alice})
         return int(tx.return_value)
 
     return offer_
@@ -67,7 +69,7 @@ def test_license_and_sublicense_of_registered_right(licenses: Any, right: int, a
     assert record["licensee"] == dave
     assert record["depth"] == 2
     assert record["state"] == ACTIVE
-    assert list(licenses.childrenOf(root)) == [sub]
+    assert list(licenses.openLicensesOf(right, root)) == [sub]
     assert licenses.getLicenseRevoker(sub) == carol
     assert licenses.getLicenseRevoker(root) == alice
     licensed, by_license = licenses.isLicensed(right, dave, b"DE", FIELD_HASH, now())
@@ -78,9 +80,11 @@ def test_license_and_sublicense_of_registered_right(licenses: Any, right: int, a
 
 
 def test_offer_emits_license_offered_with_terms(licenses: Any, right: int, alice: Any, carol: Any) -> None:
-    tx = licenses.offerLicense(right, 0, carol, terms(), FIELD, "ipfs://agreement", {"from": alice})
+    deadline = now() + 7 * DAY
+    tx = licenses.offerLicense(right, 0, carol, terms(), deadline, FIELD, "ipfs://agreement", {"from": alice})
 
     event = tx.events["LicenseOffered"]
+    assert event["deadline"] == deadline
     assert event["rightId"] == right
     assert event["licenseId"] == tx.return_value
     assert event["licensee"] == carol
@@ -118,19 +122,19 @@ def test_assignment_of_right_moves_licensor_position(registry: Any, licenses: An
 
 def test_offer_by_non_holder_reverts_not_holder(licenses: Any, right: int, stranger: Any, carol: Any) -> None:
     with brownie.reverts(custom_error("NotHolder", right, stranger)):
-        licenses.offerLicense(right, 0, carol, terms(), FIELD, "", {"from": stranger})
+        licenses.offerLicense(right, 0, carol, terms(), now() + DAY, FIELD, "", {"from": stranger})
 
 
 def test_offer_under_unknown_right_reverts_right_not_found(licenses: Any, alice: Any, carol: Any) -> None:
     with brownie.reverts(custom_error("RightNotFound", 7)):
-        licenses.offerLicense(7, 0, carol, terms(), FIELD, "", {"from": alice})
+        licenses.offerLicense(7, 0, carol, terms(), now() + DAY, FIELD, "", {"from": alice})
 
 
 def test_offer_under_ended_right_reverts_right_ended(registry: Any, licenses: Any, right: int, registrar: Any,
                                                     alice: Any, carol: Any) -> None:
     registry.changeStatus(right, Status.REVOKED, 0, ZERO32, {"from": registrar})
     with brownie.reverts(custom_error("RightEnded", right, Status.REVOKED)):
-        licenses.offerLicense(right, 0, carol, terms(), FIELD, "", {"from": alice})
+        licenses.offerLicense(right, 0, carol, terms(), now() + DAY, FIELD, "", {"from": alice})
 
 
 def test_accept_by_other_account_reverts_not_licensee(licenses: Any, carol: Any, dave: Any,
@@ -143,13 +147,14 @@ def test_accept_by_other_account_reverts_not_licensee(licenses: Any, carol: Any,
 def test_offer_with_royalty_above_100_percent_reverts_royalty_too_high(licenses: Any, right: int, alice: Any,
                                                                         carol: Any) -> None:
     with brownie.reverts(custom_error("RoyaltyTooHigh", 10_001)):
-        licenses.offerLicense(right, 0, carol, terms(royalty_bps=10_001), FIELD, "", {"from": alice})
+        licenses.offerLicense(right, 0, carol, terms(royalty_bps=10_001), now() + DAY, FIELD, "",
+                              {"from": alice})
 
 
 def test_offer_with_wrong_field_label_reverts_field_label_mismatch(licenses: Any, right: int, alice: Any,
                                                                    carol: Any) -> None:
     with brownie.reverts(custom_error("FieldLabelMismatch", FIELD_HASH, keccak(text="hardware"))):
-        licenses.offerLicense(right, 0, carol, terms(), "hardware", "", {"from": alice})
+        licenses.offerLicense(right, 0, carol, terms(), now() + DAY, "hardware", "", {"from": alice})
 
 
 def test_sublicense_outside_parent_territory_reverts_exceeds_parent_territory(
@@ -195,7 +200,51 @@ def test_accept_by_signature_relayed_activates_license(licenses: Any, carol: Any
     assert tx.events["LicenseAccepted"]["licensee"] == carol
     assert tx.events["LicenseAccepted"]["bySignature"] is True
     assert licenses.isLicenseActive(lid) is True
-    assert licenses.nonces(carol) == 1
+
+
+def test_accept_by_signature_of_two_offers_relays_in_any_order(licenses: Any, carol: Any, stranger: Any,
+                                                               offer: Callable[..., int]) -> None:
+    first, second = offer(carol, terms(territories=(b"EM",))), offer(carol, terms(territories=(b"DE",)))
+    deadline = now() + 3600
+    signatures = {lid: sign_license_acceptance(licenses, carol, lid, deadline) for lid in (first, second)}
+    for lid in (second, first):
+        licenses.acceptLicenseBySig(lid, deadline, signatures[lid], {"from": stranger})
+    assert licenses.isLicenseActive(first) and licenses.isLicenseActive(second)
+
+
+def test_revoked_acceptance_signature_reverts_revoked_signature(licenses: Any, carol: Any, stranger: Any,
+                                                                offer: Callable[..., int]) -> None:
+    lid = offer(carol)
+    deadline = now() + 3600
+    signature = sign_license_acceptance(licenses, carol, lid, deadline)
+    digest = bytes(licenses.acceptanceDigest(lid, deadline))
+    assert digest == eip712.digest(licenses, "AcceptLicense", license_acceptance_message(licenses, lid, deadline))
+
+    tx = licenses.revokeSignature(digest, {"from": carol})
+
+    assert tx.events["SignatureRevoked"]["signer"] == carol
+    assert licenses.isSignatureRevoked(carol, digest) is True
+    with brownie.reverts(custom_error("RevokedSignature", carol, digest)):
+        licenses.acceptLicenseBySig(lid, deadline, signature, {"from": stranger})
+
+
+def test_accept_after_offer_deadline_reverts_offer_expired(licenses: Any, right: int, alice: Any, carol: Any,
+                                                           chain: Any) -> None:
+    deadline = now() + 100
+    lid = licenses.offerLicense(right, 0, carol, terms(), deadline, FIELD, "", {"from": alice}).return_value
+    chain.sleep(200)
+    chain.mine()
+    with brownie.reverts(revert_pattern=rf"OfferExpired: {lid}, {deadline}, \d+"):
+        licenses.acceptLicense(lid, {"from": carol})
+
+
+def test_holder_not_licensed_where_exclusive_license_touches_scope(licenses: Any, right: int, alice: Any,
+                                                                   carol: Any, offer: Callable[..., int]) -> None:
+    lid = offer(carol, terms(EXCLUSIVE, (b"DE",)))
+    licenses.acceptLicense(lid, {"from": carol})
+    assert tuple(licenses.isLicensed(right, alice, b"WO", FIELD_HASH, now())) == (False, 0)
+    assert tuple(licenses.isLicensed(right, alice, b"DE", ZERO32, now())) == (False, 0)
+    assert tuple(licenses.isLicensed(right, alice, b"FR", FIELD_HASH, now())) == (True, 0)
 
 
 def test_accept_by_signature_of_someone_else_reverts_invalid_signature(licenses: Any, carol: Any, dave: Any,

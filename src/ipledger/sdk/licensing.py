@@ -1,5 +1,13 @@
-"""Licences over registered rights: offers, acceptance (also by relayed EIP-712 signature),
-termination, surrender, transfer, ``isLicensed`` and the licence tree (LicenseRegistry).
+"""Licences over registered rights: offers (each with a deadline), acceptance (also by a relayed
+EIP-712 or ERC-1271 signature bound to the offer, revocable before use), termination, surrender,
+transfer, ``isLicensed`` and the licence tree (LicenseRegistry).
+
+``is_licensed`` answers for the whole scope asked: a question for ``WO`` needs a licence for ``WO``,
+a question for all fields (``field=""``) needs a licence for all fields, and an exclusive licence
+excludes everyone else in its scope, its own licensor (the holder, or the parent's licensee)
+included (ILicenseRegistry's NatSpec has the rules; tests/invariants/ledger_model.py mirrors them).
+The register keeps only the open offers and live licences it checks; the full history of a right's
+licences is read from the events (``licenses_of_right``, ``licenses_of``, ``license_tree``).
 
 ``LicensingActions`` adds these methods to ``ipledger.sdk.client.IPLedger``; the licence
 values it returns (``LicenseInfo``, ``LicenseNode``, ``OfferResult``, ``Coverage``) are here too.
@@ -18,6 +26,11 @@ from ipledger.domain.licensing import LicenseKind, LicenseState, field_hash
 from ipledger.errors import InvalidInput
 from ipledger.sdk.base import ClientBase
 from ipledger.sdk.results import TxResult
+from ipledger.tx.sender import translated
+
+#: How long an offer stays open when no deadline is given (the contract allows at most 365 days).
+DEFAULT_OFFER_WINDOW = 30 * 86_400
+MAX_OFFER_WINDOW = 365 * 86_400
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,7 @@ class LicenseTerms:
         if not self.territories:
             raise InvalidInput("a license needs at least one territory (ST.3 code, WO for worldwide)")
         codes = [types.office_bytes(t) for t in self.territories]
+        types.uri(self.terms_uri, "terms URI")
         if not 0 <= self.royalty_bps <= 10_000:
             raise InvalidInput(f"royalty {self.royalty_bps} bps is out of range 0..10000")
         if self.end and self.end <= self.start:
@@ -69,6 +83,7 @@ class LicenseInfo:
     sublicensable: bool
     transferable: bool
     terms_hash: str
+    deadline: int = 0
     field_label: str = ""
 
 
@@ -100,28 +115,65 @@ class LicensingActions(ClientBase):
 
     # ------------------------------------------------------------ actions
 
-    def offer_license(self, right_id: int, licensee: str, terms: LicenseTerms, *, parent_id: int = 0) -> OfferResult:
-        """Offers a license (holder) or a sublicense under ``parent_id`` (its licensee)."""
-
+    def offer_license(self, right_id: int, licensee: str, terms: LicenseTerms, *, parent_id: int = 0,
+                      deadline: int | None = None) -> OfferResult:
+        """Offers a license (holder) or a sublicense under ``parent_id`` (its licensee), open for acceptance until
+        ``deadline`` (unix seconds; default: 30 days from the chain's time, or the license's end if sooner)."""
+        tup = terms.to_tuple()
+        now = self.chain_time()
+        if deadline is None:
+            deadline = now + DEFAULT_OFFER_WINDOW
+            if terms.end:
+                deadline = min(deadline, int(terms.end))
+        deadline = _seconds(deadline, "offer deadline")
+        if deadline < now or deadline > now + MAX_OFFER_WINDOW or (terms.end and deadline > terms.end):
+            raise InvalidInput(f"offer deadline {_day(deadline)} must be between now and 365 days ahead, and not "
+                               "after the license's end")
         fn = self.licenses.functions.offerLicense(right_id, int(parent_id), types.address(licensee, "licensee"),
-                                                  terms.to_tuple(), terms.field, terms.terms_uri)
+                                                  tup, deadline, terms.field, terms.terms_uri)
         res = self.transact(fn, "offer license")
         return OfferResult(**res.__dict__, license_id=int(res.event("LicenseOffered").args["licenseId"]))
+
+    def chain_time(self) -> int:
+        """The latest block's time (unix seconds): what the contract compares deadlines with."""
+        with translated(self.decoder, "reading the latest block"):
+            return int(self.w3.eth.get_block("latest")["timestamp"])
 
     def accept_license(self, license_id: int) -> TxResult:
         return self.transact(self.licenses.functions.acceptLicense(int(license_id)), "accept license")
 
+    def license_acceptance_message(self, license_id: int, deadline: int) -> dict[str, Any]:
+        """The ``AcceptLicense`` message for the offer: it names the offer's id, licensee and terms hash."""
+        raw = self.call(self.licenses.functions.licenseOf(int(license_id)), f"read license {license_id}")
+        return {"licenseId": int(license_id), "licensee": to_checksum_address(raw[3]),
+                "termsHash": bytes(raw[15]), "deadline": _seconds(deadline, "signature deadline")}
+
     def sign_license_acceptance(self, license_id: int, deadline: int) -> bytes:
-        """The licensee (this account) signs its acceptance off line; anyone relays it."""
-        message = {"licenseId": int(license_id), "licensee": self.address,
-                   "nonce": self.nonce_of(self.address, "LicenseRegistry"), "deadline": int(deadline)}
-        return self.sign_typed(self.licenses, "AcceptLicense", message)
+        """Signs the acceptance of the offer with this account's key, off line; anyone relays it. Valid when this
+        account is the licensee, or the owner key of the licensee's ERC-1271 wallet. The signature names the offer
+        itself, so acceptances of different offers can be relayed in any order."""
+        return self.sign_typed(self.licenses, "AcceptLicense", self.license_acceptance_message(license_id, deadline))
+
+    def license_acceptance_digest(self, license_id: int, deadline: int) -> bytes:
+        """The EIP-712 digest of the acceptance (what is signed, what a wallet approves, what revocation takes)."""
+        return self.typed_digest(self.licenses, "AcceptLicense", self.license_acceptance_message(license_id, deadline))
 
     def accept_license_by_sig(self, license_id: int, deadline: int, signature: bytes | str) -> TxResult:
 
         sig = types.signature(signature)
         return self.transact(self.licenses.functions.acceptLicenseBySig(int(license_id), int(deadline), sig),
                               "relay license acceptance")
+
+    def revoke_license_acceptance(self, license_id: int = 0, deadline: int = 0, *,
+                                  digest: bytes | str | None = None) -> TxResult:
+        """Revokes this account's signed acceptance of ``license_id`` made with ``deadline`` (or the signature of
+        ``digest``) before anyone relays it. A contract wallet revokes by making this call itself."""
+        if digest is None:
+            if not license_id or not deadline:
+                raise InvalidInput("name the signed acceptance: a license id and its signature deadline, or a digest")
+            digest = self.license_acceptance_digest(license_id, deadline)
+        fn = self.licenses.functions.revokeSignature(types.bytes32(digest, "signature digest"))
+        return self.transact(fn, "revoke license acceptance signature")
 
     def withdraw_offer(self, license_id: int) -> TxResult:
         return self.transact(self.licenses.functions.withdrawOffer(int(license_id)), "withdraw offer")
@@ -141,7 +193,8 @@ class LicensingActions(ClientBase):
 
     def is_licensed(self, right_id: int, party: str, territory: str, field: str = "",
                     time: int | None = None) -> Coverage:
-        """Whether ``party`` may use the right in ``territory`` for ``field`` at ``time`` (default: now)."""
+        """Whether ``party`` may use the right in the whole of ``territory`` (``WO`` = the whole world) for ``field``
+        (``""`` = all fields) at ``time`` (default: now): see the module docstring for the scope rules."""
 
         when = int(time if time is not None else dt.datetime.now(dt.timezone.utc).timestamp())
         ok, lid = self.call(self.licenses.functions.isLicensed(right_id, types.address(party, "party"),
@@ -154,18 +207,35 @@ class LicensingActions(ClientBase):
         return _info(int(license_id), raw, (labels or {}).get(int(license_id), ""))
 
     def licenses_of_right(self, right_id: int) -> list[int]:
-        return [int(x) for x in self.call(self.licenses.functions.licensesOfRight(right_id), "licenses of right")]
+        """Every license ever offered under the right, in order (from its ``LicenseOffered`` events)."""
+        return sorted(int(e.args["licenseId"]) for e in self.license_events(right_id) if e.name == "LicenseOffered")
 
     def licenses_of(self, party: str) -> list[int]:
+        """Every license whose current licensee is ``party`` (any state), from the events it was named in."""
+        who = types.address(party)
+        topic = "0x" + who[2:].lower().rjust(64, "0")
+        with translated(self.decoder, "reading license events"):
+            logs = self.w3.eth.get_logs({"address": self.licenses.address, "fromBlock": self.deployment.first_block,
+                                         "toBlock": "latest", "topics": [None, None, None, topic]})
+        ids = {int(e.args["licenseId"]) for e in self.decode_logs(logs)
+               if e.name in ("LicenseOffered", "LicenseTransferred")}
+        return [i for i in sorted(ids) if self.license(i).licensee == who]
 
-        return [int(x) for x in self.call(self.licenses.functions.licensesOf(types.address(party)), "licenses of party")]
+    def open_licenses(self, right_id: int, parent_id: int = 0) -> list[int]:
+        """The open offers and live licenses of a licensor position (0: the holder's root licenses)."""
+        fn = self.licenses.functions.openLicensesOf(right_id, int(parent_id))
+        return sorted(int(x) for x in self.call(fn, "open licenses"))
+
+    def licenses_held(self, right_id: int, party: str) -> list[int]:
+        """The active licenses ``party`` holds on the right (at most 16)."""
+        fn = self.licenses.functions.licensesHeldBy(right_id, types.address(party, "party"))
+        return sorted(int(x) for x in self.call(fn, "licenses held"))
 
     def license_tree(self, right_id: int) -> list[LicenseNode]:
         """Every license of a right as a forest of root licenses and their sublicenses."""
         labels = {int(e.args["licenseId"]): e.args.get("fieldLabel", "")
                   for e in self.license_events(right_id) if e.name == "LicenseOffered"}
-        ids = sorted(set(self.licenses_of_right(right_id)) | set(labels))
-        infos = {i: self.license(i, labels) for i in ids}
+        infos = {i: self.license(i, labels) for i in sorted(labels)}
 
         def node(i: int) -> LicenseNode:
             kids = sorted(c for c, inf in infos.items() if inf.parent_id == i)
@@ -176,15 +246,27 @@ class LicensingActions(ClientBase):
 
 def _info(license_id: int, raw: Any, label: str) -> LicenseInfo:
     (right_id, parent_id, licensor, licensee, kind, state, active, depth, territories, fhash, start, end, royalty,
-     sublicensable, transferable, terms_hash) = raw
+     sublicensable, transferable, terms_hash, deadline) = raw
     return LicenseInfo(
         license_id=license_id, right_id=int(right_id), parent_id=int(parent_id),
         licensor=to_checksum_address(licensor), licensee=to_checksum_address(licensee), kind=LicenseKind(kind),
         state=LicenseState(state), active=bool(active), depth=int(depth),
         territories=tuple(bytes(t).decode() for t in territories), field_hash="0x" + bytes(fhash).hex(),
         start=int(start), end=int(end), royalty_bps=int(royalty), sublicensable=bool(sublicensable),
-        transferable=bool(transferable), terms_hash="0x" + bytes(terms_hash).hex(), field_label=label,
+        transferable=bool(transferable), terms_hash="0x" + bytes(terms_hash).hex(), deadline=int(deadline),
+        field_label=label,
     )
+
+
+def _seconds(value: Any, what: str) -> int:
+    """A unix time in seconds from an SDK caller (an int), or ``InvalidInput``."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64:
+        raise InvalidInput(f"{what} {value!r} is not a time in unix seconds")
+    return value
+
+
+def _day(seconds: int) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def flatten(nodes: list[LicenseNode] | tuple[LicenseNode, ...]) -> list[LicenseInfo]:

@@ -1,5 +1,5 @@
-"""Exclusivity: which licenses and offers of one right may coexist (kind x territory x field x period), and the
-cap on live licenses per right."""
+"""Exclusivity: which licenses and offers of one right may coexist (kind x territory x field x period).
+The bounds on open entries and held licenses are in test_license_capacity.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from helpers import ALICE, BOB, CAROL, DAVE, EVE, LicenseDriver
+from helpers import ALICE, BOB, CAROL, DAVE, LicenseDriver
 from helpers.licensing import DAY, EXCLUSIVE, NONEXCLUSIVE, SOLE
 
 
@@ -116,16 +116,3 @@ def test_offer_sole_over_nonexclusive_tree_reverts_until_tree_ends(lg: LicenseDr
     assert lg.reverts(lg.offer_fn(DAVE, kind=SOLE), ALICE) == ("LicenseConflict", (sub + 1, root))
     lg.send(lg.lic.functions.surrenderLicense(root), BOB)  # ends the root and its sublicense
     lg.grant(ALICE, DAVE, kind=SOLE)
-
-
-def test_offer_beyond_max_licenses_per_right_reverts_until_one_ends(lg: LicenseDriver) -> None:
-    parties = [BOB, CAROL, DAVE, EVE]
-    ids = [lg.offer(ALICE, parties[i % 4], territories=(chr(65 + i // 26) + chr(65 + i % 26),))[0]
-           for i in range(64)]
-    assert lg.reverts(lg.offer_fn(BOB, territories=("ZZ",)), ALICE) == ("TooManyLicenses", (lg.right, 64))
-    lg.send(lg.lic.functions.withdrawOffer(ids[10]), ALICE)
-    lid, _ = lg.offer(ALICE, BOB, territories=("ZZ",))  # the scan dropped the withdrawn offer
-    assert lid == 65
-    assert len(lg.lic.functions.licensesOfRight(lg.right).call()) == 65  # the full history stays
-    assert lg.reverts(lg.offer_fn(BOB, territories=("ZY",)), ALICE) == ("TooManyLicenses", (lg.right, 64))
-    lg.offer(ALICE, BOB, right=lg.other_right)  # the cap is per right

@@ -1,23 +1,26 @@
-"""Offers and acceptance: who may offer, the bounds of the terms, acceptance by the licensee, withdrawal."""
+"""Offers and acceptance: who may offer, the bounds of the terms, the offer deadline, acceptance by the licensee,
+withdrawal."""
 
 from __future__ import annotations
 
 import pytest
 
 from helpers import ALICE, BOB, CAROL, REGISTRAR, LicenseDriver
-from helpers.licensing import ACTIVE, DAY, OFFERED, REVOKED, SOLE, TERMS_HASH, WITHDRAWN, ZERO, field
+from helpers.licensing import ACTIVE, DAY, EXCLUSIVE, OFFERED, REVOKED, SOLE, TERMS_HASH, WITHDRAWN, ZERO, field
 
 
 def test_offer_by_holder_records_terms_and_emits_event(lg: LicenseDriver) -> None:
     start, end = lg.t0 + DAY, lg.t0 + 400 * DAY
+    deadline = lg.now() + 7 * DAY
     lid, receipt = lg.offer(ALICE, BOB, kind=SOLE, territories=("EM", "US"), label="software", start=start,
-                            end=end, royalty=500, sub=True, transfer=True, uri="ipfs://agreement")
+                            end=end, royalty=500, sub=True, transfer=True, uri="ipfs://agreement", deadline=deadline)
     assert lid == 1
     (ev,) = lg.lic.events.LicenseOffered().process_receipt(receipt)
     args = ev["args"]
     assert (args["rightId"], args["licenseId"], args["licensee"], args["parentId"], args["licensor"]) == (
         lg.right, 1, lg.a(BOB), 0, lg.a(ALICE))
     assert args["fieldLabel"] == "software" and args["termsURI"] == "ipfs://agreement"
+    assert args["deadline"] == deadline
     t = args["terms"]
     assert (t["kind"], t["territories"], t["fieldHash"], t["start"], t["end"], t["royaltyBps"], t["sublicensable"],
             t["transferable"], t["termsHash"]) == (SOLE, [b"EM", b"US"], field("software"), start, end, 500, True,
@@ -26,12 +29,12 @@ def test_offer_by_holder_records_terms_and_emits_event(lg: LicenseDriver) -> Non
     assert rec == {"rightId": lg.right, "parentId": 0, "licensor": lg.a(ALICE), "licensee": lg.a(BOB), "kind": SOLE,
                    "state": OFFERED, "active": False, "depth": 1, "territories": [b"EM", b"US"],
                    "fieldHash": field("software"), "start": start, "end": end, "royaltyBps": 500,
-                   "sublicensable": True, "transferable": True, "termsHash": TERMS_HASH}
+                   "sublicensable": True, "transferable": True, "termsHash": TERMS_HASH, "deadline": deadline}
     lid2, _ = lg.offer(ALICE, CAROL, territories=("RU",))
     assert lid2 == 2
     assert lg.lic.functions.licenseCount().call() == 2
-    assert lg.lic.functions.licensesOfRight(lg.right).call() == [1, 2]
-    assert lg.lic.functions.licensesOf(lg.a(BOB)).call() == [1]
+    assert sorted(lg.lic.functions.openLicensesOf(lg.right, 0).call()) == [1, 2]
+    assert lg.lic.functions.licensesHeldBy(lg.right, lg.a(BOB)).call() == []  # offered, not yet accepted
     assert lg.lic.functions.getLicenseRevoker(1).call() == lg.a(ALICE)
 
 
@@ -51,7 +54,7 @@ def test_offer_on_revoked_right_reverts_right_ended(lg: LicenseDriver) -> None:
 @pytest.mark.parametrize("licensee", [None, ALICE], ids=["zero", "self"])
 def test_offer_to_zero_or_self_reverts_invalid_account(lg: LicenseDriver, licensee: int | None) -> None:
     to = ZERO if licensee is None else lg.a(licensee)
-    fn = lg.lic.functions.offerLicense(lg.right, 0, to, lg.terms(), "", "")
+    fn = lg.lic.functions.offerLicense(lg.right, 0, to, lg.terms(), lg.now() + DAY, "", "")
     assert lg.reverts(fn, ALICE) == ("InvalidAccount", (to,))
 
 
@@ -88,9 +91,10 @@ def test_offer_invalid_period_reverts_invalid_period(lg: LicenseDriver, case: st
 
 
 def test_offer_field_label_not_matching_hash_reverts_field_label_mismatch(lg: LicenseDriver) -> None:
-    fn = lg.lic.functions.offerLicense(lg.right, 0, lg.a(BOB), lg.terms(label="software"), "hardware", "")
+    deadline = lg.now() + DAY
+    fn = lg.lic.functions.offerLicense(lg.right, 0, lg.a(BOB), lg.terms(label="software"), deadline, "hardware", "")
     assert lg.reverts(fn, ALICE) == ("FieldLabelMismatch", (field("software"), field("hardware")))
-    fn = lg.lic.functions.offerLicense(lg.right, 0, lg.a(BOB), lg.terms(label="software"), "", "")
+    fn = lg.lic.functions.offerLicense(lg.right, 0, lg.a(BOB), lg.terms(label="software"), deadline, "", "")
     assert lg.reverts(fn, ALICE) == ("FieldLabelMismatch", (field("software"), field("")))
     lid, _ = lg.offer(ALICE, BOB, label="software")
     assert lg.license(lid)["fieldHash"] == field("software")
@@ -120,11 +124,51 @@ def test_accept_unknown_license_reverts_license_not_found(lg: LicenseDriver) -> 
     assert lg.reverts(lg.lic.functions.acceptLicense(7), BOB) == ("LicenseNotFound", (7,))
 
 
-def test_accept_after_period_over_reverts_offer_expired(lg: LicenseDriver) -> None:
-    end = lg.now() + DAY
-    lid, _ = lg.offer(ALICE, BOB, end=end)
-    lg.travel(end + 1)
-    assert lg.reverts(lg.lic.functions.acceptLicense(lid), BOB) == ("OfferExpired", (lid, end))
+@pytest.mark.parametrize("by", ["licensee", "signature"])
+def test_accept_after_offer_deadline_reverts_offer_expired_with_deadline_and_time(lg: LicenseDriver, by: str) -> None:
+    deadline = lg.now() + DAY
+    lid, _ = lg.offer(ALICE, BOB, deadline=deadline)
+    sig_deadline = deadline + 10 * DAY
+    sig = lg.sign_acceptance(BOB, lid, sig_deadline)
+    lg.travel(deadline)
+    lg.w3.eth.call({"from": lg.a(BOB), "to": lg.lic.address,
+                    "data": lg.lic.functions.acceptLicense(lid)._encode_transaction_data()})  # the last second is in
+    lg.travel(deadline + 1)
+    fn = (lg.lic.functions.acceptLicense(lid) if by == "licensee"
+          else lg.lic.functions.acceptLicenseBySig(lid, sig_deadline, sig))
+    name, (got_id, got_deadline, timestamp) = lg.reverts(fn, BOB if by == "licensee" else CAROL)
+    assert (name, got_id, got_deadline) == ("OfferExpired", lid, deadline) and timestamp > deadline
+    assert lg.license(lid)["state"] == OFFERED and lg.lic.functions.openLicensesOf(lg.right, 0).call() == []
+
+
+@pytest.mark.parametrize("case", ["past", "beyond_window", "after_end"])
+def test_offer_with_deadline_outside_window_reverts_invalid_offer_deadline(lg: LicenseDriver, case: str) -> None:
+    now = lg.now()
+    window = lg.lic.functions.MAX_OFFER_WINDOW().call()
+    assert window == 365 * DAY
+    end = now + 10 * DAY if case == "after_end" else 0
+    deadline = {"past": now - 1, "beyond_window": now + window + 5, "after_end": end + 1}[case]
+    name, (got, timestamp, latest) = lg.reverts(lg.offer_fn(BOB, deadline=deadline, end=end), ALICE)
+    assert (name, got) == ("InvalidOfferDeadline", deadline) and timestamp >= now
+    assert latest == (end if case == "after_end" else timestamp + window)
+
+
+def test_offer_deadline_at_window_edges_is_accepted(lg: LicenseDriver) -> None:
+    now = lg.now()
+    lid, _ = lg.offer(ALICE, BOB, deadline=now + 365 * DAY - 1, territories=("EM",))
+    assert lg.license(lid)["deadline"] == now + 365 * DAY - 1
+    end = now + 10 * DAY
+    lid2, _ = lg.offer(ALICE, BOB, deadline=end, end=end, territories=("US",))
+    assert lg.license(lid2)["deadline"] == end
+
+
+def test_expired_offer_stops_counting_for_exclusivity(lg: LicenseDriver) -> None:
+    deadline = lg.now() + DAY
+    pending, _ = lg.offer(ALICE, BOB, kind=EXCLUSIVE, deadline=deadline)
+    assert lg.reverts(lg.offer_fn(CAROL), ALICE) == ("LicenseConflict", (pending + 1, pending))
+    lg.travel(deadline + 1)
+    lid = lg.grant(ALICE, CAROL, kind=EXCLUSIVE)  # the lapsed offer no longer blocks the holder
+    assert lg.licensed(CAROL) == (True, lid)
 
 
 def test_accept_after_right_revoked_reverts_right_ended(lg: LicenseDriver) -> None:

@@ -34,8 +34,8 @@ def test_transfer_transferable_license_moves_licensee_and_emits_event(lg: Licens
     (ev,) = lg.lic.events.LicenseTransferred().process_receipt(receipt)
     assert dict(ev["args"]) == {"rightId": lg.right, "licenseId": lid, "to": lg.a(CAROL), "from": lg.a(BOB)}
     assert lg.license(lid)["licensee"] == lg.a(CAROL) and lg.active(lid)
-    assert lg.lic.functions.licensesOf(lg.a(BOB)).call() == [other]
-    assert lg.lic.functions.licensesOf(lg.a(CAROL)).call() == [lid]
+    assert lg.lic.functions.licensesHeldBy(lg.right, lg.a(BOB)).call() == [other]
+    assert lg.lic.functions.licensesHeldBy(lg.right, lg.a(CAROL)).call() == [lid]
     assert lg.licensed(CAROL) == (True, lid) and lg.licensed(BOB) == (False, 0)
     assert lg.reverts(lg.lic.functions.surrenderLicense(lid), BOB) == ("NotLicensee", (lid, lg.a(BOB)))
 

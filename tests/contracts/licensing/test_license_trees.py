@@ -61,8 +61,9 @@ def test_offer_sublicense_within_parent_records_tree_and_revokers(lg: LicenseDri
     f = lg.lic.functions
     assert [f.parentOf(i).call() for i in (root, sub, subsub)] == [0, root, sub]
     assert [f.getParentLicenseId(i).call() for i in (root, sub, subsub)] == [0, root, sub]
-    assert f.childrenOf(root).call() == [sub] and f.childrenOf(sub).call() == [subsub]
-    assert f.childrenOf(subsub).call() == []
+    assert f.openLicensesOf(lg.right, 0).call() == [root]
+    assert f.openLicensesOf(lg.right, root).call() == [sub] and f.openLicensesOf(lg.right, sub).call() == [subsub]
+    assert f.openLicensesOf(lg.right, subsub).call() == []
     assert [f.getLicenseRevoker(i).call() for i in (root, sub, subsub)] == [lg.a(ALICE), lg.a(BOB), lg.a(CAROL)]
     assert [lg.license(i)["depth"] for i in (root, sub, subsub)] == [1, 2, 3]
     assert all(lg.active(i) for i in (root, sub, subsub))
