@@ -102,7 +102,7 @@ def test_cli_with_verbose_logging_never_shows_a_key_or_password(nodes: Nodes, en
     ks = ("--network", url, "--account", "keystore:ops")
     raw = ("--network", url, "--account", "env", "--allow-env-key")
     for args in (("deploy", *ks), ("office", "add", "EM", *ks), ("office", "grant", "EM", address, *raw),
-                 ("register", "EM", "TM", "KEY-1", "--content-hash", "0x" + "12" * 32, *ks),
+                 ("register", "EM", "TM", "KEY-1", "--holder", address, "--content-hash", "0x" + "12" * 32, *ks),
                  ("status", "EM/TM/KEY-1", "published", *raw), ("show", "EM/TM/KEY-1", "--json", *ks),
                  ("accounts", "list", "--json")):
         res = cli(*args)
@@ -115,8 +115,9 @@ def test_cli_with_verbose_logging_never_shows_a_key_or_password(nodes: Nodes, en
         (("accounts", "import", "bad", "--from-env"), {"IPLEDGER_PRIVATE_KEY": BAD_KEY}, 2),
         (("accounts", "import", "ops", "--from-env"), {}, 2),  # exists already
         (("assign", "EM/TM/KEY-1", address, *raw), {}, 1),  # InvalidAccount: to itself
-        (("register", "EM", "TM", "KEY-1", *raw), {}, 1),  # RightExists
-        (("accept", "EM/TM/KEY-1", "--relay", "0x" + "11" * 65, *ks), {"IPLEDGER_DEBUG": "1"}, 1),
+        (("register", "EM", "TM", "KEY-1", "--holder", address, *raw), {}, 1),  # RightExists
+        (("accept", "EM/TM/KEY-1", "--relay", "0x" + "11" * 65, "--deadline", "2035-01-01", *ks),
+         {"IPLEDGER_DEBUG": "1"}, 1),
         # a crash with IPLEDGER_DEBUG=1 prints the whole traceback (exit 1; 2 once --relay is checked up front)
         (("accept", "EM/TM/KEY-1", "--relay", "0xzz", *raw), {"IPLEDGER_DEBUG": "1"}, (1, 2)),
     ]
@@ -146,10 +147,11 @@ def test_sdk_logs_and_exceptions_never_hold_a_key_or_password(env: dict[str, str
         gov.w3.eth.send_raw_transaction(fund.raw_transaction)
         gov.reset_nonces()
         gov.add_office("EM")
+        gov.grant_registrar("EM", address)  # only the office files
         me = gov.as_account(resolve_account(gov.chain, "keystore:sdk"))
         env_signer = resolve_account(gov.chain, "env", allow_env_key=True)
         assert env_signer.address == address
-        rid = me.file("EM", "TM", "SDK-1").right_id
+        rid = me.file("EM", "TM", "SDK-1", holder=me.address).right_id
         texts += [repr(me), repr(me.sender), repr(me.chain), repr(me.deployment), repr(me.right(rid))]
         failures: list[BaseException] = []
         for attempt in (lambda: me.request_assignment(rid, me.address),  # InvalidAccount revert
@@ -209,8 +211,9 @@ def test_live_network_refuses_a_raw_key_without_the_flag_everywhere(nodes: Nodes
 
     w3 = Web3(HTTPProvider(nodes.live_url))
     before = w3.eth.block_number
-    for args in (("office", "list"), ("office", "add", "EM"), ("register", "EM", "TM", "1"), ("show", "EM/TM/1"),
-                 ("license", "accept", "1")):
+    holder = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
+    for args in (("office", "list"), ("office", "add", "EM"), ("register", "EM", "TM", "1", "--holder", holder),
+                 ("show", "EM/TM/1"), ("license", "accept", "1")):
         res = run_cli(*args, "--network", "sepolia", "--account", "env", env=env, timeout=120)
         assert res.returncode == 2 and "--allow-env-key" in res.stderr, f"{args}: {res.stderr}"
         assert not _leaks(res.stdout + res.stderr)
@@ -230,6 +233,7 @@ def test_sending_refuses_a_node_whose_chain_id_differs_from_the_record(nodes: No
     gov = IPLedger.connect(nodes.url_a, 0, config=config, deploy=True)  # records deployments/31001.json
     gov.add_office("EM")
     alice = gov.as_account(2)
+    gov.grant_registrar("EM", alice.address)  # only the office files: Alice files for herself as its registrar
     folder = Path(env["IPLEDGER_DEPLOYMENTS_DIR"])
 
     # 1. a record for chain 31001 found under chain 31002's name (copied, or a reused node): refused on connect
@@ -239,23 +243,24 @@ def test_sending_refuses_a_node_whose_chain_id_differs_from_the_record(nodes: No
     with pytest.raises(DeploymentError) as exc_info:
         IPLedger.connect(nodes.url_b, 0, config=config)
     assert "31001" in str(exc_info.value) and "31002" in str(exc_info.value)
-    res = run_cli("register", "EM", "TM", "CHAIN-1", "--network", nodes.url_b, "--account", "2", env=env)
+    res = run_cli("register", "EM", "TM", "CHAIN-1", "--holder", alice.address, "--network", nodes.url_b, "--account",
+                  "2", env=env)
     assert res.returncode == 1 and "31001" in res.stderr, res.stderr
     assert w3b.eth.block_number == before
 
     # 2. the node behind the URL changes its chain id after we connected: nothing is signed or sent
     w3a = Web3(HTTPProvider(nodes.url_a))
-    alice.file("EM", "TM", "CHAIN-2")
+    alice.file("EM", "TM", "CHAIN-2", holder=alice.address)
     block, nonce = w3a.eth.block_number, w3a.eth.get_transaction_count(alice.address)
     w3a.provider.make_request("anvil_setChainId", [4_242_424])
     try:
         with pytest.raises(NetworkError) as exc_info:
-            alice.file("EM", "TM", "CHAIN-3")
+            alice.file("EM", "TM", "CHAIN-3", holder=alice.address)
         assert "4242424" in str(exc_info.value) and "31001" in str(exc_info.value)
         assert (w3a.eth.block_number, w3a.eth.get_transaction_count(alice.address)) == (block, nonce)
     finally:
         w3a.provider.make_request("anvil_setChainId", [31001])
-    assert alice.file("EM", "TM", "CHAIN-3").right_id  # the same node, back on its chain: fine again
+    assert alice.file("EM", "TM", "CHAIN-3", holder=alice.address).right_id  # back on its chain: fine again
 
     # 3. a named network pinned to a chain id (sepolia: 11155111) pointed at another chain: refused on connect
     res = run_cli("office", "list", "--network", "sepolia", "--account", "keystore:none",
