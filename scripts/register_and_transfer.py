@@ -1,14 +1,16 @@
-"""A trade mark's life through the ipledger SDK: filing, registration, assignment, licences.
+"""A trade mark's life through the ipledger SDK: application request, filing by the office, registration,
+assignment, licences.
 
     python scripts/register_and_transfer.py --network local                 # after scripts/deploy.py
     brownie run scripts/register_and_transfer.py --network ipledger-anvil   # make brownie-run
 
 The EUIPO (EM, recordal required) is added if missing and account 1 made its registrar;
-Alice (account 2) files a trade mark, the registrar publishes and registers it, Alice
+Alice (account 2) requests an application; the office accords it a number and a filing date
+(the right is filed for her), publishes and registers it; Alice
 assigns it to Bob (account 3), Bob accepts by a relayed EIP-712 signature and the registrar records the assignment; Bob
 licenses Carol (account 4: exclusive in DE, FR, IT, software, sublicensable), who
-sublicenses Dave (account 5) in DE. Prints the right, its chain of title, its legal-status
-events and its licence tree.
+sublicenses Dave (account 5) in DE. Prints the request, the right, its chain of title, its
+legal events (WIPO ST.27 key and national codes) and its licence tree.
 
 Under ``brownie run`` (``main()`` called with no arguments, brownie connected), the SDK uses
 brownie's node and accounts and deploys first: brownie's development node starts empty.
@@ -32,14 +34,16 @@ from ipledger.sdk.demo import GOVERNOR, trade_mark_story
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python scripts/register_and_transfer.py",
-        description="File, register and assign a trade mark (and license it), then print its chain of title.",
+        description="Request, accord, register and assign a trade mark (and license it), then print its chain of "
+                    "title.",
         epilog="example: python scripts/deploy.py --network local && "
                "python scripts/register_and_transfer.py --network local",
     )
     parser.add_argument("--network", "-n", default=os.environ.get(NETWORK_ENV, "local"),
                         help="network of brownie-config.yaml or an RPC URL (default: local, or $IPLEDGER_NETWORK)")
     parser.add_argument("--number", default=None,
-                        help="application number to file (default: one made from the clock, so reruns never clash)")
+                        help="application number the office accords (default: one made from the clock, so reruns "
+                             "never clash)")
     parser.add_argument("--deploy", action="store_true",
                         help="deploy a fresh suite first (always done on networks that start empty)")
     return parser.parse_args(argv)

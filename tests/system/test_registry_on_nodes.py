@@ -1,4 +1,5 @@
-"""The registry flow on real nodes: anvil and Ganache launched by the test, decoded reverts included."""
+"""The registry flow on real nodes: anvil and Ganache launched by the test, decoded reverts included (the office
+accords the applicant's request, a future correction is refused, a stranger's anchor reads as third party)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from helpers import ALICE, BOB, GOVERNOR, REGISTRAR, STRANGER, assert_revert
 from ipledger.sdk import IPLedger
 from ipledger.config import Config
-from ipledger.domain import Status
+from ipledger.domain import St27State, Status
 from ipledger.errors import ContractRevert
 
 pytestmark = pytest.mark.nodes
@@ -28,11 +29,21 @@ def test_registry_flow_on_node_files_registers_assigns_and_decodes_refusal(
         assert gov.add_office("EM", recordal_required=True).event("OfficeAdded").args["office"] == "EM"
         gov.grant_registrar("EM", reg.address)
 
-        rid = alice.file("EM", "TM", "018234567", content_hash="0x" + "ab" * 32).right_id
+        with pytest.raises(ContractRevert) as exc_info:  # only the office files
+            alice.file("EM", "TM", "018234567", holder=alice.address)
+        assert_revert(exc_info, "NotRegistrar", office="EM", account=alice.address)
+        request = alice.request_application("EM", "TM", content_hash="0x" + "ab" * 32)
+        rid = reg.accord_request(request.request_id, "018234567").right_id
+        assert ipl.request(request.request_id).right_id == rid
         reg.publish(rid)
         now = int(ipl.w3.eth.get_block("latest")["timestamp"])
+        with pytest.raises(ContractRevert) as exc_info:
+            reg.correct_filing_date(rid, now + 86400 * 30)
+        assert_revert(exc_info, "FilingDateInFuture", filingDate=now + 86400 * 30)
         res = reg.register(rid, "018234567", registration_date=now, expiry_date=now + 10 * 365 * 86400)
-        assert res.event("StatusChanged").args["eventCode"] == "E10"
+        assert res.event("StatusChanged").args["keyEventCode"] == "F10"
+        stranger.anchor(rid, DEED, "court-order")
+        assert [a.role.name for a in ipl.anchors(rid)] == ["THIRD_PARTY"]
 
         with pytest.raises(ContractRevert) as exc_info:
             stranger.request_assignment(rid, stranger.address, DEED)
@@ -46,6 +57,7 @@ def test_registry_flow_on_node_files_registers_assigns_and_decodes_refusal(
         assert ipl.registry.functions.ownerOf(rid).call() == bob.address
         info = ipl.right(rid)
         assert (info.status, info.holder, info.registration_number) == (Status.REGISTERED, bob.address, "018234567")
+        assert info.st27_state is St27State.IN_FORCE
     finally:
         ipl.close()
     assert ipl.chain.process.poll() is not None, "the node must stop with the client"

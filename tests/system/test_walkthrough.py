@@ -81,17 +81,26 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
     assert again["reused"] is True, "a valid record is reused, not redeployed"
     node.ok("office", "add", "EM", "--recordal")
     node.ok("office", "grant", "EM", ACCTS[REG])
+    node.ok("office", "codes", "set", "EM", "registered", "EM-REG", account=REG)  # the office's own code
     node.ok("profile", "publish", "did:web:alice.example", "DE", account=ALICE)
     node.ok("profile", "verify", ACCTS[ALICE], "EM", account=REG)
     prof = json.loads(node.ok("profile", "show", ACCTS[ALICE], "--json"))
     assert prof["verified_by"] == ["EM"]
 
-    filed = json.loads(node.ok("register", "EM", "TM", "018234567", "--content", str(mark), "--json", account=ALICE))
-    assert filed["ref"] == ref
+    # Alice asks the office for a number and a filing date; only the office accords them
+    asked = json.loads(node.ok("apply", "EM", "TM", "--content", str(mark), "--json", account=ALICE))
+    squat = node.cli("register", "EM", "TM", "018234567", "--holder", ACCTS[ALICE], account=ALICE)
+    assert squat.returncode == 1 and "NotRegistrar(" in squat.stderr
+    bare = node.cli("accord", str(asked["request_id"]), "018234567", "--filing-date", "20240101", account=REG)
+    assert bare.returncode == 2 and "2024-01-01" in bare.stderr
+    accorded = json.loads(node.ok("accord", str(asked["request_id"]), "018234567", "--json", account=REG))
+    assert accorded["right_id"].startswith("0x")
+    assert json.loads(node.ok("request", str(asked["request_id"]), "--json"))["state"] == "accorded"
     node.ok("status", ref, "published", account=REG)
     node.ok("status", ref, "registered", "--registration-number", "018234567", "--expiry", "2036-01-01",
             account=REG)
     node.ok("anchor", ref, "--document", str(deed), "--tag", "deed", account=ALICE)
+    node.ok("anchor", ref, "--document", str(mark), "--tag", "court-order", account=CAROL)  # a third party
     node.ok("pledge", ref, ACCTS[CREDITOR], account=ALICE)
     node.ok("assign", ref, ACCTS[BOB], "--deed", str(deed), account=ALICE)
     signed = json.loads(node.ok("accept", ref, "--sign-only", "--deadline", "2099-01-01", "--json", account=BOB))
@@ -128,9 +137,13 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
     assert "License tree" in node.ok("license", "tree", ref)
 
     shown = json.loads(node.ok("show", ref, "--json"))
-    assert shown["holder"] == ACCTS[BOB] and shown["status"] == "registered"
+    assert shown["holder"] == ACCTS[BOB] and shown["status"] == "registered" and shown["st27_state"] == "in_force"
     assert shown["pledge_creditor"] == ACCTS[CREDITOR]
+    assert [(a["tag"], a["role"]) for a in shown["anchors"]] == [("deed", "holder"), ("court-order", "third_party")]
     hist = json.loads(node.ok("history", ref, "--json"))
+    assert [(e["kind"], e["key_event_code"]) for e in hist["legal_events"]][:3] == [
+        ("filed", "A10"), ("published", "Q10"), ("registered", "F10")]
+    assert ("assignment_recorded", "R10") in [(e["kind"], e["key_event_code"]) for e in hist["legal_events"]]
     assert [t["holder"] for t in hist["title"]] == [ACCTS[ALICE], ACCTS[BOB]]
     names = [e["name"] for e in hist["events"]]
     for expected in ("RightFiled", "StatusChanged", "RightRegistered", "DocumentAnchored", "PledgeRecorded",
@@ -138,7 +151,8 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
                      "LicenseOffered", "LicenseAccepted"):
         assert expected in names
     text = node.ok("history", ref)
-    assert "Chain of title" in text and "Timeline" in text
+    assert "Chain of title" in text and "Timeline" in text and "third party (no standing)" in text
+    assert "Legal events (WIPO ST.27)" in text and "EM-REG" in text
 
     # a restart keeps the register (anvil --state)
     node.stop()
@@ -155,13 +169,16 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
 def test_refusals_exit_1_with_decoded_error(node: Node) -> None:
     node.ok("deploy")
     node.ok("office", "add", "EM")
-    filed = node.cli("register", "EM", "TM", "1", account=ALICE)
+    node.ok("office", "grant", "EM", ACCTS[REG])
+    self_filed = node.cli("register", "EM", "TM", "1", "--holder", ACCTS[ALICE], account=ALICE)
+    assert self_filed.returncode == 1 and f"NotRegistrar(office=EM, account={ACCTS[ALICE]})" in self_filed.stderr
+    filed = node.cli("register", "EM", "TM", "1", "--holder", ACCTS[ALICE], account=REG)
     assert filed.returncode == 0
     res = node.cli("assign", "EM/TM/1", ACCTS[CAROL], account=BOB)
     assert res.returncode == 1
     assert f"NotHolder(rightId=0x" in res.stderr and f"caller={ACCTS[BOB]}" in res.stderr
     assert "Traceback" not in res.stderr
-    twice = node.cli("register", "EM", "TM", "1", account=ALICE)
+    twice = node.cli("register", "EM", "TM", "1", "--holder", ACCTS[BOB], account=REG)
     assert twice.returncode == 1 and "RightExists(" in twice.stderr
     not_gov = node.cli("office", "add", "RU", account=BOB)
     assert not_gov.returncode == 1 and "AccessControlUnauthorizedAccount(" in not_gov.stderr
