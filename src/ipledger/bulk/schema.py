@@ -208,8 +208,8 @@ def record_from_json(number: int, raw: Any, problems: list[Problem]) -> Record |
             f.problem("ipRightType", str(exc))
     app_no = f.text("applicationNumber", required=True, max_len=1 << 30)  # the length is the number rule's
     if app_no:
-        try:  # as written, not stripped: the contract refuses surrounding blanks, so the importer does too
-            app_no = types.application_number(f.raw["applicationNumber"])
+        try:  # the rule of the SDK, the CLI and the contract (blanks around a field are formatting: taken off)
+            app_no = types.application_number(app_no)
         except UsageError as exc:
             f.problem("applicationNumber", str(exc))
     filing_date = f.date("filingDate", required=True)
