@@ -121,14 +121,15 @@ class LicensingActions(ClientBase):
         ``deadline`` (unix seconds; default: 30 days from the chain's time, or the license's end if sooner)."""
         tup = terms.to_tuple()
         now = self.chain_time()
-        if deadline is None:
+        if deadline is None:  # (terms that already ended are the contract's to refuse: InvalidPeriod)
             deadline = now + DEFAULT_OFFER_WINDOW
-            if terms.end:
+            if terms.end and terms.end >= now:
                 deadline = min(deadline, int(terms.end))
-        deadline = _seconds(deadline, "offer deadline")
-        if deadline < now or deadline > now + MAX_OFFER_WINDOW or (terms.end and deadline > terms.end):
-            raise InvalidInput(f"offer deadline {_day(deadline)} must be between now and 365 days ahead, and not "
-                               "after the license's end")
+        else:
+            deadline = _seconds(deadline, "offer deadline")
+            if deadline < now or deadline > now + MAX_OFFER_WINDOW or (terms.end and deadline > terms.end):
+                raise InvalidInput(f"offer deadline {_day(deadline)} must be between now and 365 days ahead, and "
+                                   "not after the license's end")
         fn = self.licenses.functions.offerLicense(right_id, int(parent_id), types.address(licensee, "licensee"),
                                                   tup, deadline, terms.field, terms.terms_uri)
         res = self.transact(fn, "offer license")
