@@ -88,6 +88,33 @@ def test_cli_rejects_bad_records_with_exit_2_and_files_nothing(node: Node) -> No
 
 
 @pytest.mark.nodes
+def test_cli_import_conflict_exits_1_files_nothing_for_it_and_skip_conflicts_exits_0(node: Node,
+                                                                                       tmp_path: Path) -> None:
+    """Issue #12: a right on chain under a record's number with another holder was "already on chain with another
+    holder: 1, problems: 0", then published and registered, exit 0. Now: listed as a conflict, left alone, exit 1."""
+    records = make_records(6, node.holders, prefix="K", moves=2)
+    taken = records[2]
+    other = node.holders[(node.holders.index(taken.holder) + 1) % len(node.holders)]
+    node.ipl.file(taken.office, taken.ip_type, taken.application_number, holder=other, filing_date=taken.filing_date,
+                  content_hash=taken.content_hash)
+    src = write_json(tmp_path / "records.json", records)
+    res = node.cli("import", str(src), "--network", node.url, "--account", "1", "--no-progress")
+    assert res.returncode == 1, res.stdout + res.stderr
+    conflicts = [line for line in res.stderr.splitlines() if line.startswith("conflict: ")]
+    number = [r.right_id for r in bulk.load_records(src)].index(taken.right_id) + 1  # the file's canonical order
+    assert len(conflicts) == 1
+    assert f"record {number}, holder: {taken.ref} is on the register with other data" in conflicts[0]
+    assert "Traceback" not in res.stderr
+    states = on_chain(node.ipl, records)
+    assert states[taken.right_id] == (other.lower(), Status.FILED), "not published or registered"
+    assert all(states[r.right_id] == (r.holder.lower(), r.status) for r in records if r is not taken)
+    skipped = node.cli("import", str(src), "--network", node.url, "--account", "1", "--skip-conflicts", "--json")
+    assert skipped.returncode == 0, skipped.stderr
+    out = json.loads(skipped.stdout)
+    assert out["complete"] and out["transactions"] == 0 and len(out["conflicts"]) == 1
+
+
+@pytest.mark.nodes
 def test_cli_help_has_examples(node: Node) -> None:
     for cmd in ("import", "export"):
         res = node.cli(cmd, "--help")
