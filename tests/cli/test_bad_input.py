@@ -293,6 +293,40 @@ def _cases() -> list[Case]:
     add("export-network-embedded", "export", out_file, "--network", "embedded", creates=(out_file,))
     add("export-format-unknown", "export", out_file, "--format", "xlsx", creates=(out_file,))
     add("accounts-list-env-network-unknown", "accounts", "list", env={"IPLEDGER_NETWORK": "mainnet-ish"})
+    # application requests, filing by the office, corrections and national codes (issue #12)
+    for name, value in bad_offices.items():
+        add(f"apply-office-{name}", "apply", value, "TM")
+    add("apply-type-unknown", "apply", "EM", "XX")
+    add("apply-content-missing", "apply", "EM", "TM", "--content", missing)
+    add("apply-metadata-hash-short", "apply", "EM", "TM", "--metadata-hash", "0x12")
+    for name, value in {"zero": "0", "negative": "-1", "word": "first", "float": "1.5", "empty": ""}.items():
+        add(f"accord-request-{name}", "accord", value, "1")
+        add(f"refuse-request-{name}", "refuse", value)
+        add(f"withdraw-request-{name}", "withdraw-request", value)
+        add(f"request-show-{name}", "request", value)
+    add("request-id-too-big", "request", HUGE_ID)
+    for name, value in {"zero-width-space": "018234567\u200b", "rtl-override": "\u202e765432810",
+                        "full-width": "\uff10\uff11\uff18", "10000-chars": "1" * 10_000, "inner-space": "1 2"}.items():
+        add(f"accord-number-{name}", "accord", "1", value)
+        add(f"register-number-{name}", "register", "EM", "TM", value, "--holder", ADDR)
+    add("accord-filing-date-integer", "accord", "1", "1", "--filing-date", "20240101")
+    add("accord-metadata-uri-newline", "accord", "1", "1", "--metadata-uri", "ipfs://a\nFAKE: line")
+    add("refuse-reason-hash-short", "refuse", "1", "--reason-hash", "0x12")
+    add("register-without-holder", "register", "EM", "TM", "1")
+    add("register-filing-date-integer", "register", "EM", "TM", "1", "--holder", ADDR, "--filing-date", "20240101")
+    for name in ("bad-type", "not-hex", "leading-space"):
+        add(f"correct-ref-{name}", "correct", "filing-date", bad_refs[name], "2024-01-01")
+    for name, value in {**bad_dates, "integer": "20240101", "unix-seconds": "1700000000"}.items():
+        add(f"correct-date-{name}", "correct", "filing-date", REF, value)
+    add("correct-document-hash-short", "correct", "filing-date", REF, "2024-01-01", "--document-hash", "0x12")
+    add("codes-set-office-lower", "office", "codes", "set", "em", "F10", "X")
+    add("codes-set-event-unknown", "office", "codes", "set", "EM", "granted", "X")
+    add("codes-set-event-x00", "office", "codes", "set", "EM", "X00", "X")
+    add("codes-set-code-space", "office", "codes", "set", "EM", "F10", "A B")
+    add("codes-set-code-too-long", "office", "codes", "set", "EM", "F10", "TOOLONG99")
+    add("codes-set-code-newline", "office", "codes", "set", "EM", "F10", "A\nB")
+    add("codes-show-office-unknown", "office", "codes", "show", "ZZ")
+    add("codes-show-extra-argument", "office", "codes", "show", "EM", "F10")
     add("unknown-command", "registr", "EM", "TM", "1")
     add("unknown-option", "show", REF, "--colour")
     add("missing-argument", "assign", REF)
@@ -445,7 +479,9 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=24)
 POSITIONS: list[tuple[str, ...]] = [
     ("show", "{}"), ("status", REF, "{}"), ("status", "{}", "published"), ("assign", REF, "{}"),
     ("register", "{}", "TM", "1"), ("register", "EM", "{}", "1"), ("register", "EM", "TM", "1", "--filing-date", "{}"),
-    ("register", "EM", "TM", "1", "--content-hash", "{}"), ("anchor", REF, "--document-hash", HASH, "--tag", "{}"),
+    ("register", "EM", "TM", "1", "--content-hash", "{}"),
+    ("register", "EM", "TM", "1", "--holder", ADDR, "--metadata-uri", "{}"),
+    ("anchor", REF, "--document-hash", HASH, "--tag", "{}"),
     ("pledge", REF, "{}"), ("license", "offer", REF, ADDR, "--territory", "{}"),
     ("license", "offer", REF, ADDR, "--field", "{}", "--end", "{}"), ("license", "accept", "{}"),
     ("license", "transfer", "1", "{}"), ("check", REF, ADDR, "--territory", "{}", "--at", "{}"),
@@ -453,6 +489,8 @@ POSITIONS: list[tuple[str, ...]] = [
     ("accounts", "new", "{}"), ("show", REF, "--network", "{}"), ("show", REF, "--account", "{}"),
     ("import", "{}", "--dry-run"), ("import", RECORDS, "--format", "{}"), ("export", "{}"),
     ("export", "-", "--office", "{}"), ("export", "-", "--chunk", "{}"),
+    ("apply", "{}", "TM"), ("accord", "{}", "1"), ("accord", "1", "{}"), ("accord", "1", "1", "--filing-date", "{}"),
+    ("correct", "filing-date", REF, "{}"), ("office", "codes", "set", "EM", "{}", "{}"),
 ]
 
 
@@ -518,9 +556,10 @@ def node_register(config: Any, artifacts: Any, tmp_path_factory: pytest.TempPath
             gov.add_office("EM", recordal_required=True)
             gov.grant_registrar("EM", ACCTS[1])
             alice = gov.as_account(2)
-            rid = alice.file("EM", "TM", "018234567").right_id
+            rid = gov.as_account(1).file("EM", "TM", "018234567", holder=ACCTS[2]).right_id
             gov.as_account(1).publish(rid)
             alice.offer_license(rid, ACCTS[5], LicenseTerms(territories=("DE",)))
+            alice.request_application("EM", "TM")  # request 1, pending: only the office may accord it
             yield NodeRegister(url=url, proc=proc, env=env, ipl=gov, right_id=rid)
     finally:
         if proc.poll() is None:
@@ -543,8 +582,17 @@ NODE_CASES: list[Case] = [c for c in CASES if c.node or c.chain] + [
          exit=frozenset({1})),
     Case("license-not-found", ("license", "accept", "999", "--account", "5"), exit=frozenset({1})),
     Case("relay-bad-signature", ("accept", REF, "--relay", "0x" + "11" * 65), exit=frozenset({1})),
-    Case("unknown-office-filing", ("register", "US", "TM", "1", "--account", "2"), exit=frozenset({1})),
-    Case("filed-twice", ("register", "EM", "TM", "018234567", "--account", "2"), exit=frozenset({1})),
+    Case("unknown-office-filing", ("register", "US", "TM", "1", "--holder", ACCTS[2], "--account", "1"),
+         exit=frozenset({1})),
+    Case("filed-twice", ("register", "EM", "TM", "018234567", "--holder", ACCTS[3], "--account", "1"),
+         exit=frozenset({1})),
+    Case("applicant-files-itself", ("register", "EM", "TM", "018234568", "--holder", ACCTS[2], "--account", "2"),
+         exit=frozenset({1})),
+    Case("stranger-accords", ("accord", "1", "018234568", "--account", "7"), exit=frozenset({1})),
+    Case("stranger-sets-national-code", ("office", "codes", "set", "EM", "F10", "X", "--account", "7"),
+         exit=frozenset({1})),
+    Case("correction-in-the-future", ("correct", "filing-date", REF, "2999-01-01", "--account", "1"),
+         exit=frozenset({1})),
     Case("surrogate-number", ("register", "EM", "TM", "1\udcff", "--account", "2"), exit=frozenset({2})),
     Case("newline-in-value", ("anchor", REF, "--document-hash", HASH, "--tag", "line one\nline two" + "x" * 30)),
     Case("import-unknown-office", ("import", RECORDS, "--account", "1", "--no-progress"), exit=frozenset({1})),
