@@ -26,7 +26,8 @@ ROLES = ("governor", "registrar", "ru_registrar", "alice", "bob", "carol", "stra
 # alice: holder of every staged right; bob: pending assignee; carol: creditor; registrar: EM (the rights' office)
 
 # Functions anyone may call: nothing to refuse (revokeSignature: each caller revokes only its own signatures).
-OPEN_TO_ALL = {"anchorDocument", "publishProfile", "revokeSignature"}
+# requestApplication: anyone may ask an office for a number (only the office accords one).
+OPEN_TO_ALL = {"anchorDocument", "publishProfile", "revokeSignature", "requestApplication"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class Stage:
     pledged: int  # pledged to Carol, Alice -> Bob requested
     deadline: int
     pledge_id: int = 0  # Carol's pledge on ``pledged``
+    request_id: int = 0  # Alice's pending application request at EM
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +61,9 @@ def stage(module_world: World) -> Stage:
     w.alice.publish_profile("Alice GmbH", "DE")
     w.bob.publish_profile("Bob Ltd", "GB")
     w.registrar.verify_profile(w.bob.address, "EM")
+    request_id = w.alice.request_application("EM", "TM").request_id
     return Stage(filed, published, registered, requested, accepted, pledged, deadline=w.now() + 86400,
-                 pledge_id=pledge_id)
+                 pledge_id=pledge_id, request_id=request_id)
 
 
 def raw(actor: IPLedger, fn: Any) -> Any:
@@ -149,12 +152,29 @@ ROWS: list[Row] = [
         lambda w, s, a: raw(a, a.registry.functions.setSecurityInterests(w.ipl.interests.address)),
         ""),  # wired once at deployment: see test_signatures
     # ------------------------------------------------ filing and status
-    Row("file(for another holder)", ("governor", "ru_registrar", "alice", "stranger"), "NotRegistrar",
+    Row("file(for another holder)", NOT_EM_REGISTRAR, "NotRegistrar",
         _not_registrar, lambda w, s, a: a.file("EM", "TM", "M-NEW", holder=w.carol.address), "registrar"),
-    Row("fileBatch(for another holder)", ("governor", "ru_registrar", "alice", "stranger"), "NotRegistrar",
+    Row("file(for itself)", NOT_EM_REGISTRAR, "NotRegistrar",
+        _not_registrar, lambda w, s, a: a.file("EM", "TM", "M-NEW", holder=a.address), "registrar"),
+    Row("fileBatch(for another holder)", NOT_EM_REGISTRAR, "NotRegistrar",
         _not_registrar,
         lambda w, s, a: a.file_batch([Filing("EM", IPType.TRADE_MARK, "M-NEW", holder=w.carol.address)]),
         "registrar"),
+    Row("fileBatch(for itself, skipping existing)", NOT_EM_REGISTRAR, "NotRegistrar",
+        _not_registrar,
+        lambda w, s, a: a.file_batch([Filing("EM", IPType.TRADE_MARK, "M-NEW", holder=a.address)],
+                                     skip_existing=True), "registrar"),
+    Row("accordRequest", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
+        lambda w, s, a: a.accord_request(s.request_id, "M-ACCORD"), "registrar"),
+    Row("refuseRequest", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
+        lambda w, s, a: a.refuse_request(s.request_id, DEED), "registrar"),
+    Row("withdrawRequest", ("governor", "registrar", "ru_registrar", "bob", "stranger"), "NotApplicant",
+        lambda w, s, a: {"requestId": s.request_id, "caller": a.address},
+        lambda w, s, a: a.withdraw_request(s.request_id), "alice"),
+    Row("correctFilingDate", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
+        lambda w, s, a: a.correct_filing_date(s.filed, 1_600_000_000, DEED), "registrar"),
+    Row("setNationalCode", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
+        lambda w, s, a: a.set_national_code("EM", "registered", "EM-REG"), "registrar"),
     Row("register", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
         lambda w, s, a: a.register(s.published, "R-M", registration_date=w.now(), expiry_date=w.now() + 10),
         "registrar"),
@@ -261,7 +281,7 @@ def test_access_matrix_covers_every_state_changing_function(world: World, contra
 
 
 @pytest.mark.parametrize("function", ["anchorDocument", "publishProfile", "revokeSignature",
-                                      "interests.revokeSignature"])
+                                      "interests.revokeSignature", "requestApplication"])
 def test_open_function_by_every_role_succeeds(world: World, stage: Stage, function: str) -> None:
     for role in ROLES:
         actor = getattr(world, role)
@@ -269,6 +289,9 @@ def test_open_function_by_every_role_succeeds(world: World, stage: Stage, functi
             res = actor.revoke_signature("0x" + role.encode().hex().ljust(64, "0"),
                                          "SecurityInterests" if function.startswith("interests.") else "IPRegistry")
             assert res.event("SignatureRevoked").args["signer"] == actor.address
+        elif function == "requestApplication":
+            res = actor.request_application("EM", "PT")
+            assert res.event("ApplicationRequested").args["applicant"] == actor.address
         elif function == "anchorDocument":
             res = actor.anchor(stage.registered, DEED, role)
             assert res.event("DocumentAnchored").args["anchoredBy"] == actor.address
