@@ -1,4 +1,5 @@
-"""IPRegistry: offices, filing, and the locked title token."""
+"""IPRegistry: offices, filing by the office, application requests, corrections, national codes, and the locked
+title token."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from typing import Any
 
 import brownie
 import pytest
-from support import custom_error, event_code, filing
+from support import ZERO32, custom_error, event_code, filing, now
 from eth_utils import keccak
 
-from ipledger.domain import EVENT_CODES, IPType, Status, right_id
+from ipledger.domain import (EVENT_CODES, IPType, LegalEvent, RequestState, St27State, Status, national_code_text,
+                             right_id)
 
 
 def test_add_office_by_governor_records_office_and_emits_office_added(registry: Any, governor: Any) -> None:
@@ -39,10 +41,11 @@ def test_add_office_twice_reverts_office_exists(registry: Any, governor: Any) ->
         registry.addOffice(b"EM", False, {"from": governor})
 
 
-def test_file_by_applicant_mints_title_and_emits_filed(registry: Any, alice: Any) -> None:
+def test_file_by_registrar_mints_title_for_the_holder_and_emits_filed(registry: Any, registrar: Any,
+                                                                      alice: Any) -> None:
     content = keccak(text="ACME word mark")
     tx = registry.file(filing("EM", "018234567", alice, content_hash=content, metadata_uri="ipfs://acme"),
-                       {"from": alice})
+                       {"from": registrar})
     rid = right_id("EM", "TM", "018234567")
 
     assert registry.ownerOf(rid) == alice
@@ -62,43 +65,119 @@ def test_file_by_applicant_mints_title_and_emits_filed(registry: Any, alice: Any
     moved = tx.events["StatusChanged"]
     assert moved["from"] == Status.NONE
     assert moved["to"] == Status.FILED
-    assert event_code(moved["eventCode"]) == EVENT_CODES[Status.FILED]
+    assert event_code(moved["keyEventCode"]) == EVENT_CODES[Status.FILED]
+    assert national_code_text(moved["nationalCode"]) == EVENT_CODES[Status.FILED]
     assert registry.tokenURI(rid) == "ipfs://acme"
+    assert registry.st27StateOf(rid) == St27State.PENDING
 
 
-def test_file_by_registrar_for_holder_succeeds(registry: Any, registrar: Any, bob: Any) -> None:
-    registry.file(filing("EM", "100", bob), {"from": registrar})
+@pytest.mark.parametrize("for_self", [True, False])
+def test_file_by_anyone_but_the_office_reverts_not_registrar(registry: Any, alice: Any, bob: Any,
+                                                             for_self: bool) -> None:
+    with brownie.reverts(custom_error("NotRegistrar", b"EM", alice)):
+        registry.file(filing("EM", "100", alice if for_self else bob), {"from": alice})
 
-    assert registry.ownerOf(right_id("EM", "TM", "100")) == bob
 
-
-def test_file_for_someone_else_by_stranger_reverts_not_registrar(registry: Any, stranger: Any, bob: Any) -> None:
+def test_file_batch_of_20_office_numbers_by_a_stranger_reverts_not_registrar(registry: Any, stranger: Any) -> None:
+    """The issue's squatting attack: 20 of an office's numbers in one batch, skipping existing ones."""
     with brownie.reverts(custom_error("NotRegistrar", b"EM", stranger)):
-        registry.file(filing("EM", "100", bob), {"from": stranger})
+        registry.fileBatch([filing("EM", f"0182345{i:02d}", stranger) for i in range(20)], True, {"from": stranger})
 
 
-def test_file_twice_reverts_right_exists(registry: Any, alice: Any, file_tm: Any) -> None:
+def test_file_twice_reverts_right_exists(registry: Any, registrar: Any, alice: Any, file_tm: Any) -> None:
     rid = file_tm("018234567")
     with brownie.reverts(custom_error("RightExists", rid)):
-        registry.file(filing("EM", "018234567", alice), {"from": alice})
+        registry.file(filing("EM", "018234567", alice), {"from": registrar})
 
 
-def test_file_at_unknown_office_reverts_unknown_office(registry: Any, alice: Any) -> None:
+def test_file_at_unknown_office_reverts_unknown_office(registry: Any, registrar: Any, alice: Any) -> None:
     with brownie.reverts(custom_error("UnknownOffice", b"US")):
-        registry.file(filing("US", "1", alice), {"from": alice})
+        registry.file(filing("US", "1", alice), {"from": registrar})
 
 
-def test_file_without_application_number_reverts_empty_application_number(registry: Any, alice: Any) -> None:
+def test_file_without_application_number_reverts_empty_application_number(registry: Any, registrar: Any,
+                                                                          alice: Any) -> None:
     with brownie.reverts(custom_error("EmptyApplicationNumber")):
-        registry.file(filing("EM", "", alice), {"from": alice})
+        registry.file(filing("EM", "", alice), {"from": registrar})
 
 
-def test_file_batch_skips_existing_and_files_the_rest(registry: Any, alice: Any, file_tm: Any) -> None:
+@pytest.mark.parametrize("number", ["018234567\u200b", "\uff10\uff11", "1" * 33, "a/"])
+def test_file_with_a_look_alike_number_reverts_malformed(registry: Any, registrar: Any, alice: Any,
+                                                         number: str) -> None:
+    with brownie.reverts(custom_error("MalformedApplicationNumber", number)):
+        registry.file(filing("EM", number, alice), {"from": registrar})
+
+
+def test_file_with_filing_date_in_the_future_reverts(registry: Any, registrar: Any, alice: Any) -> None:
+    future = now() + 30 * 86400
+    with brownie.reverts(revert_pattern=f"FilingDateInFuture: {future}, [0-9]+"):
+        registry.file(filing("EM", "1", alice, filing_date=future), {"from": registrar})
+
+
+def test_file_batch_skips_existing_and_files_the_rest(registry: Any, registrar: Any, alice: Any,
+                                                      file_tm: Any) -> None:
     file_tm("1")
-    tx = registry.fileBatch([filing("EM", n, alice) for n in ("1", "2", "3")], True, {"from": alice})
+    tx = registry.fileBatch([filing("EM", n, alice) for n in ("1", "2", "3")], True, {"from": registrar})
 
     assert tx.return_value == 2
     assert [e["applicationNumber"] for e in tx.events["RightFiled"]] == ["2", "3"]
+
+
+def test_application_request_accorded_by_the_office_files_for_the_applicant(registry: Any, registrar: Any,
+                                                                           alice: Any) -> None:
+    content = keccak(text="ACME word mark")
+    tx = registry.requestApplication(b"EM", int(IPType.TRADE_MARK), content, ZERO32, {"from": alice})
+    request_id = tx.return_value
+    assert tx.events["ApplicationRequested"]["applicant"] == alice
+    assert registry.requestOf(request_id).dict()["state"] == RequestState.PENDING
+    with brownie.reverts(custom_error("NotRegistrar", b"EM", alice)):
+        registry.accordRequest(request_id, "018234567", 0, "", ZERO32, {"from": alice})
+
+    tx = registry.accordRequest(request_id, "018234567", 0, "ipfs://m", ZERO32, {"from": registrar})
+    rid = right_id("EM", "TM", "018234567")
+    assert tx.return_value == rid
+    assert tx.events["ApplicationAccorded"]["rightId"] == rid
+    assert registry.ownerOf(rid) == alice
+    assert registry.rightOf(rid).dict()["contentHash"] == "0x" + content.hex()
+    with brownie.reverts(custom_error("RequestNotPending", request_id, int(RequestState.ACCORDED))):
+        registry.accordRequest(request_id, "018234568", 0, "", ZERO32, {"from": registrar})
+
+
+def test_application_request_refused_or_withdrawn(registry: Any, registrar: Any, alice: Any, bob: Any) -> None:
+    first = registry.requestApplication(b"EM", 0, ZERO32, ZERO32, {"from": alice}).return_value
+    second = registry.requestApplication(b"EM", 0, ZERO32, ZERO32, {"from": alice}).return_value
+    tx = registry.refuseRequest(first, b"\x0d" * 32, {"from": registrar})
+    assert tx.events["ApplicationRefused"]["requestId"] == first
+    with brownie.reverts(custom_error("NotApplicant", second, bob)):
+        registry.withdrawRequest(second, {"from": bob})
+    registry.withdrawRequest(second, {"from": alice})
+    assert [registry.requestOf(q).dict()["state"] for q in (first, second)] == [RequestState.REFUSED,
+                                                                                RequestState.WITHDRAWN]
+
+
+def test_correct_filing_date_is_a_recorded_y_event(registry: Any, registrar: Any, alice: Any, file_tm: Any) -> None:
+    rid = file_tm("1")
+    old = registry.rightOf(rid).dict()["filingDate"]
+    with brownie.reverts(custom_error("NotRegistrar", b"EM", alice)):
+        registry.correctFilingDate(rid, 1_600_000_000, ZERO32, {"from": alice})
+    tx = registry.correctFilingDate(rid, 1_600_000_000, b"\x0d" * 32, {"from": registrar})
+    corrected = tx.events["FilingDateCorrected"]
+    assert (corrected["oldDate"], corrected["newDate"]) == (old, 1_600_000_000)
+    assert event_code(corrected["keyEventCode"]) == "Y10"
+    assert registry.rightOf(rid).dict()["filingDate"] == 1_600_000_000
+
+
+def test_national_code_set_by_the_office_is_carried_by_its_events(registry: Any, registrar: Any, alice: Any,
+                                                                  stranger: Any, file_tm: Any) -> None:
+    code = b"EM-A".ljust(8, b"\x00")
+    with brownie.reverts(custom_error("NotRegistrar", b"EM", stranger)):
+        registry.setNationalCode(b"EM", int(LegalEvent.FILED), code, {"from": stranger})
+    tx = registry.setNationalCode(b"EM", int(LegalEvent.FILED), code, {"from": registrar})
+    assert tx.events["NationalCodeSet"]["kind"] == LegalEvent.FILED
+    assert national_code_text(registry.nationalCodeOf(b"EM", int(LegalEvent.FILED))) == "EM-A"
+    assert event_code(registry.keyEventCodeOf(int(LegalEvent.FILED))) == "A10"
+    tx = registry.file(filing("EM", "2", alice), {"from": registrar})
+    assert national_code_text(tx.events["StatusChanged"]["nationalCode"]) == "EM-A"
 
 
 def test_transfer_from_reverts_title_locked(registry: Any, alice: Any, bob: Any, file_tm: Any) -> None:
@@ -112,10 +191,10 @@ def test_read_of_unknown_right_reverts_right_not_found(registry: Any) -> None:
         registry.rightOf(5)
 
 
-def test_file_while_paused_reverts_enforced_pause(registry: Any, governor: Any, alice: Any) -> None:
+def test_file_while_paused_reverts_enforced_pause(registry: Any, governor: Any, registrar: Any, alice: Any) -> None:
     registry.pause({"from": governor})
     with brownie.reverts(custom_error("EnforcedPause")):
-        registry.file(filing("EM", "1", alice), {"from": alice})
+        registry.file(filing("EM", "1", alice), {"from": registrar})
 
     registry.unpause({"from": governor})
-    registry.file(filing("EM", "1", alice), {"from": alice})
+    registry.file(filing("EM", "1", alice), {"from": registrar})

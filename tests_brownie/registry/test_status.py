@@ -64,7 +64,7 @@ def test_change_status_by_registrar_follows_lifecycle_graph(registry: Any, regis
     assert moved["rightId"] == rid
     assert moved["from"] == start
     assert moved["to"] == to
-    assert event_code(moved["eventCode"]) == EVENT_CODES[to]
+    assert event_code(moved["keyEventCode"]) == EVENT_CODES[to]
     assert moved["effectiveDate"] == 1_700_000_000
     assert moved["documentHash"] == "0x" + doc.hex()
 
