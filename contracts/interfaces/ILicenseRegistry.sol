@@ -294,8 +294,15 @@ interface ILicenseRegistry is IRevocableSignatures {
     /// @param licenseId The license.
     /// @param licensee The licensee.
     /// @param bySignature True when accepted by a relayed EIP-712 (or ERC-1271) signature.
+    /// @param keyEventCode The WIPO ST.27 key event code (category S: licensing information recorded, S10).
+    /// @param nationalCode The right's office's own code for the event (`IIPRegistry.nationalCodeOf`).
     event LicenseAccepted(
-        uint256 indexed rightId, uint256 indexed licenseId, address indexed licensee, bool bySignature
+        uint256 indexed rightId,
+        uint256 indexed licenseId,
+        address indexed licensee,
+        bool bySignature,
+        bytes3 keyEventCode,
+        bytes8 nationalCode
     );
 
     /// @notice The licensor withdrew a pending offer.
@@ -309,15 +316,27 @@ interface ILicenseRegistry is IRevocableSignatures {
     /// @param licenseId The license.
     /// @param licensor The licensor who terminated it.
     /// @param licensee The licensee at termination.
+    /// @param keyEventCode The WIPO ST.27 key event code (category S: licence ended, S20).
+    /// @param nationalCode The right's office's own code for the event.
     event LicenseTerminated(
-        uint256 indexed rightId, uint256 indexed licenseId, address indexed licensor, address licensee
+        uint256 indexed rightId,
+        uint256 indexed licenseId,
+        address indexed licensor,
+        address licensee,
+        bytes3 keyEventCode,
+        bytes8 nationalCode
     );
 
     /// @notice The licensee surrendered a license; its sublicenses end with it.
     /// @param rightId The right.
     /// @param licenseId The license.
     /// @param licensee The licensee who surrendered it.
-    event LicenseSurrendered(uint256 indexed rightId, uint256 indexed licenseId, address indexed licensee);
+    /// @param keyEventCode The WIPO ST.27 key event code (category S: licence ended, S20).
+    /// @param nationalCode The right's office's own code for the event.
+    event LicenseSurrendered(
+        uint256 indexed rightId, uint256 indexed licenseId, address indexed licensee, bytes3 keyEventCode,
+        bytes8 nationalCode
+    );
 
     /// @notice The licensee transferred a transferable license; its sublicenses stay, the new licensee their licensor.
     /// @param rightId The right.

@@ -154,7 +154,8 @@ contract LicenseRegistry is ILicenseRegistry, RevocableSignatures {
         l.state = LicenseState.Terminated;
         address licensee = l.licensee;
         _unhold(l.rightId, licensee, licenseId);
-        emit LicenseTerminated(l.rightId, licenseId, licensor, licensee);
+        (bytes3 key, bytes8 national) = _codes(l.rightId, IIPRegistry.LegalEvent.LicenceEnded);
+        emit LicenseTerminated(l.rightId, licenseId, licensor, licensee, key, national);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -164,7 +165,8 @@ contract LicenseRegistry is ILicenseRegistry, RevocableSignatures {
         if (l.licensee != msg.sender) revert NotLicensee(licenseId, msg.sender);
         l.state = LicenseState.Surrendered;
         _unhold(l.rightId, msg.sender, licenseId);
-        emit LicenseSurrendered(l.rightId, licenseId, msg.sender);
+        (bytes3 key, bytes8 national) = _codes(l.rightId, IIPRegistry.LegalEvent.LicenceEnded);
+        emit LicenseSurrendered(l.rightId, licenseId, msg.sender, key, national);
     }
 
     /// @inheritdoc ILicenseRegistry
@@ -361,7 +363,8 @@ contract LicenseRegistry is ILicenseRegistry, RevocableSignatures {
         l.state = LicenseState.Active;
         address licensee = l.licensee;
         _hold(rightId, licensee, licenseId);
-        emit LicenseAccepted(rightId, licenseId, licensee, bySignature);
+        (bytes3 key, bytes8 national) = _codes(rightId, IIPRegistry.LegalEvent.LicenceRecorded);
+        emit LicenseAccepted(rightId, licenseId, licensee, bySignature, key, national);
     }
 
     /// @dev Reverts with {LicenseConflict} if an open sibling (same right, same parent) conflicts with `l`: one
@@ -674,6 +677,13 @@ contract LicenseRegistry is ILicenseRegistry, RevocableSignatures {
     function _inForceAt(Record storage l, uint64 time) internal view returns (bool) {
         uint64 end = l.end;
         return time >= l.start && (end == 0 || time <= end);
+    }
+
+    /// @dev The WIPO ST.27 key event code of a licence event and the national code of the right's office (IPRegistry
+    /// holds both tables; three view calls).
+    function _codes(uint256 rightId, IIPRegistry.LegalEvent kind) internal view returns (bytes3 key, bytes8 national) {
+        bytes2 office = registry.rightOf(rightId).office;
+        return (registry.keyEventCodeOf(kind), registry.nationalCodeOf(office, kind));
     }
 
     function _licensorOf(Record storage l) internal view returns (address) {

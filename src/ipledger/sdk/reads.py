@@ -27,6 +27,9 @@ _CODED: dict[str, LegalEvent] = {
     "AssignmentRecorded": LegalEvent.ASSIGNMENT_RECORDED,
     "PledgeRecorded": LegalEvent.SECURITY_INTEREST_RECORDED,
     "PledgeReleased": LegalEvent.SECURITY_INTEREST_RELEASED,
+    "LicenseAccepted": LegalEvent.LICENCE_RECORDED,
+    "LicenseTerminated": LegalEvent.LICENCE_ENDED,
+    "LicenseSurrendered": LegalEvent.LICENCE_ENDED,
 }
 
 
@@ -185,6 +188,8 @@ def _legal_event(e: Event, time: int) -> LegalEventEntry | None:
         detail = e.name
         if "from" in e.args and "to" in e.args:  # a party change: from one holder to another
             detail = f"{e.args['from']} → {e.args['to']}"
+        elif "licenseId" in e.args:
+            detail = f"licence #{e.args['licenseId']} ({e.name.removeprefix('License').lower()})"
         if e.name == "FilingDateCorrected":
             detail = f"filing date {types.format_date(int(e.args['oldDate']))} → {types.format_date(int(e.args['newDate']))}"
     national = e.args.get("nationalCode", "")

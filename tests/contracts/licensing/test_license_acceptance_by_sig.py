@@ -34,7 +34,8 @@ def test_accept_by_sig_relayed_activates_and_emits_event(lg: LicenseDriver) -> N
     receipt = lg.send(lg.lic.functions.acceptLicenseBySig(lid, deadline, lg.sign_acceptance(BOB, lid, deadline)),
                       STRANGER)
     (ev,) = lg.lic.events.LicenseAccepted().process_receipt(receipt)
-    assert dict(ev["args"]) == {"rightId": lg.right, "licenseId": lid, "licensee": lg.a(BOB), "bySignature": True}
+    assert dict(ev["args"]) == {"rightId": lg.right, "licenseId": lid, "licensee": lg.a(BOB), "bySignature": True,
+                                "keyEventCode": b"S10", "nationalCode": b"S10".ljust(8, b"\0")}  # ST.27 category S
     assert lg.active(lid) and lg.licensed(BOB) == (True, lid)
 
 

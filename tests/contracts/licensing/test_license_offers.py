@@ -105,7 +105,8 @@ def test_accept_by_licensee_activates_license_and_emits_event(lg: LicenseDriver)
     assert not lg.active(lid)
     receipt = lg.accept(BOB, lid)
     (ev,) = lg.lic.events.LicenseAccepted().process_receipt(receipt)
-    assert dict(ev["args"]) == {"rightId": lg.right, "licenseId": lid, "licensee": lg.a(BOB), "bySignature": False}
+    assert dict(ev["args"]) == {"rightId": lg.right, "licenseId": lid, "licensee": lg.a(BOB), "bySignature": False,
+                                "keyEventCode": b"S10", "nationalCode": b"S10".ljust(8, b"\0")}  # ST.27 category S
     assert lg.active(lid)
     assert lg.license(lid)["state"] == ACTIVE
 

@@ -89,4 +89,5 @@ def test_measure_gas_of_lifecycle_stays_within_bounds(lg: LicenseDriver) -> None
     print("gas used:", used)
     assert used["offer"] < 400_000 and used["sublicense"] < 400_000
     # acceptance writes the licensee's held list (the sources isLicensed reads): a new slot the first time
-    assert used["accept"] < 130_000 and used["terminate"] < 60_000
+    # (and both read the ST.27 key and national codes of the event from the register: three view calls)
+    assert used["accept"] < 130_000 and used["terminate"] < 70_000

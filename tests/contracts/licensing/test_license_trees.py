@@ -14,7 +14,7 @@ def test_terminate_by_holder_ends_license_and_emits_event(lg: LicenseDriver) -> 
     receipt = lg.send(lg.lic.functions.terminateLicense(lid), ALICE)
     (ev,) = lg.lic.events.LicenseTerminated().process_receipt(receipt)
     assert dict(ev["args"]) == {"rightId": lg.right, "licenseId": lid, "licensor": lg.a(ALICE),
-                                "licensee": lg.a(BOB)}
+                                "licensee": lg.a(BOB), "keyEventCode": b"S20", "nationalCode": b"S20".ljust(8, b"\0")}
     assert lg.license(lid)["state"] == TERMINATED and not lg.active(lid)
     assert lg.licensed(BOB) == (False, 0)
 
@@ -38,7 +38,8 @@ def test_surrender_by_licensee_ends_license_and_emits_event(lg: LicenseDriver) -
     lid = lg.grant(ALICE, BOB)
     receipt = lg.send(lg.lic.functions.surrenderLicense(lid), BOB)
     (ev,) = lg.lic.events.LicenseSurrendered().process_receipt(receipt)
-    assert dict(ev["args"]) == {"rightId": lg.right, "licenseId": lid, "licensee": lg.a(BOB)}
+    assert dict(ev["args"]) == {"rightId": lg.right, "licenseId": lid, "licensee": lg.a(BOB), "keyEventCode": b"S20",
+                                "nationalCode": b"S20".ljust(8, b"\0")}  # ST.27 category S: licence ended
     assert lg.license(lid)["state"] == SURRENDERED and not lg.active(lid)
 
 

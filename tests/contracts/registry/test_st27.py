@@ -147,3 +147,22 @@ def test_history_legal_events_of_a_walk_carry_codes_in_order(world: World) -> No
         (k, KEY_EVENT_CODES[k], KEY_EVENT_CODES[k]) for k in (
             LegalEvent.FILED, LegalEvent.PUBLISHED, LegalEvent.REGISTERED, LegalEvent.LAPSED, LegalEvent.RESTORED)]
     assert [e.time for e in legal] == sorted(e.time for e in legal)
+
+
+def test_licence_events_carry_category_s_key_codes_and_national_codes(world: World) -> None:
+    from ipledger.sdk import LicenseTerms
+
+    world.registrar.set_national_code("EM", LegalEvent.LICENCE_RECORDED, "EM-LIC")
+    rid = world.file_registered("1")
+    first = world.alice.offer_license(rid, world.bob.address, LicenseTerms(territories=("DE",)))
+    accepted = world.bob.accept_license(first.license_id).event("LicenseAccepted").args
+    assert (accepted["keyEventCode"], national_code_text(accepted["nationalCode"])) == ("S10", "EM-LIC")
+    ended = world.alice.terminate_license(first.license_id).event("LicenseTerminated").args
+    assert (ended["keyEventCode"], national_code_text(ended["nationalCode"])) == ("S20", "S20")
+    second = world.alice.offer_license(rid, world.carol.address, LicenseTerms(territories=("FR",)))
+    world.carol.accept_license(second.license_id)
+    surrendered = world.carol.surrender_license(second.license_id).event("LicenseSurrendered").args
+    assert surrendered["keyEventCode"] == "S20"
+    legal = [(e.kind, e.category, e.key_event_code, e.national_code) for e in world.ipl.history(rid).legal_events]
+    assert legal[-4:] == [(LegalEvent.LICENCE_RECORDED, "S", "S10", "EM-LIC"), (LegalEvent.LICENCE_ENDED, "S", "S20", "S20"),
+                          (LegalEvent.LICENCE_RECORDED, "S", "S10", "EM-LIC"), (LegalEvent.LICENCE_ENDED, "S", "S20", "S20")]
