@@ -45,7 +45,7 @@ class RightM:
 
 @dataclass
 class LicenseM:
-    """A license or offer: its right, parent, licensee, kind and scope, and its state."""
+    """A license or offer: its right, parent, licensee, kind and scope, its state, and the offer's deadline."""
 
     lid: int
     rid: int
@@ -59,6 +59,7 @@ class LicenseM:
     transferable: bool
     depth: int
     state: LicenseState = LicenseState.OFFERED
+    deadline: int = 0  # the last second the offer may be accepted
 
 
 def overlaps(a: LicenseM | dict[str, Any], b: LicenseM | dict[str, Any]) -> bool:
@@ -108,8 +109,15 @@ class Model:
         right = self.rights[lic.rid]
         return lic.state is LicenseState.ACTIVE and self.live(lic, now) and right.status not in ENDED
 
+    def open(self, lic: LicenseM, now: int) -> bool:
+        """LicenseRegistry._isOpen: a pending offer before its deadline or an accepted license, and live."""
+        if lic.state is LicenseState.OFFERED:
+            return now <= lic.deadline and self.live(lic, now)
+        return lic.state is LicenseState.ACTIVE and self.live(lic, now)
+
     def conflicts(self, lic: LicenseM, now: int) -> set[int]:
-        """Live licenses and offers of the right that ``lic`` may not coexist with (LicenseRegistry._checkConflicts)."""
+        """Open licenses and offers of the right that ``lic`` may not coexist with, anywhere in the right's tree but
+        its own ancestors. (The contract scans only ``lic``'s siblings; the exclusivity rules make that the same.)"""
         exempt = set(self.ancestors(lic)) | {lic.lid}
         out = set()
         for other in self.licenses.values():
@@ -117,34 +125,52 @@ class Model:
                 continue
             if lic.kind is LicenseKind.NON_EXCLUSIVE and other.kind is LicenseKind.NON_EXCLUSIVE:
                 continue
-            if other.state not in (LicenseState.OFFERED, LicenseState.ACTIVE) or not self.live(other, now):
+            if not self.open(other, now):
                 continue
             if overlaps(lic, other):
                 out.add(other.lid)
         return out
 
+    def open_licensees_under(self, lid: int, now: int) -> set[int]:
+        """The licensees of the open sublicenses of ``lid`` (a license may not be transferred to one of them)."""
+        return {c.licensee for c in self.licenses.values() if c.parent == lid and self.open(c, now)}
+
     @staticmethod
     def covers(lic: LicenseM, territory: str, field: str, at: int) -> bool:
-        """``lic``'s scope includes the use (territory, field) at time ``at``."""
+        """``lic``'s scope includes the whole of the question (territory, field) at time ``at``: a question for
+        ``WO`` needs ``WO``, a question for all fields (``""``) needs a license for all fields."""
         if lic.end and at > lic.end:
             return False
         if lic.field and lic.field != field:
             return False
-        return territory in lic.territories or "WO" in lic.territories
+        return "WO" in lic.territories or (territory != "WO" and territory in lic.territories)
+
+    @staticmethod
+    def touches(lic: LicenseM, territory: str, field: str, at: int) -> bool:
+        """``lic``'s scope shares some part of the question (territory, field) at time ``at``."""
+        if lic.end and at > lic.end:
+            return False
+        if lic.field and field and lic.field != field:
+            return False
+        return territory == "WO" or "WO" in lic.territories or territory in lic.territories
 
     def is_licensed(self, rid: int, party: int, territory: str, field: str, at: int) -> bool:
-        """What LicenseRegistry.isLicensed must answer for ``party``'s use of right ``rid``."""
+        """What LicenseRegistry.isLicensed must answer for ``party``'s use of right ``rid``, from the rule itself
+        (ILicenseRegistry): a source covering the whole question — the right for its holder, or an active license of
+        the party — and no active exclusive license of another party touching the question, other than the
+        licenses the source derives from (its ancestors). The contract looks only directly under each source."""
         right = self.rights.get(rid)
         if right is None or right.status in ENDED or (right.expiry and at > right.expiry):
             return False
-        mine = excluded = False
-        for lic in self.licenses.values():
-            if lic.rid != rid or lic.state is not LicenseState.ACTIVE or not self.live(lic, at):
-                continue
-            if not self.covers(lic, territory, field, at):
-                continue
-            if lic.licensee == party:
-                mine = True
-            elif lic.kind is LicenseKind.EXCLUSIVE:
-                excluded = True
-        return mine or (party == right.holder and not excluded)
+        active = [lic for lic in self.licenses.values()
+                  if lic.rid == rid and lic.state is LicenseState.ACTIVE and self.live(lic, at)]
+
+        def excluded(ancestors: set[int]) -> bool:
+            return any(e.kind is LicenseKind.EXCLUSIVE and e.licensee != party and e.lid not in ancestors
+                       and self.touches(e, territory, field, at) for e in active)
+
+        for lic in active:
+            if lic.licensee == party and self.covers(lic, territory, field, at) \
+                    and not excluded(set(self.ancestors(lic))):
+                return True
+        return party == right.holder and not excluded(set())

@@ -45,7 +45,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from helpers import ALICE, BOB, CAROL, DAVE, GOVERNOR, World
+from helpers import ALICE, BOB, CAROL, DAVE, GOVERNOR, World, eip712
 from ipledger import domain, types
 from ipledger.abi import canonical_type
 from ipledger.domain import ENDED, HOLDER_MOVES, TRANSITIONS, Status
@@ -158,6 +158,8 @@ def base(module_world: World) -> Base:
     w.dave.record_pledge(rid, w.carol.address)
     w.dave.request_assignment(rid, w.bob.address)
     model.rights[rid] = RightM(rid, "EM", DAVE, Status.REGISTERED, now + 10 * YEAR, AssignmentM(BOB), CAROL)
+    for lic in model.licenses.values():  # every offer has a deadline (the SDK's default: 30 days)
+        lic.deadline = w.ipl.license(lic.lid).deadline
     for sender in list(w.ipl._senders.values()):
         sender.send = functools.partial(type(sender).send, sender, gas=GAS)  # type: ignore[method-assign]
     return Base(world=w, model=model, snapshot=w.tester.take_snapshot(), now=w.now())
@@ -678,6 +680,9 @@ class LedgerMachine(RuleBasedStateMachine):
                        f"offer {kind.name} {terr} '{field}' on {rid:#x} under {parent_id} to {licensee} by {caller}")
         if res:
             self.check(res.license_id == new.lid, f"license id {res.license_id} is the next one ({new.lid})")
+            new.deadline = int(res.event("LicenseOffered").args["deadline"])
+            self.check(now <= new.deadline <= (min(now + 30 * 86_400, end_at) if end_at else now + 30 * 86_400),
+                       f"offer {new.lid}: deadline {new.deadline} within the SDK's default window")
             m.licenses[new.lid] = new
             m.license_count = new.lid
 
@@ -685,15 +690,18 @@ class LedgerMachine(RuleBasedStateMachine):
         now = self.now()
         if self.model.rights[lic.rid].status in ENDED:
             return "RightEnded"
-        if lic.end and lic.end < now:
+        if now > lic.deadline:  # the deadline is never after the license's end
             return "OfferExpired"
         if lic.parent and not self.model.live(lic, now):
             return "LicenseNotActive"
         return "LicenseConflict" if self.model.conflicts(lic, now) else None
 
     @rule(caller=st.integers(0, ACTORS - 1), license=st.integers(0, 9), by_signature=st.booleans(),
-          relayer=st.integers(0, ACTORS - 1), authorised=st.booleans())
-    def accept_license(self, caller: int, license: int, by_signature: bool, relayer: int, authorised: bool) -> None:
+          relayer=st.integers(0, ACTORS - 1), authorised=st.booleans(), revoke=st.booleans())
+    def accept_license(self, caller: int, license: int, by_signature: bool, relayer: int, authorised: bool,
+                       revoke: bool) -> None:
+        """Acceptance by the licensee or by anyone, directly or by a relayed signature (bound to the offer), which
+        the signer may first revoke (then only the licensee's own revocation counts)."""
         m = self.model
         lid = self.pick_license(license, (lambda lic: lic.state is LicenseState.OFFERED) if authorised else None)
         lic = m.licenses.get(lid)
@@ -712,7 +720,17 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = self._accept_license_outcome(lic)
         if by_signature:
             deadline = self.now() + 86_400
-            sig = self.clients[caller].sign_license_acceptance(lid, deadline)
+            if revoke and lic is not None:
+                self.act(None, functools.partial(self.clients[caller].revoke_license_acceptance, lid, deadline),
+                         f"revoke the signed acceptance of license {lid} by {caller}")
+                if not m.paused and lic.state is LicenseState.OFFERED and lic.licensee == caller:
+                    expected = "RevokedSignature"  # checked before the offer's own state is
+            if lic is not None:  # the SDK signs the message naming the offer (its licensee and terms hash)
+                sig = self.clients[caller].sign_license_acceptance(lid, deadline)
+            else:  # an offer that does not exist: sign some message for it (the relay must name the error)
+                message = {"licenseId": lid, "licensee": self.addr[caller], "termsHash": b"\0" * 32,
+                           "deadline": deadline}
+                sig = eip712.sign(self.w.ipl.licenses, "AcceptLicense", message, self.clients[caller].account)
             call = functools.partial(self.clients[relayer].accept_license_by_sig, lid, deadline, sig)
         else:
             call = functools.partial(self.clients[caller].accept_license, lid)
@@ -770,7 +788,7 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "NotLicensee"
         elif not lic.transferable:
             expected = "NotTransferable"
-        elif to in (lic.licensee, self.model.licensor(lic)):
+        elif to in (lic.licensee, self.model.licensor(lic)) or to in self.model.open_licensees_under(lid, self.now()):
             expected = "InvalidAccount"
         else:
             expected = None
