@@ -21,7 +21,8 @@ from typing import Any
 
 from eth_utils import to_checksum_address
 
-from ipledger import types
+from ipledger import rpc, types
+from ipledger.abi import topic
 from ipledger.domain.licensing import LicenseKind, LicenseState, field_hash
 from ipledger.errors import InvalidInput
 from ipledger.sdk.base import ClientBase
@@ -208,19 +209,29 @@ class LicensingActions(ClientBase):
         return _info(int(license_id), raw, (labels or {}).get(int(license_id), ""))
 
     def licenses_of_right(self, right_id: int) -> list[int]:
-        """Every license ever offered under the right, in order (from its ``LicenseOffered`` events)."""
-        return sorted(int(e.args["licenseId"]) for e in self.license_events(right_id) if e.name == "LicenseOffered")
+        """Every license ever offered under the right, in order (its ``LicenseOffered`` events, read in bounded
+        block spans)."""
+        return self._license_ids([self._event_topic("LicenseOffered")], "0x" + int(right_id).to_bytes(32, "big").hex())
 
     def licenses_of(self, party: str) -> list[int]:
-        """Every license whose current licensee is ``party`` (any state), from the events it was named in."""
+        """Every license whose current licensee is ``party`` (any state): the offers made to it and the transfers
+        to it (events, read in bounded block spans), kept where it is still the licensee."""
         who = types.address(party)
-        topic = "0x" + who[2:].lower().rjust(64, "0")
-        with translated(self.decoder, "reading license events"):
-            logs = self.w3.eth.get_logs({"address": self.licenses.address, "fromBlock": self.deployment.first_block,
-                                         "toBlock": "latest", "topics": [None, None, None, topic]})
-        ids = {int(e.args["licenseId"]) for e in self.decode_logs(logs)
-               if e.name in ("LicenseOffered", "LicenseTransferred")}
-        return [i for i in sorted(ids) if self.license(i).licensee == who]
+        topics = [self._event_topic("LicenseOffered"), self._event_topic("LicenseTransferred")]
+        ids = self._license_ids(topics, None, "0x" + who[2:].lower().rjust(64, "0"))
+        return [i for i in ids if self.license(i).licensee == who]
+
+    def _event_topic(self, name: str) -> str:
+        item = next(i for i in self.licenses.abi if i.get("type") == "event" and i["name"] == name)
+        return "0x" + topic(item).hex()
+
+    def _license_ids(self, names: list[str], right: str | None, party: str | None = None) -> list[int]:
+        """The license ids (topic 2) of the license register's events ``names`` filtered by right and party."""
+        with translated(self.decoder, "reading the latest block"):
+            head = int(self.w3.eth.block_number)
+        logs = rpc.get_logs(self.w3, self.licenses.address, [names, right, None, party], self.deployment.first_block,
+                            head)
+        return sorted({int.from_bytes(lg.topics[2], "big") for lg in logs})
 
     def open_licenses(self, right_id: int, parent_id: int = 0) -> list[int]:
         """The open offers and live licenses of a licensor position (0: the holder's root licenses)."""
