@@ -1,6 +1,7 @@
 """The Python model the invariant fuzzing checks the contracts against (tests/invariants/test_invariants.py).
 
-Plain data: rights (holder, status, pending assignment, pledge), licenses (tree, scope, state) and the
+Plain data: rights (holder, status, pending assignment with its id, the ranked pledges and their consents),
+licenses (tree, scope, state) and the
 governance settings (registrars, recordal, pause), plus the rules the contracts apply that do not depend on
 who calls: when a license is live or active, which licenses may not coexist, and what ``isLicensed`` answers.
 Parties are the world's role indexes (helpers.world). The state machine predicts each action's outcome from
@@ -13,22 +14,35 @@ from dataclasses import dataclass, field as dc_field
 from typing import Any
 
 from helpers import REGISTRAR, RU_REGISTRAR
-from ipledger.domain import ENDED, Status
+from ipledger.domain import ENDED, RequestState, Status
 from ipledger.domain.licensing import LicenseKind, LicenseState
+
+
+MAX_PLEDGES_PER_RIGHT = 8  # SecurityInterests.MAX_PLEDGES_PER_RIGHT
 
 
 @dataclass
 class AssignmentM:
-    """A pending assignment: to whom, accepted yet, and whether the creditor consented."""
+    """A pending assignment: to whom, accepted yet, and its id (the right's request number)."""
 
     assignee: int
     accepted: bool = False
-    consent: bool = False
+    aid: int = 1
+
+
+@dataclass
+class PledgeM:
+    """An active security interest: its id, its creditor, and the consent it gave: (assignment id, pledge version)."""
+
+    pid: int
+    creditor: int
+    consent: tuple[int, int] | None = None
 
 
 @dataclass
 class RightM:
-    """A right: office, holder, status, expiry, pending assignment and pledge creditor."""
+    """A right: office, holder, status, expiry, pending assignment, the last assignment id used, the active pledges
+    in rank order and the pledge version (grows at every pledge recorded or released)."""
 
     rid: int
     office: str
@@ -36,7 +50,14 @@ class RightM:
     status: Status = Status.FILED
     expiry: int = 0
     assignment: AssignmentM | None = None
-    creditor: int | None = None
+    pledges: list[PledgeM] = dc_field(default_factory=list)
+    last_aid: int = 0
+    version: int = 0
+
+    def first_without_consent(self, aid: int) -> PledgeM | None:
+        """SecurityInterests.firstWithoutConsent: the senior pledge whose consent to ``aid`` (at this version) does
+        not stand; for 0, the senior pledge."""
+        return next((p for p in self.pledges if not aid or p.consent != (aid, self.version)), None)
 
     def assignable(self) -> bool:
         """Filed and not ended, or lapsed (a lapsed right may still be restored): it may change hands or be pledged."""
@@ -74,6 +95,15 @@ def overlaps(a: LicenseM | dict[str, Any], b: LicenseM | dict[str, Any]) -> bool
 
 
 @dataclass
+class RequestM:
+    """An application request: who asked which office, and its state (IIPRegistry.RequestState)."""
+
+    applicant: int
+    office: str
+    state: RequestState = RequestState.PENDING
+
+
+@dataclass
 class Model:
     """What the register should hold, and the caller-independent rules of the license register."""
 
@@ -83,6 +113,8 @@ class Model:
     recordal: dict[str, bool] = dc_field(default_factory=lambda: {"EM": True, "RU": False})
     paused: bool = False
     license_count: int = 0
+    pledge_count: int = 0
+    requests: dict[int, RequestM] = dc_field(default_factory=dict)  # application requests by id (from 1)
 
     def licensor(self, lic: LicenseM) -> int:
         """Who granted ``lic``: the parent's licensee, or the right's holder for a root license."""

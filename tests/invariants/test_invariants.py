@@ -1,8 +1,12 @@
 """Stateful invariant fuzzing: random sequences of register and license actions against a Python model.
 
 The model (its data and the caller-independent license rules) is in ledger_model.py; this module is the state
-machine. A hypothesis ``RuleBasedStateMachine`` drives the SDK on the embedded chain: filings, legal-status moves (legal
-and illegal), pledges, assignments (request / accept / relayed acceptance / record / cancel / reject), license
+machine. A hypothesis ``RuleBasedStateMachine`` drives the SDK on the embedded chain: filings by the office,
+application requests (asked by anyone; accorded or refused by the office, withdrawn by the applicant), legal-status
+moves (legal
+and illegal), several pledges per right (record / consent, also by relayed signature / release by the creditor or on
+a court order), assignments (request / accept / relayed acceptance, which its signer may first revoke / record /
+cancel / reject), license
 offers, acceptances, sublicenses, withdrawals, terminations, surrenders and transfers, pausing and registrar
 grants, by random actors including unauthorised ones. Every action is first predicted by the model (success,
 or the name of the Solidity error the contract must revert with, in the contract's order of checks), then sent;
@@ -10,6 +14,7 @@ after every step the invariants below are checked against the chain.
 
 Invariants (each assertion is counted; the totals are printed and written to build/fuzz-stats.json):
   * every right has exactly one holder, the model's, and the model's status (ERC-721 balances add up too);
+  * every application request has the model's applicant, office and state; a request never files a right;
   * only legal status moves happen (every StatusChanged event follows ipledger.domain.TRANSITIONS);
   * no two active licenses of a right violate exclusivity (computed from chain reads alone);
   * no license is active under an ended parent or on an ended right (chain reads alone);
@@ -45,14 +50,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from helpers import ALICE, BOB, CAROL, DAVE, GOVERNOR, World, eip712
+from helpers import ALICE, BOB, CAROL, DAVE, GOVERNOR, REGISTRAR, RU_REGISTRAR, World, eip712
 from ipledger import domain, types
 from ipledger.abi import canonical_type
-from ipledger.domain import ENDED, HOLDER_MOVES, TRANSITIONS, Status
+from ipledger.domain import ENDED, HOLDER_MOVES, TRANSITIONS, RequestState, Status
 from ipledger.domain.licensing import LicenseKind, LicenseState, field_hash
 from ipledger.errors import ContractRevert
 from ipledger.sdk import LicenseTerms
-from ledger_model import AssignmentM, LicenseM, Model, RightM, overlaps
+from ledger_model import MAX_PLEDGES_PER_RIGHT, AssignmentM, LicenseM, Model, PledgeM, RequestM, RightM, overlaps
 
 # ---------------------------------------------------------------- profiles
 
@@ -79,7 +84,7 @@ FIELDS = ("", "software", "hardware")
 GHOST_RIGHT = domain.right_id("EM", "TM", "NEVER-FILED")
 GHOST_LICENSE = 999
 MAX_TIME_TRAVELS = 1
-AUTH_ERRORS = frozenset({"NotHolder", "NotRegistrar", "StatusMoveNotAllowed", "NotAssignee", "NotCreditor",
+AUTH_ERRORS = frozenset({"NotApplicant", "NotHolder", "NotRegistrar", "StatusMoveNotAllowed", "NotAssignee", "NotCreditor",
                          "NotLicensor", "NotLicensee", "NotHolderOrRegistrar", "AccessControlUnauthorizedAccount",
                          "InvalidSignature"})
 STATS: Counter[str] = Counter()
@@ -128,7 +133,7 @@ def base(module_world: World) -> Base:
     now = w.now() + 3600  # registration dates: not before the filings below (the contract checks)
     for office, owner, registrar, number in (("EM", ALICE, w.registrar, "BASE-EM"),
                                              ("RU", BOB, w.ru_registrar, "BASE-RU")):
-        rid = w.as_(owner).file(office, "TM", number).right_id
+        rid = w.file(number, w.as_(owner), office)  # only the office files
         registrar.publish(rid)
         registrar.register(rid, "R-" + number, registration_date=now, expiry_date=now + 10 * YEAR)
         model.rights[rid] = RightM(rid, office, owner, Status.REGISTERED, now + 10 * YEAR)
@@ -152,12 +157,14 @@ def base(module_world: World) -> Base:
                                    False, 1)
     model.license_count = lid
     # a third right: Dave's, pledged to Carol, with an assignment to Bob requested
-    rid = w.dave.file("EM", "TM", "BASE-EM2").right_id
+    rid = w.file("BASE-EM2", w.dave)
     w.registrar.publish(rid)
     w.registrar.register(rid, "R-BASE-EM2", registration_date=now, expiry_date=now + 10 * YEAR)
-    w.dave.record_pledge(rid, w.carol.address)
+    pid = w.dave.record_pledge(rid, w.carol.address).pledge_id
     w.dave.request_assignment(rid, w.bob.address)
-    model.rights[rid] = RightM(rid, "EM", DAVE, Status.REGISTERED, now + 10 * YEAR, AssignmentM(BOB), CAROL)
+    model.rights[rid] = RightM(rid, "EM", DAVE, Status.REGISTERED, now + 10 * YEAR, AssignmentM(BOB, aid=1),
+                               [PledgeM(pid, CAROL)], last_aid=1, version=1)
+    model.pledge_count = pid
     for lic in model.licenses.values():  # every offer has a deadline (the SDK's default: 30 days)
         lic.deadline = w.ipl.license(lic.lid).deadline
     for sender in list(w.ipl._senders.values()):
@@ -317,8 +324,8 @@ class LedgerMachine(RuleBasedStateMachine):
             expected: str | None = "EnforcedPause"
         elif office not in m.recordal:
             expected = "UnknownOffice"
-        elif holder != caller and caller not in m.registrars[office]:
-            expected = "NotRegistrar"
+        elif caller not in m.registrars[office]:
+            expected = "NotRegistrar"  # only the office accords numbers and filing dates
         elif rid in m.rights:
             expected = "RightExists"
         else:
@@ -329,6 +336,56 @@ class LedgerMachine(RuleBasedStateMachine):
             self.check(res.right_id == rid, "the filed right id is the deterministic one")
             m.rights[rid] = RightM(rid, office, holder)
             self.touched.add(rid)
+
+    @rule(caller=st.integers(0, ACTORS - 1), office=st.sampled_from(("EM", "RU", "US")))
+    def request_application(self, caller: int, office: str) -> None:
+        """Anyone asks an office for a number; the request occupies none (no right appears)."""
+        m = self.model
+        expected = "EnforcedPause" if m.paused else "UnknownOffice" if office not in m.recordal else None
+        res = self.act(expected, lambda: self.clients[caller].request_application(office, "TM"),
+                       f"apply at {office} by {caller}")
+        if res:
+            qid = len(m.requests) + 1
+            self.check(res.request_id == qid, "request ids count from 1")
+            self.check(not any(e.name == "RightFiled" for e in res.events), "a request files nothing")
+            m.requests[qid] = RequestM(caller, office)
+
+    @rule(caller=st.integers(0, ACTORS - 1), pick=st.integers(0, 9),
+          action=st.sampled_from(("accord", "accord", "refuse", "withdraw")), number=st.sampled_from(APP_NUMBERS),
+          authorised=st.booleans())
+    def answer_request(self, caller: int, pick: int, action: str, number: str, authorised: bool) -> None:
+        """The office accords (files the right for the applicant) or refuses a request; the applicant withdraws it.
+        In the contract's order: the pause, a pending request, then who may."""
+        m = self.model
+        pending = [i for i, q in m.requests.items() if q.state is RequestState.PENDING] or list(m.requests)
+        qid = pending[pick % len(pending)] if pending and pick != 9 else len(m.requests) + 1  # 9: never made
+        q = m.requests.get(qid)
+        if authorised and q is not None:
+            caller = q.applicant if action == "withdraw" else (REGISTRAR if q.office == "EM" else RU_REGISTRAR)
+        rid = domain.right_id(q.office if q else "EM", "TM", number)
+        if m.paused:
+            expected: str | None = "EnforcedPause"
+        elif q is None or q.state is not RequestState.PENDING:
+            expected = "RequestNotPending"
+        elif action == "withdraw":
+            expected = None if caller == q.applicant else "NotApplicant"
+        elif caller not in m.registrars[q.office]:
+            expected = "NotRegistrar"  # only the office accords or refuses
+        elif action == "accord" and rid in m.rights:
+            expected = "RightExists"
+        else:
+            expected = None
+        client = self.clients[caller]
+        call = {"accord": lambda: client.accord_request(qid, number), "refuse": lambda: client.refuse_request(qid),
+                "withdraw": lambda: client.withdraw_request(qid)}[action]
+        res = self.act(expected, call, f"{action} request {qid} by {caller}")
+        if res and q is not None:
+            q.state = {"accord": RequestState.ACCORDED, "refuse": RequestState.REFUSED,
+                       "withdraw": RequestState.WITHDRAWN}[action]
+            if action == "accord":
+                self.check(res.right_id == rid, "the accorded right's id is the deterministic one")
+                m.rights[rid] = RightM(rid, q.office, q.applicant)
+                self.touched.add(rid)
 
     @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), status=st.integers(1, 13),
           legal=st.booleans(), authorised=st.booleans())
@@ -356,8 +413,8 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "NotRegistrar" if not is_registrar else None if allowed else "InvalidTransition"
         elif not is_registrar and not (to in HOLDER_MOVES and r.holder == caller):
             expected = "StatusMoveNotAllowed"
-        elif to in HOLDER_MOVES and r.creditor is not None:
-            expected = "CreditorConsentRequired"  # withdrawal or surrender would wipe out the security interest
+        elif to in HOLDER_MOVES and r.pledges:
+            expected = "PledgeActive"  # withdrawal or surrender would wipe out the security interests
         else:
             expected = None if allowed else "InvalidTransition"
         if to is Status.REGISTERED:
@@ -414,7 +471,8 @@ class LedgerMachine(RuleBasedStateMachine):
         if self.act(expected, lambda: self.clients[caller].request_assignment(rid, self.addr[assignee], deed),
                     f"request assignment of {rid:#x} to {assignee} by {caller}"):
             assert r is not None
-            r.assignment = AssignmentM(assignee)
+            r.last_aid += 1
+            r.assignment = AssignmentM(assignee, aid=r.last_aid)
             self.touched.add(rid)
 
     def _accept_outcome(self, r: RightM | None) -> str | None:
@@ -422,7 +480,7 @@ class LedgerMachine(RuleBasedStateMachine):
         assert r is not None and r.assignment is not None
         if not r.assignable():
             return "NotAssignable"
-        if not self.model.recordal[r.office] and r.creditor is not None and not r.assignment.consent:
+        if not self.model.recordal[r.office] and r.first_without_consent(r.assignment.aid) is not None:
             return "CreditorConsentRequired"
         return None
 
@@ -458,8 +516,11 @@ class LedgerMachine(RuleBasedStateMachine):
             self._accepted(r)
 
     @rule(relayer=st.integers(0, ACTORS - 1), signer=st.integers(0, ACTORS - 1), right=st.integers(0, 9),
-          authorised=st.booleans())
-    def accept_assignment_by_signature(self, relayer: int, signer: int, right: int, authorised: bool) -> None:
+          authorised=st.booleans(), revoke=st.booleans())
+    def accept_assignment_by_signature(self, relayer: int, signer: int, right: int, authorised: bool,
+                                       revoke: bool) -> None:
+        """A relayed acceptance, bound to the pending request's id, which its signer may first revoke (only the
+        assignee's own revocation counts; revoking works while paused)."""
         m = self.model
         rid = self.pick_right(right, (lambda r: r.assignment is not None and not r.assignment.accepted)
                               if authorised else None)
@@ -468,16 +529,27 @@ class LedgerMachine(RuleBasedStateMachine):
         if a is not None and authorised:
             signer = a.assignee
         deadline = self.now() + 86_400
-        sig = self.clients[signer].sign_assignment_acceptance(rid, deadline)
+        sig = b"\x01" * 65  # nothing pending: the contract refuses before it looks at the signature
+        revoked = False
+        if a is not None:
+            sig = self.clients[signer].sign_assignment_acceptance(rid, deadline)
+            if revoke:
+                self.clients[signer].revoke_assignment_acceptance(rid, deadline)
+                revoked = signer == a.assignee
+                STATS["signatures revoked"] += 1
         if m.paused:
             expected: str | None = "EnforcedPause"
         elif a is None or a.accepted:
             expected = "NoPendingAssignment"
+        elif revoked:
+            expected = "RevokedSignature"
         elif a.assignee != signer:
             expected = "InvalidSignature"
         else:
             expected = self._accept_outcome(r)
-        if self.act(expected, lambda: self.clients[relayer].accept_assignment_by_sig(rid, deadline, sig),
+        aid = a.aid if a is not None else 1
+        if self.act(expected, lambda: self.clients[relayer].accept_assignment_by_sig(rid, deadline, sig,
+                                                                                     assignment_id=aid),
                     f"relay acceptance of {rid:#x} signed by {signer} via {relayer}"):
             assert r is not None
             self._accepted(r)
@@ -502,7 +574,7 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "NoPendingAssignment"
         elif not r.assignable():
             expected = "NotAssignable"
-        elif r.creditor is not None and not a.consent:
+        elif r.first_without_consent(a.aid) is not None:
             expected = "CreditorConsentRequired"
         else:
             expected = None
@@ -543,8 +615,11 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), creditor=st.integers(0, ACTORS - 1),
           authorised=st.booleans())
     def record_pledge(self, caller: int, right: int, creditor: int, authorised: bool) -> None:
+        """A new pledge ranks after the active ones (several per right, at most MAX_PLEDGES_PER_RIGHT) and bumps the
+        right's pledge version, which voids every consent given before."""
         m = self.model
-        rid = self.pick_right(right, (lambda r: r.creditor is None and r.assignable()) if authorised else None)
+        rid = self.pick_right(right, (lambda r: len(r.pledges) < MAX_PLEDGES_PER_RIGHT and r.assignable())
+                              if authorised else None)
         r = m.rights.get(rid)
         if r is not None and authorised:
             caller = r.holder
@@ -559,45 +634,75 @@ class LedgerMachine(RuleBasedStateMachine):
             expected = "NotAssignable"
         elif creditor == r.holder:
             expected = "InvalidAccount"
-        elif r.creditor is not None:
-            expected = "PledgeActive"
+        elif len(r.pledges) >= MAX_PLEDGES_PER_RIGHT:
+            expected = "TooManyPledges"
         else:
             expected = None
-        if self.act(expected, lambda: self.clients[caller].record_pledge(rid, self.addr[creditor]),
-                    f"pledge {rid:#x} to {creditor} by {caller}"):
+        res = self.act(expected, lambda: self.clients[caller].record_pledge(rid, self.addr[creditor]),
+                       f"pledge {rid:#x} to {creditor} by {caller}")
+        if res:
             assert r is not None
-            r.creditor = creditor
+            m.pledge_count += 1
+            self.check(res.pledge_id == m.pledge_count and res.rank == len(r.pledges) + 1,
+                       f"pledge {res.pledge_id} (rank {res.rank}) is the next one, ranked last")
+            r.pledges.append(PledgeM(res.pledge_id, creditor))
+            r.version += 1
+            STATS["pledges recorded"] += 1
             self.touched.add(rid)
 
-    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), release=st.booleans(), authorised=st.booleans())
-    def consent_or_release(self, caller: int, right: int, release: bool, authorised: bool) -> None:
+    @rule(caller=st.integers(0, ACTORS - 1), right=st.integers(0, 9), pick=st.integers(0, 7),
+          action=st.sampled_from(("consent", "consent", "consent by signature", "release", "court release")),
+          authorised=st.booleans())
+    def consent_or_release(self, caller: int, right: int, pick: int, action: str, authorised: bool) -> None:
+        """A creditor consents for its pledge to the pending assignment (by a transaction or a relayed signature),
+        releases its pledge, or the office records a court-ordered release; an unknown pledge id is refused."""
         m = self.model
-        rid = self.pick_right(right, (lambda r: r.creditor is not None and (release or r.assignment is not None))
+        rid = self.pick_right(right, (lambda r: bool(r.pledges) and (action.endswith("release")
+                                                                     or r.assignment is not None))
                               if authorised else None)
         r = m.rights.get(rid)
-        creditor = r.creditor if r is not None else None
-        if creditor is not None and authorised:
-            caller = creditor
+        p = r.pledges[pick % len(r.pledges)] if r is not None and r.pledges else None
+        pid = p.pid if p is not None else m.pledge_count + 1  # no such pledge (or a released one)
+        if p is not None and authorised:
+            caller = min(m.registrars[r.office]) if action == "court release" else p.creditor
+        a = r.assignment if r is not None else None
+        aid = a.aid if a is not None else max(r.last_aid if r is not None else 0, 1)
+        signed = action == "consent by signature" and p is not None and a is not None
         expected: str | None
         if m.paused:
             expected = "EnforcedPause"
-        elif creditor is None:
-            expected = "NoActivePledge"
-        elif creditor != caller:
+        elif p is None:
+            expected = "PledgeNotActive"
+        elif action == "court release":
+            expected = None if caller in m.registrars[r.office] else "NotRegistrar"
+        elif not signed and p.creditor != caller:
             expected = "NotCreditor"
-        elif not release and r is not None and r.assignment is None:
-            expected = "NoPendingAssignment"
+        elif action.startswith("consent") and a is None:
+            expected = "StaleAssignment"
+        elif signed and p.creditor != caller:
+            expected = "InvalidSignature"  # ``caller`` signs, someone else relays
         else:
             expected = None
         c = self.clients[caller]
-        call = functools.partial(c.release_pledge if release else c.consent_to_assignment, rid)
-        if self.act(expected, call, f"{'release' if release else 'consent'} on {rid:#x} by {caller}"):
-            assert r is not None
-            if release:
-                r.creditor = None
+        if action == "release":
+            call = functools.partial(c.release_pledge, pid)
+        elif action == "court release":
+            call = functools.partial(c.release_pledge_by_court_order, pid, "0x" + "c0" * 32)
+        elif signed:
+            sig = c.sign_assignment_consent(pid, self.now() + 86_400)
+            call = functools.partial(self.clients[(caller + 1) % ACTORS].consent_to_assignment_by_sig, pid,
+                                     self.now() + 86_400, sig, assignment_id=aid, pledges_version=r.version)
+        else:
+            call = functools.partial(c.consent_to_assignment, pid, aid)
+        if self.act(expected, call, f"{action} of pledge {pid} on {rid:#x} by {caller}"):
+            assert r is not None and p is not None
+            if action.endswith("release"):
+                r.pledges.remove(p)
+                r.version += 1
+                STATS["pledges released"] += 1
             else:
-                assert r.assignment is not None
-                r.assignment.consent = True
+                p.consent = (aid, r.version)
+                STATS["consents"] += 1
             self.touched.add(rid)
 
     # ------------------------------------------------------------ licenses
@@ -830,17 +935,32 @@ class LedgerMachine(RuleBasedStateMachine):
             self.check(holder.lower() == self.addr[r.holder].lower(),
                        f"{rid:#x}: holder {holder} on chain, {self.addr[r.holder]} in the model")
             self.check(Status(status) is r.status, f"{rid:#x}: status {Status(status).name} on chain, {r.status.name}")
-        for rid in self.touched:  # pending assignment and pledge of the rights this step touched
+        interests = self.w.ipl.interests
+        for rid in self.touched:  # pending assignment and pledges of the rights this step touched
             r = self.model.rights[rid]
-            assignee, state, consent, _, _ = self.read(reg.functions.pendingAssignment(rid))
+            assignee, state, _, aid, _ = self.read(reg.functions.pendingAssignment(rid))
             a = r.assignment
             want = (0, self.addr[0]) if a is None else (2 if a.accepted else 1, self.addr[a.assignee])
             self.check(int(state) == want[0] and (a is None or assignee.lower() == want[1].lower())
-                       and (a is None or bool(consent) == a.consent), f"{rid:#x}: pending assignment differs")
-            creditor, _ = self.read(reg.functions.pledgeOf(rid))
-            want_creditor = "0x" + "00" * 20 if r.creditor is None else self.addr[r.creditor]
-            self.check(creditor.lower() == want_creditor.lower(), f"{rid:#x}: pledge creditor differs")
+                       and int(aid) == r.last_aid, f"{rid:#x}: pending assignment differs")
+            ranked = [int(x) for x in self.read(interests.functions.pledgesOf(rid))]
+            self.check(ranked == [p.pid for p in r.pledges], f"{rid:#x}: pledges {ranked} on chain, ranked by "
+                                                             f"recording order {[p.pid for p in r.pledges]}")
+            self.check(int(self.read(interests.functions.pledgesVersionOf(rid))) == r.version,
+                       f"{rid:#x}: pledge version differs")
+            for p in r.pledges:
+                _, creditor, _, _ = self.read(interests.functions.pledgeOf(p.pid))
+                self.check(creditor.lower() == self.addr[p.creditor].lower(), f"pledge {p.pid}: creditor differs")
+                if a is not None:
+                    consented = bool(self.read(interests.functions.hasConsented(p.pid, a.aid)))
+                    self.check(consented == (p.consent == (a.aid, r.version)),
+                               f"pledge {p.pid}: consent to assignment {a.aid} differs")
         self.touched.clear()
+        for qid, q in self.model.requests.items():  # every request's state and applicant, as the model says
+            applicant, office, _, state, _, _ = self.read(reg.functions.requestOf(qid))
+            self.check(applicant.lower() == self.addr[q.applicant].lower() and bytes(office).decode() == q.office
+                       and RequestState(state) is q.state, f"request {qid}: {RequestState(state).name} on chain, "
+                                                           f"{q.state.name} in the model")
         if self.steps % 5 == 0:  # every title token is accounted for: balances add up to the model's
             held = Counter(r.holder for r in self.model.rights.values())
             for i in range(ACTORS):
