@@ -176,7 +176,7 @@ def test_refusals_exit_1_with_decoded_error(node: Node) -> None:
     assert filed.returncode == 0
     res = node.cli("assign", "EM/TM/1", ACCTS[CAROL], account=BOB)
     assert res.returncode == 1
-    assert f"NotHolder(rightId=0x" in res.stderr and f"caller={ACCTS[BOB]}" in res.stderr
+    assert "NotHolder(rightId=0x" in res.stderr and f"caller={ACCTS[BOB]}" in res.stderr
     assert "Traceback" not in res.stderr
     twice = node.cli("register", "EM", "TM", "1", "--holder", ACCTS[BOB], account=REG)
     assert twice.returncode == 1 and "RightExists(" in twice.stderr
