@@ -404,7 +404,10 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, RevocableSi
     /// @inheritdoc IIPRegistry
     function st27StateOf(uint256 rightId) external view returns (St27State) {
         Status s = _rights[rightId].status;
+        // Enum membership, not a balance or time: strict equality is the point (as in `_isEnded`).
+        // slither-disable-next-line incorrect-equality
         if (s == Status.None) return St27State.Unknown;
+        // slither-disable-next-line incorrect-equality
         if (s == Status.Filed || s == Status.Published || s == Status.Opposed) return St27State.Pending;
         if (_isEnded(s)) return St27State.NotInForce;
         return St27State.InForce;
@@ -661,7 +664,7 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, RevocableSi
 
     /// @dev Printable ASCII from the left, zero bytes after: what a national code may hold.
     function _checkNationalCode(bytes8 code) internal pure {
-        bool ended;
+        bool ended = false; // set at the first zero byte: only zeros may follow
         for (uint256 i; i < 8; ++i) {
             bytes1 c = code[i];
             if (c == 0) ended = true;
