@@ -258,7 +258,9 @@ def test_stale_transactions_of_an_earlier_run_are_replaced_and_never_run(own_nod
 
     records = make_records(1, own_node.holders, prefix="S", moves=0)  # one transaction, fewer than the stale ones
     report = bulk.import_records(ipl, records, ImportOptions(journal=journal, receipt_timeout=2))
-    assert report.complete and report.stalls == 1 and report.transactions == 4, report
+    # one stall for the stale transactions found; a second when the first replacement fees do not yet outbid them
+    # (the stale ones pay 10 gwei: how far that is above the node's base fee depends on the blocks before)
+    assert report.complete and report.stalls in (1, 2) and report.transactions == 4, report
     assert w3.eth.get_transaction_count(ipl.address, "latest") == mined + 4
     assert w3.eth.get_balance(w3.to_checksum_address(sink)) == 0, "no stale transaction ran"
     assert_exactly_once(ipl, records)
