@@ -80,14 +80,17 @@ def anvil(config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 
 
 def _register(node: AnvilNode, config: Config, *, timeout: float | None = None) -> tuple[IPLedger, IPLedger]:
-    """Deploys on the node and adds office RU (no recordal): (governor, Alice) clients."""
+    """Deploys on the node and adds office RU (no recordal): (governor, Alice) clients. Alice is made a registrar of
+    RU, so that she files (for herself): only the office files, and these tests are about her sender."""
     chain = None
     if timeout is not None:
         chain = Chain(name=node.url, backend="rpc", w3=http_web3(node.url, timeout), accounts=dev_accounts(),
                       settings=config.network(node.url), url=node.url)
     gov = IPLedger.connect(node.url, GOVERNOR, config=config, chain=chain, deploy=True)
     gov.add_office("RU")
-    return gov, gov.as_account(ALICE)
+    alice = gov.as_account(ALICE)
+    gov.grant_registrar("RU", alice.address)
+    return gov, alice
 
 
 def _killer(node: AnvilNode, after: float, sig: int = signal.SIGKILL) -> threading.Timer:
@@ -109,7 +112,7 @@ def test_node_killed_while_the_sdk_waits_for_a_receipt_raises_network_error(anvi
     started = time.monotonic()
     try:
         with pytest.raises(NetworkError) as exc_info:
-            alice.file("RU", "TM", "2024-000001")
+            alice.file("RU", "TM", "2024-000001", holder=alice.address)
     finally:
         timer.cancel()
     elapsed = time.monotonic() - started
@@ -123,7 +126,7 @@ def test_node_killed_while_the_sdk_waits_for_a_receipt_raises_network_error(anvi
 @pytest.mark.nodes
 def test_hung_node_times_out_instead_of_hanging(anvil: AnvilNode, config: Config) -> None:
     gov, alice = _register(anvil, config, timeout=2.0)
-    rid = alice.file("RU", "TM", "2024-000002").right_id
+    rid = alice.file("RU", "TM", "2024-000002", holder=alice.address).right_id
     assert anvil.proc is not None
     os.killpg(anvil.proc.pid, signal.SIGSTOP)  # alive, port open, never answers
     try:
@@ -150,7 +153,7 @@ def test_node_restarted_from_its_state_file_keeps_the_register(config: Config, t
     node.start()
     try:
         gov, alice = _register(node, config)
-        rid = alice.file("RU", "TM", "2024-000003").right_id
+        rid = alice.file("RU", "TM", "2024-000003", holder=alice.address).right_id
         time.sleep(2.5)  # --state-interval 1: the filing is on disk by now
         node.kill()
         with pytest.raises(NetworkError):
@@ -159,7 +162,7 @@ def test_node_restarted_from_its_state_file_keeps_the_register(config: Config, t
         with IPLedger.connect(node.url, BOB, config=config) as fresh:  # the record still matches the chain
             assert fresh.right(rid).holder == alice.address
             assert fresh.deployment == gov.deployment
-        rid2 = alice.file("RU", "TM", "2024-000004").right_id  # the old client carries on
+        rid2 = alice.file("RU", "TM", "2024-000004", holder=alice.address).right_id  # the old client carries on
         assert gov.right(rid2).holder == alice.address
         gov.close()
     finally:
@@ -170,15 +173,15 @@ def test_node_restarted_from_its_state_file_keeps_the_register(config: Config, t
 def test_client_resyncs_its_nonce_after_a_restart_lost_its_last_transaction(anvil: AnvilNode,
                                                                               config: Config) -> None:
     gov, alice = _register(anvil, config)
-    kept = alice.file("RU", "TM", "2024-000005").right_id
+    kept = alice.file("RU", "TM", "2024-000005", holder=alice.address).right_id
     anvil.stop()  # SIGTERM: saved
     anvil.start()
-    lost = alice.file("RU", "TM", "2024-000006").right_id
+    lost = alice.file("RU", "TM", "2024-000006", holder=alice.address).right_id
     anvil.kill()  # SIGKILL before any dump: the last filing is gone
     anvil.start()
     assert not gov.exists(lost) and gov.exists(kept)
     # Alice's cached nonce is now one ahead of the chain; a stale cache would leave this stuck in the mempool
-    res = alice.file("RU", "TM", "2024-000007")
+    res = alice.file("RU", "TM", "2024-000007", holder=alice.address)
     assert gov.right(res.right_id).holder == alice.address
     gov.close()
 
@@ -194,14 +197,15 @@ def _nonce_in_step(client: IPLedger) -> None:
 def test_reverts_on_chain_and_refusals_keep_the_nonce_bookkeeping_right(world: World) -> None:
     w = world
     rid = w.file_registered()
+    w.governor.grant_registrar("EM", w.bob.address)  # Bob files below: only the office files
     # 1. reverted on chain (fixed gas skips estimation): the nonce is used, the error still decoded
     with pytest.raises(ContractRevert) as exc_info:
         w.bob.sender.send(w.bob.registry.functions.requestAssignment(rid, w.carol.address, ZERO32), gas=300_000)
     assert type(exc_info.value).__name__ == "NotHolder"
     _nonce_in_step(w.bob)
-    w.bob.file("EM", "TM", "NONCE-1")
+    w.bob.file("EM", "TM", "NONCE-1", holder=w.bob.address)
     # 2. a batch that reverts on chain half-way (the second filing exists): nothing of it stays
-    batch = [Filing("EM", 2, "NONCE-2"), Filing("EM", 2, "018234567")]
+    batch = [Filing("EM", 2, "NONCE-2", holder=w.bob.address), Filing("EM", 2, "018234567", holder=w.bob.address)]
     fn = w.bob.registry.functions.fileBatch([w.bob.filing_tuple(f) for f in batch], False)
     with pytest.raises(ContractRevert) as exc_info:
         w.bob.sender.send(fn, gas=1_000_000)
@@ -217,7 +221,7 @@ def test_reverts_on_chain_and_refusals_keep_the_nonce_bookkeeping_right(world: W
     raw = acct.sign_transaction({"to": w.carol.address, "value": 1, "gas": 21_000, "gasPrice": 10**10,
                                  "nonce": w.ipl.w3.eth.get_transaction_count(acct.address), "chainId": w.ipl.chain.chain_id})
     w.ipl.w3.eth.send_raw_transaction(raw.raw_transaction)
-    w.bob.file("EM", "TM", "NONCE-3")  # goes through: the SDK asks the node when nothing is in flight
+    w.bob.file("EM", "TM", "NONCE-3", holder=w.bob.address)  # goes through: the SDK asks the node (nothing in flight)
     _nonce_in_step(w.bob)
     assert w.bob.right(batch[1].right_id).holder == w.alice.address
 
@@ -226,12 +230,13 @@ def test_reverts_on_chain_and_refusals_keep_the_nonce_bookkeeping_right(world: W
 def test_reverts_on_anvil_keep_the_nonce_bookkeeping_right(anvil: AnvilNode, config: Config) -> None:
     gov, alice = _register(anvil, config)
     carol = gov.as_account(CAROL)
-    rid = alice.file("RU", "TM", "2024-000008").right_id
+    gov.grant_registrar("RU", carol.address)  # her filing below: only the office files
+    rid = alice.file("RU", "TM", "2024-000008", holder=alice.address).right_id
     with pytest.raises(ContractRevert) as exc_info:  # mined with status 0, decoded by replay
         carol.sender.send(carol.registry.functions.requestAssignment(rid, gov.address, ZERO32), gas=300_000)
     assert type(exc_info.value).__name__ == "NotHolder" and exc_info.value.args_by_name["caller"] == carol.address
     _nonce_in_step(carol)
-    assert carol.file("RU", "TM", "2024-000009").right_id
+    assert carol.file("RU", "TM", "2024-000009", holder=carol.address).right_id
     gov.close()
 
 
