@@ -53,7 +53,7 @@ def test_keystore_account_deploys_and_files_on_live_network(sepolia: dict[str, s
     assert dep.returncode == 0, dep.stderr
     assert json.loads(dep.stdout)["chain_id"] == 11155111
     for args in (["office", "add", "EM"], ["office", "grant", "EM", gov],
-                 ["register", "EM", "TM", "018234567", "--content-hash", "0x" + "12" * 32]):
+                 ["register", "EM", "TM", "018234567", "--holder", gov, "--content-hash", "0x" + "12" * 32]):
         res = run_cli(*args, "--network", "sepolia", "--account", "keystore:office-em")
         assert res.returncode == 0, res.stderr
     shown = json.loads(run_cli("show", "EM/TM/018234567", "--network", "sepolia", "--account",
@@ -62,7 +62,7 @@ def test_keystore_account_deploys_and_files_on_live_network(sepolia: dict[str, s
 
     # the SDK waits for the configured confirmations (2 on sepolia) before it returns
     with IPLedger.connect("sepolia", "keystore:office-em") as ipl:
-        res = ipl.file("EM", "TM", "018234568")
+        res = ipl.file("EM", "TM", "018234568", holder=ipl.address)  # the account is EM's registrar (above)
         assert ipl.w3.eth.block_number >= res.block + 2
 
 
