@@ -76,8 +76,8 @@ def test_raw_key_needs_explicit_flag_and_never_shows(sepolia: dict[str, str]) ->
     assert refused.returncode == 2 and "--allow-env-key" in refused.stderr
     ok = run_cli("deploy", "--network", "sepolia", "--account", "env", "--allow-env-key", env=env)
     assert ok.returncode == 0, ok.stderr
-    bad = run_cli("register", "EM", "TM", "1", "--network", "sepolia", "--account", "env", "--allow-env-key",
-                  env=env)
+    bad = run_cli("register", "EM", "TM", "1", "--holder", addr, "--network", "sepolia", "--account", "env",
+                  "--allow-env-key", env=env)
     assert bad.returncode == 1 and "UnknownOffice(" in bad.stderr
     imported = run_cli("accounts", "import", "k", "--from-env", env=env)
     assert imported.returncode == 0 and addr in imported.stdout
