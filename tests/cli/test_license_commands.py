@@ -5,16 +5,11 @@ the whole scope asked (issue #12, items 3 and 4)."""
 from __future__ import annotations
 
 import datetime as dt
-import json
-from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
 from helpers import World
-from ipledger.cli import cli
-from ipledger.cli.context import Session
-from ipledger.sdk import IPLedger
+from helpers.incli import ok, refused, run
 
 DEADLINE = "2099-01-01"
 
@@ -24,28 +19,6 @@ def ref(module_world: World) -> str:
     """Alice's registered EM trade mark, as the CLI names it."""
     module_world.file_registered("018900001")
     return "EM/TM/018900001"
-
-
-def run(monkeypatch: pytest.MonkeyPatch, client: IPLedger, *args: str) -> Result:
-    """``ipledger ARGS`` typed by ``client``'s account."""
-    monkeypatch.setattr(Session, "connect", lambda self: client)
-    return CliRunner().invoke(cli, list(args))
-
-
-def ok(monkeypatch: pytest.MonkeyPatch, client: IPLedger, *args: str) -> dict[str, Any]:
-    res = run(monkeypatch, client, *args, "--json")
-    assert res.exit_code == 0, res.output + res.stderr
-    data: dict[str, Any] = json.loads(res.stdout)
-    return data
-
-
-def refused(monkeypatch: pytest.MonkeyPatch, client: IPLedger, code: int, *args: str) -> str:
-    """The one ``error:`` line of a refused command, which exits ``code``."""
-    res = run(monkeypatch, client, *args)
-    lines = res.stderr.strip().splitlines()
-    assert res.exit_code == code, res.output + res.stderr
-    assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
-    return lines[0]
 
 
 def test_license_offer_prints_its_deadline_and_accept_by_sets_it(world: World, ref: str,

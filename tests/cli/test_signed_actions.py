@@ -7,17 +7,13 @@ with ``pledge`` and ``release`` (a creditor's own release, or a court-ordered on
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
 
 from helpers import World
+from helpers.incli import ok, refused, run
 from ipledger import types
-from ipledger.cli import cli
-from ipledger.cli.context import Session
-from ipledger.sdk import IPLedger
 
 DEED = "0x" + "de" * 32
 COURT_ORDER = "0x" + "c0" * 32
@@ -29,28 +25,6 @@ def ref(module_world: World) -> str:
     """Alice's registered RU trade mark (no recordal: acceptance moves title), as the CLI names it."""
     module_world.file_registered("2024900001", office="RU")
     return "RU/TM/2024900001"
-
-
-def run(monkeypatch: pytest.MonkeyPatch, client: IPLedger, *args: str) -> Result:
-    """``ipledger ARGS`` typed by ``client``'s account."""
-    monkeypatch.setattr(Session, "connect", lambda self: client)
-    return CliRunner().invoke(cli, list(args))
-
-
-def ok(monkeypatch: pytest.MonkeyPatch, client: IPLedger, *args: str) -> dict[str, Any]:
-    res = run(monkeypatch, client, *args, "--json")
-    assert res.exit_code == 0, res.output + res.stderr
-    data: dict[str, Any] = json.loads(res.stdout)
-    return data
-
-
-def refused(monkeypatch: pytest.MonkeyPatch, client: IPLedger, code: int, *args: str) -> str:
-    """The one ``error:`` line of a refused command, which exits ``code``."""
-    res = run(monkeypatch, client, *args)
-    lines = res.stderr.strip().splitlines()
-    assert res.exit_code == code, res.output + res.stderr
-    assert len(lines) == 1 and lines[0].startswith("error: "), res.stderr
-    return lines[0]
 
 
 def events(data: dict[str, Any]) -> list[str]:
