@@ -226,7 +226,7 @@ def standard_input(config: Config, sources: dict[str, str]) -> dict[str, Any]:
 
 def _library_versions(root: Path) -> dict[str, str]:
     versions = {}
-    for pkg in ("@openzeppelin/contracts",):
+    for pkg in ("@openzeppelin/contracts", "@openzeppelin/contracts-upgradeable"):
         manifest = root / "node_modules" / pkg / "package.json"
         versions[pkg] = json.loads(manifest.read_text())["version"] if manifest.is_file() else "missing"
     return versions
