@@ -158,7 +158,7 @@ def _corrupt(record: dict[str, Any], change: str) -> Any:
 
 
 CORRUPTIONS = {
-    "no-contracts": "'contracts' names no IPRegistry", "integer-address": ".address is 1234, not an address",
+    "no-contracts": "'contracts' names no RegisterAuthority, IPRegistry", "integer-address": ".address is 1234, not an address",
     "contracts-a-list": "'contracts' is a list, not an object", "missing-contract": "'contracts' names no ",
     "unknown-contract": "'Evil', which the suite does not have", "block-text": ".block is 'one', not a whole number",
     "short-hash": ".runtime_code_hash is '0x12', not 0x and 64 hex digits",
@@ -221,4 +221,4 @@ def test_deploy_wires_security_interests_to_the_registry(config: Config, artifac
                                           abi=artifacts["SecurityInterests"].abi)
         assert registry.functions.securityInterests().call() == interests.address
         assert interests.functions.registry().call() == registry.address
-        assert list(dep.contracts)[:2] == ["IPRegistry", "SecurityInterests"]
+        assert list(dep.contracts)[:3] == ["RegisterAuthority", "IPRegistry", "SecurityInterests"]

@@ -29,13 +29,24 @@ if TYPE_CHECKING:
 
     from ipledger.chain import Chain
 
-# (contract name, constructor arguments from the addresses deployed so far and the deployer)
-SUITE: tuple[tuple[str, Callable[[dict[str, str], str], list[Any]]], ...] = (
-    ("IPRegistry", lambda done, deployer: [deployer]),
-    ("SecurityInterests", lambda done, deployer: [done["IPRegistry"]]),
-    ("PartyRegistry", lambda done, deployer: [done["IPRegistry"]]),
-    ("LicenseRegistry", lambda done, deployer: [done["IPRegistry"]]),
+Args = Callable[[dict[str, str], str], list[Any]]
+# The authority every register asks (an OpenZeppelin AccessManager); the deployer is its first admin.
+AUTHORITY = "RegisterAuthority"
+# (register, its `initialize` arguments, its legacy constructor arguments), from the addresses deployed so far and
+# the deployer. A register whose ABI has `initialize` is deployed as an implementation behind a `RegisterProxy`
+# initialized in the same transaction; one without (not yet converted) by its constructor.
+SUITE: tuple[tuple[str, Args, Args], ...] = (
+    ("IPRegistry", lambda done, deployer: [done[AUTHORITY]], lambda done, deployer: [deployer]),
+    ("SecurityInterests", lambda done, deployer: [done[AUTHORITY], done["IPRegistry"]],
+     lambda done, deployer: [done["IPRegistry"]]),
+    ("PartyRegistry", lambda done, deployer: [done[AUTHORITY], done["IPRegistry"]],
+     lambda done, deployer: [done["IPRegistry"]]),
+    ("LicenseRegistry", lambda done, deployer: [done[AUTHORITY], done["IPRegistry"]],
+     lambda done, deployer: [done["IPRegistry"]]),
 )
+PROXY = "RegisterProxy"
+# ERC-1967: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1), where a proxy keeps its implementation.
+ERC1967_IMPLEMENTATION_SLOT = int.from_bytes(keccak(b"eip1967.proxy.implementation"), "big") - 1
 # (contract, its setter, the contract whose address it is given): calls the deployer (the first governor) makes
 # once the suite is deployed. IPRegistry asks SecurityInterests before an assignment takes effect.
 WIRING: tuple[tuple[str, str, str], ...] = (
@@ -47,11 +58,13 @@ WIRING: tuple[tuple[str, str, str], ...] = (
 class DeployedContract:
     """One deployed contract."""
 
-    address: str
+    address: str  # the proxy's for a register behind one: clients use it with the implementation's ABI
     tx_hash: str
     block: int
-    creation_code_hash: str
-    runtime_code_hash: str
+    creation_code_hash: str  # of the artifact (the implementation's for a proxied register)
+    runtime_code_hash: str  # of the code at `address`
+    implementation: str | None = None  # the implementation behind the proxy (None: not proxied)
+    implementation_code_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +103,7 @@ class Deployment:
         contracts = entry["contracts"]
         if not isinstance(contracts, dict):
             raise DeploymentError(f"'contracts' is a {_kind(contracts)}, not an object of contracts")
-        names = [name for name, _ in SUITE]
+        names = [AUTHORITY] + [name for name, _, _ in SUITE]
         missing = [name for name in names if name not in contracts]
         if missing:
             raise DeploymentError(f"'contracts' names no {', '.join(missing)}")
@@ -153,13 +166,20 @@ def _hex32(value: Any, what: str) -> str:
 
 
 def _contract(name: str, value: Any) -> DeployedContract:
-    """One contract's entry of the record, checked."""
+    """One contract's entry of the record, checked (a proxied register names its implementation and its code hash,
+    another contract has null in both)."""
     entry = _object(value, f"contract {name}", _CONTRACT_FIELDS)
+    impl, impl_hash = entry["implementation"], entry["implementation_code_hash"]
+    if (impl is None) != (impl_hash is None):
+        raise DeploymentError(f"{name} names an implementation without its code hash, or a hash without it")
     return DeployedContract(address=_address(entry["address"], f"{name}.address"),
                             tx_hash=_hex32(entry["tx_hash"], f"{name}.tx_hash"),
                             block=_integer(entry["block"], f"{name}.block"),
                             creation_code_hash=_hex32(entry["creation_code_hash"], f"{name}.creation_code_hash"),
-                            runtime_code_hash=_hex32(entry["runtime_code_hash"], f"{name}.runtime_code_hash"))
+                            runtime_code_hash=_hex32(entry["runtime_code_hash"], f"{name}.runtime_code_hash"),
+                            implementation=None if impl is None else _address(impl, f"{name}.implementation"),
+                            implementation_code_hash=None if impl_hash is None
+                            else _hex32(impl_hash, f"{name}.implementation_code_hash"))
 
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -228,6 +248,17 @@ def verify(deployment: Deployment, chain: Chain, artifacts: CompileResult | None
                 f"{name} at {c.address} on chain {chain.chain_id} does not hold the recorded code (a reset node?); "
                 f"redeploy with `ipledger deploy --network {chain.name} --force`"
             )
+        if c.implementation is not None:
+            slot = chain.w3.eth.get_storage_at(to_checksum_address(c.address), ERC1967_IMPLEMENTATION_SLOT)
+            current = to_checksum_address(bytes(slot)[-20:])
+            if current != to_checksum_address(c.implementation):
+                raise DeploymentError(
+                    f"{name}'s proxy at {c.address} points at {current}, not the recorded implementation "
+                    f"{c.implementation} (upgraded by another tool?); record the upgrade or redeploy"
+                )
+            if _hash(bytes(chain.w3.eth.get_code(current))) != c.implementation_code_hash:
+                raise DeploymentError(f"{name}'s implementation at {current} does not hold the recorded code; "
+                                      f"redeploy with `ipledger deploy --network {chain.name} --force`")
         if artifacts is not None and name in artifacts.artifacts:
             if _hash(artifacts[name].bytecode) != c.creation_code_hash:
                 raise DeploymentError(
@@ -249,21 +280,41 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
     sender = Sender(chain, deployer, confirmations=confirmations)
     done: dict[str, str] = {}
     contracts: dict[str, DeployedContract] = {}
-    for name, args_of in SUITE:
-        if name not in artifacts.artifacts:
-            continue
+
+    def create(name: str, args: list[Any]) -> tuple[str, Any]:
         art = artifacts[name]
         factory = chain.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
-        receipt = sender.send(factory.constructor(*args_of(done, deployer.address)), label=f"deploy {name}")
-        address = receipt["contractAddress"]
-        done[name] = address
-        contracts[name] = DeployedContract(
+        receipt = sender.send(factory.constructor(*args), label=f"deploy {name}")
+        return receipt["contractAddress"], receipt
+
+    def entry(name: str, address: str, receipt: Any, implementation: str | None = None) -> DeployedContract:
+        return DeployedContract(
             address=address,
             tx_hash="0x" + bytes(receipt["transactionHash"]).hex(),
             block=int(receipt["blockNumber"]),
-            creation_code_hash=_hash(art.bytecode),
+            creation_code_hash=_hash(artifacts[name].bytecode),
             runtime_code_hash=_hash(bytes(chain.w3.eth.get_code(address))),
+            implementation=implementation,
+            implementation_code_hash=None if implementation is None
+            else _hash(bytes(chain.w3.eth.get_code(implementation))),
         )
+
+    address, receipt = create(AUTHORITY, [deployer.address])
+    done[AUTHORITY] = address
+    contracts[AUTHORITY] = entry(AUTHORITY, address, receipt)
+    for name, init_args, legacy_args in SUITE:
+        if name not in artifacts.artifacts:
+            continue
+        art = artifacts[name]
+        if any(item.get("name") == "initialize" for item in art.abi):
+            implementation, _ = create(name, [])
+            init = chain.w3.eth.contract(abi=art.abi).encode_abi("initialize", init_args(done, deployer.address))
+            address, receipt = create(PROXY, [implementation, init])
+            contracts[name] = entry(name, address, receipt, implementation)
+        else:
+            address, receipt = create(name, legacy_args(done, deployer.address))
+            contracts[name] = entry(name, address, receipt)
+        done[name] = address
     for name, setter, target in WIRING:
         if name in done and target in done:
             contract = chain.w3.eth.contract(address=to_checksum_address(done[name]), abi=artifacts[name].abi)

@@ -22,7 +22,7 @@ from helpers import ROOT
 from ipledger.chain import Chain, http_web3, dev_accounts, free_port, launch_node, stop_process
 from ipledger.sdk import Filing, IPLedger
 from ipledger.config import Config
-from ipledger.deploy import SUITE, DeployedContract, Deployment, load_record, record_path, write_record
+from ipledger.deploy import AUTHORITY, SUITE, DeployedContract, Deployment, load_record, record_path, write_record
 from ipledger.errors import ContractRevert, IPLedgerError, NetworkError
 
 ZERO32 = "0x" + "00" * 32
@@ -247,7 +247,7 @@ def _deployment(chain_id: int, tag: str) -> Deployment:
     c = DeployedContract(address="0x" + tag * 40, tx_hash="0x" + tag * 64, block=1, creation_code_hash=ZERO32,
                          runtime_code_hash=ZERO32)
     return Deployment(chain_id=chain_id, network="local", deployer="0x" + tag * 40, compiler="test",
-                      contracts={name: c for name, _ in SUITE})  # a record names every contract of the suite
+                      contracts={name: c for name in [AUTHORITY] + [n for n, _, _ in SUITE]})  # every contract
 
 
 _CRASH_WRITER = """
