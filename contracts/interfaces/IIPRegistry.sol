@@ -646,6 +646,14 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @return status The status.
     function holderAndStatus(uint256 rightId) external view returns (address holder, Status status);
 
+    /// @notice What another register contract needs of a right in one call (one cold read behind the proxy):
+    /// its holder (zero if none), status (None if it does not exist) and office.
+    /// @param rightId The right.
+    /// @return holder The holder.
+    /// @return status The status.
+    /// @return office The office's ST.3 code.
+    function holderStatusOffice(uint256 rightId) external view returns (address holder, Status status, bytes2 office);
+
     /// @notice Whether the right has ended (Expired, Refused, Withdrawn, Revoked, Invalidated, Surrendered, Lapsed).
     /// @param rightId The right.
     /// @return True if ended.

@@ -382,6 +382,12 @@ contract IPRegistry is IIPRegistry, ERC721, AccessControl, Pausable, RevocableSi
     }
 
     /// @inheritdoc IIPRegistry
+    function holderStatusOffice(uint256 rightId) external view returns (address holder, Status status, bytes2 office) {
+        Right storage r = _rights[rightId];
+        return (_ownerOf(rightId), r.status, r.office);
+    }
+
+    /// @inheritdoc IIPRegistry
     function isEnded(uint256 rightId) external view returns (bool) {
         return _isEnded(_rights[rightId].status);
     }
