@@ -149,6 +149,16 @@ contract LicenseRegistry is ILicenseRegistry, Governed, RevocableSignaturesUpgra
         _s().registry = IIPRegistry(registry_);
     }
 
+    /// @dev The EIP-712 name as a constant (the same string `initialize` records): no storage read per signature.
+    function _EIP712Name() internal pure override returns (string memory) {
+        return "IP Ledger Licenses";
+    }
+
+    /// @dev The EIP-712 version as a constant (as recorded by `initialize`).
+    function _EIP712Version() internal pure override returns (string memory) {
+        return "1";
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 LIFECYCLE
     //////////////////////////////////////////////////////////////*/
@@ -201,8 +211,7 @@ contract LicenseRegistry is ILicenseRegistry, Governed, RevocableSignaturesUpgra
         _checkSignature(licensee, structHash, deadline, signature);
         pos.bumpSequence();
         licenseId = _create(rightId, parentId, licensee, termsId, LicenseState.Active);
-        _checkConflicts(licenseId, pos);
-        _admit(pos, rightId, parentId, licenseId);
+        _admit(pos, rightId, parentId, licenseId, _checkConflicts(licenseId, pos));
         _hold(rightId, licensee, licenseId);
         emit LicenseGranted(
             rightId,
@@ -461,8 +470,7 @@ contract LicenseRegistry is ILicenseRegistry, Governed, RevocableSignaturesUpgra
         licenseId = _create(rightId, parentId, licensee, termsId, LicenseState.Offered);
         _s().deadlines[licenseId] = deadline;
         IdBags.Bag storage pos = _position(rightId, parentId);
-        _checkConflicts(licenseId, pos);
-        _admit(pos, rightId, parentId, licenseId);
+        _admit(pos, rightId, parentId, licenseId, _checkConflicts(licenseId, pos));
         emit LicenseOffered(rightId, licenseId, licensee, parentId, msg.sender, termsId, deadline);
     }
 
@@ -499,8 +507,8 @@ contract LicenseRegistry is ILicenseRegistry, Governed, RevocableSignaturesUpgra
         }
     }
 
-    /// @dev Accepts a pending offer: the right, the deadline, the parent and exclusivity are checked again, and the
-    /// license joins the licensee's held list.
+    /// @dev Accepts a pending offer: the right, the deadline and the parent are checked again, and the license joins
+    /// the licensee's held list.
     function _accept(uint256 licenseId, Record storage r, bool bySignature) internal {
         uint256 rightId = _rightIdOf(licenseId);
         bytes2 office = _checkRightLive(rightId);
@@ -509,9 +517,9 @@ contract LicenseRegistry is ILicenseRegistry, Governed, RevocableSignaturesUpgra
         // Before the deadline, so before the end: not live means an ancestor ended.
         uint256 parentId = _parentOf(r);
         if (parentId != 0 && !_isLive(licenseId)) revert LicenseNotActive(parentId);
-        // Offers are already checked against pending offers, so this second scan guards the invariant
-        // rather than catching a conflict the offer could not see.
-        _checkConflicts(licenseId, _position(rightId, parentId));
+        // No exclusivity scan: every open entry of a position was checked against every other one when it was
+        // admitted, terms never change, and an entry that stops being open never opens again (tests/invariants
+        // checks exclusivity from chain reads alone).
         r.state = LicenseState.Active;
         address licensee = r.licensee;
         _hold(rightId, licensee, licenseId);
@@ -526,21 +534,26 @@ contract LicenseRegistry is ILicenseRegistry, Governed, RevocableSignaturesUpgra
     }
 
     /// @dev Reverts with {LicenseConflict} if an open sibling conflicts with license `id`: one of the two is
-    /// exclusive or sole and they overlap (see {_overlaps}). Entries met that can never become active again are
-    /// dropped. At most MAX_OPEN_PER_LICENSOR steps.
-    function _checkConflicts(uint256 id, IdBags.Bag storage open) internal {
+    /// exclusive or sole and they overlap (see {_overlaps}); returns whether `id` is exclusive or sole. A
+    /// non-exclusive license skips the scan when the position holds no exclusive or sole entry (the bag's marked
+    /// count, kept exact on push and removal). Entries met that can never become active again are dropped. At most
+    /// MAX_OPEN_PER_LICENSOR steps.
+    function _checkConflicts(uint256 id, IdBags.Bag storage open) internal returns (bool exclusive) {
         LicenseRegistryStorage storage $ = _s();
-        Scope memory s = _scope($.licenses[id].termsId);
-        bool exclusive = s.kind != LicenseKind.NonExclusive;
+        uint256 termsId = $.licenses[id].termsId;
+        exclusive = $.terms[termsId].kind != LicenseKind.NonExclusive;
+        if (!exclusive && open.marked() == 0) return false; // no exclusive or sole sibling: nothing to compare
+        Scope memory s = _scope(termsId);
         uint256[3] memory mask = _maskOf(s.codes);
         uint256 i;
         while (i < open.length()) {
             uint256 other = open.at(i);
             uint256 otherTerms = $.licenses[other].termsId;
-            if (other == id || (!exclusive && $.terms[otherTerms].kind == LicenseKind.NonExclusive)) {
+            bool otherExclusive = $.terms[otherTerms].kind != LicenseKind.NonExclusive;
+            if (other == id || (!exclusive && !otherExclusive)) {
                 ++i; // two non-exclusive licenses never conflict
             } else if (!_isOpen(other)) {
-                open.removeAt(i);
+                open.removeAt(i, otherExclusive);
             } else {
                 if (_overlaps(s, mask, _scope(otherTerms))) revert LicenseConflict(id, other);
                 ++i;
@@ -548,20 +561,24 @@ contract LicenseRegistry is ILicenseRegistry, Governed, RevocableSignaturesUpgra
         }
     }
 
-    /// @dev Appends a license to its licensor position; when the position is full, first drops every entry that
-    /// can never become active again, and reverts with {TooManyLicenses} if it is still full.
-    function _admit(IdBags.Bag storage open, uint256 rightId, uint256 parentId, uint256 id) internal {
+    /// @dev Appends a license (`exclusive`: exclusive or sole, the bag's marked entries) to its licensor position;
+    /// when the position is full, first drops every entry that can never become active again, and reverts with
+    /// {TooManyLicenses} if it is still full.
+    function _admit(IdBags.Bag storage open, uint256 rightId, uint256 parentId, uint256 id, bool exclusive)
+        internal
+    {
         if (open.length() >= MAX_OPEN_PER_LICENSOR) {
             uint256 i;
             while (i < open.length()) {
-                if (_isOpen(open.at(i))) ++i;
-                else open.removeAt(i);
+                uint256 other = open.at(i);
+                if (_isOpen(other)) ++i;
+                else open.removeAt(i, _s().terms[_s().licenses[other].termsId].kind != LicenseKind.NonExclusive);
             }
             if (open.length() >= MAX_OPEN_PER_LICENSOR) {
                 revert TooManyLicenses(rightId, parentId, MAX_OPEN_PER_LICENSOR);
             }
         }
-        open.push(id);
+        open.push(id, exclusive);
     }
 
     /// @dev Adds an accepted license to its licensee's held list; when the list is full, first drops the licenses
@@ -572,11 +589,11 @@ contract LicenseRegistry is ILicenseRegistry, Governed, RevocableSignaturesUpgra
             uint256 i;
             while (i < held.length()) {
                 if (_isHeldBy(held.at(i), party)) ++i;
-                else held.removeAt(i);
+                else held.removeAt(i, false);
             }
             if (held.length() >= MAX_HELD_PER_PARTY) revert TooManyLicensesHeld(rightId, party, MAX_HELD_PER_PARTY);
         }
-        held.push(id);
+        held.push(id, false);
     }
 
     /// @dev Removes a license from a party's held list if it is there (at most MAX_HELD_PER_PARTY steps).
@@ -585,7 +602,7 @@ contract LicenseRegistry is ILicenseRegistry, Governed, RevocableSignaturesUpgra
         uint256 n = held.length();
         for (uint256 i; i < n; ++i) {
             if (held.at(i) == id) {
-                held.removeAt(i);
+                held.removeAt(i, false);
                 return;
             }
         }
