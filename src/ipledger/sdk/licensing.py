@@ -240,10 +240,13 @@ class LicensingActions(ClientBase):
         return {"rightId": int(right_id), "parentId": int(parent_id), "licensee": types.address(licensee, "licensee"),
                 "termsId": int(terms_id), "sequence": int(seq), "deadline": _seconds(deadline, "signature deadline")}
 
-    def sign_license_grant(self, right_id: int, terms_id: int, deadline: int, *, parent_id: int = 0) -> bytes:
-        """This account, as the licensee, signs its consent to be granted the license off line; the licensor sends
-        it with ``grant_license``. Valid for the next grant under that licensor position only."""
-        message = self.license_grant_message(right_id, self.address, terms_id, deadline, parent_id=parent_id)
+    def sign_license_grant(self, right_id: int, terms_id: int, deadline: int, *, parent_id: int = 0,
+                           licensee: str | None = None) -> bytes:
+        """This account, as the licensee (or the owner key of the licensee's ERC-1271 wallet ``licensee``), signs
+        its consent to be granted the license off line; the licensor sends it with ``grant_license``. Valid for the
+        next grant under that licensor position only."""
+        message = self.license_grant_message(right_id, licensee or self.address, terms_id, deadline,
+                                             parent_id=parent_id)
         return self.sign_typed(self.licenses, "GrantLicense", message)
 
     def license_grant_digest(self, right_id: int, licensee: str, terms_id: int, deadline: int, *,
@@ -255,8 +258,9 @@ class LicensingActions(ClientBase):
     def grant_license(self, right_id: int, licensee: str, terms_id: int, signature: bytes | str, deadline: int, *,
                       parent_id: int = 0) -> OfferResult:
         """The licensor grants an active license in one transaction with the licensee's signed consent."""
-        fn = self.licenses.functions.grantLicenseBySig(int(right_id), int(parent_id), types.address(licensee, "licensee"),
-                                                       int(terms_id), int(deadline), types.signature(signature))
+        who = types.address(licensee, "licensee")
+        fn = self.licenses.functions.grantLicenseBySig(int(right_id), int(parent_id), who, int(terms_id),
+                                                       int(deadline), types.signature(signature))
         res = self.transact(fn, "grant license")
         return OfferResult(**res.__dict__, license_id=int(res.event("LicenseGranted").args["licenseId"]))
 
@@ -317,8 +321,8 @@ class LicensingActions(ClientBase):
 
     def transfer_license(self, license_id: int, to: str) -> TxResult:
 
-        return self.transact(self.licenses.functions.transferLicense(int(license_id), types.address(to, "new licensee")),
-                              "transfer license")
+        fn = self.licenses.functions.transferLicense(int(license_id), types.address(to, "new licensee"))
+        return self.transact(fn, "transfer license")
 
     # ------------------------------------------------------------ reads
 
