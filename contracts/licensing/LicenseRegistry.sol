@@ -127,11 +127,11 @@ contract LicenseRegistry is ILicenseRegistry, Governed, RevocableSignaturesUpgra
     }
 
     // keccak256(abi.encode(uint256(keccak256("ipledger.storage.LicenseRegistry")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant _STORAGE = 0x34fa191dfb4b6f22f61f0b8eb615fa9a3ae6e2ab1f4b4a6a75115f75611cfb00;
+    bytes32 private constant _LICENSES_STORAGE = 0x34fa191dfb4b6f22f61f0b8eb615fa9a3ae6e2ab1f4b4a6a75115f75611cfb00;
 
     function _s() private pure returns (LicenseRegistryStorage storage $) {
         assembly {
-            $.slot := _STORAGE
+            $.slot := _LICENSES_STORAGE
         }
     }
 
