@@ -180,6 +180,13 @@ def license_grant(session: Session, right: int, licensee: str, terms_id: int, pa
     """
     if sign_as == bool(consent_file):
         raise UsageError("give --sign-as (the licensee signs) or --licensee-signature FILE (the licensor grants)")
+    consent = read_consent(str(consent_file)) if consent_file else {}
+    if consent:  # checked before connecting
+        wanted = {"right_id": right, "parent_id": parent_id, "licensee": licensee.lower(), "terms_id": terms_id}
+        got = {k: (str(consent[k]).lower() if k == "licensee" else consent[k]) for k in wanted}
+        if got != wanted:
+            diff = ", ".join(f"{k} {got[k]} (not {wanted[k]})" for k in wanted if got[k] != wanted[k])
+            raise UsageError(f"the consent file is for another license: {diff}")
     ipl = session.ledger()
     if sign_as:
         import time
@@ -195,12 +202,6 @@ def license_grant(session: Session, right: int, licensee: str, terms_id: int, pa
         emit(session.as_json, consent,
              lambda: click.echo(f"consent signed (deadline {dl}, sequence {consent['sequence']}){where}"))
         return
-    consent = read_consent(str(consent_file))
-    wanted = {"right_id": right, "parent_id": parent_id, "licensee": licensee.lower(), "terms_id": terms_id}
-    got = {k: (str(consent[k]).lower() if k == "licensee" else consent[k]) for k in wanted}
-    if got != wanted:
-        diff = ", ".join(f"{k} {got[k]} (not {wanted[k]})" for k in wanted if got[k] != wanted[k])
-        raise UsageError(f"the consent file is for another license: {diff}")
     res = ipl.grant_license(right, licensee, terms_id, consent["signature"], int(consent["deadline"]),
                             parent_id=parent_id)
     tx_out(session.as_json, "license granted", res, {"license_id": res.license_id, "terms_id": terms_id})
