@@ -43,11 +43,13 @@ import {IRevocableSignatures} from "./IRevocableSignatures.sol";
 ///   dropped. Only the licensor of a position fills it, so no one below the holder can use up the
 ///   holder's capacity: a licensee's sub-offers count against its own license, never the holder's;
 /// - a party holds at most `MAX_HELD_PER_PARTY` (16) active licenses on one right ({TooManyLicensesHeld}
-///   on acceptance or transfer; surrendering one frees room): the licenses `isLicensed` looks at;
+///   on acceptance, grant or transfer; surrendering one frees room): the licenses `isLicensed` looks at;
 /// - an offer's deadline is at most `MAX_OFFER_WINDOW` (365 days) ahead and never after the license's end;
 /// - at most `MAX_TERRITORIES` (32) territory codes per license.
 /// So `isLicensed` reads at most 16 licenses of the party, each with the 64 open entries under it, and the
-/// holder's 64 root entries, each looked through once; offers and acceptances scan one position (64).
+/// holder's 64 root entries, each looked through once; offers and grants scan one position (64), and only when
+/// the new license or an entry of the position is exclusive or sole; acceptances do not scan again (every open
+/// entry was checked against every other when it was admitted, and terms never change).
 ///
 /// Terms. A license's terms (kind, territories, field, period, royalty, flags, agreement hash) are interned once
 /// ({registerTerms}, or implicitly by {offerLicenseWithTerms}) and referred to by a sequential id: the full terms,
