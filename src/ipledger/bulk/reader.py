@@ -144,7 +144,7 @@ def call_rights(ipl: IPLedger, right_ids: Sequence[int]) -> list[RightState]:
     filed = [rid for rid, (_, status) in zip(right_ids, states) if status is not Status.NONE]
     calls = [{"from": ipl.address, "to": ipl.registry.address, "data": codec.encode_call("rightOf", [rid])}
              for rid in filed]
-    data: dict[int, tuple[int, int, bytes]] = {}
+    data: dict[int, tuple[int, int]] = {}
     for rid, result in zip(filed, eth_calls(ipl.w3, calls, batch=CALL_BATCH, what="reading the register")):
         if result.reverted:
             raise IPLedgerError(f"rightOf(0x{rid:064x}) reverted although the right is filed")
