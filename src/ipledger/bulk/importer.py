@@ -142,7 +142,7 @@ class Importer:
         self.ipl.sender.checked_chain_id("import")
         problems = []
         for office in sorted({r.office for r in records}):
-            exists, _ = self.ipl.call(self.ipl.registry.functions.officeInfo(types.office_bytes(office)), "office")
+            exists, _, _ = self.ipl.call(self.ipl.registry.functions.officeInfo(types.office_bytes(office)), "office")
             if not exists:
                 problems.append(f"office {office} is not on the register; the governor adds it: "
                                 f"ipledger office add {office}")
