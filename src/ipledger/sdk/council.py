@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from eth_utils import keccak, to_checksum_address
 
 from ipledger import rpc, types
+from ipledger.abi import topic
 from ipledger.deploy import AUTHORITY, COUNCIL, TIMELOCK
 from ipledger.domain import governance as gov
 from ipledger.errors import InvalidInput, UsageError
@@ -275,7 +276,7 @@ class Council:
 
     def _created(self) -> dict[int, dict[str, Any]]:
         event = self.contract.events.ProposalCreated()
-        sig = keccak(text="ProposalCreated(uint256,address,address[],uint256[],string[],bytes[],uint256,uint256,string)")
+        sig = topic(next(i for i in self.contract.abi if i.get("type") == "event" and i["name"] == "ProposalCreated"))
         with translated(self.ipl.decoder, "reading the latest block"):
             head = int(self.ipl.w3.eth.block_number)
         start = self.ipl.deployment.contracts[COUNCIL].block
