@@ -240,7 +240,7 @@ def test_council_walkthrough_on_ipledger_node(node: Node) -> None:
     assert node.cli("pause", account=BOB).returncode == 1
     node.ok("pause", account=GUARDIAN)
     unpause = json.loads(node.ok("council", "propose", "unpause", "--json", account=RU_ADMIN))
-    for who in (RU_ADMIN, US_ADMIN):
+    for who in (RU_ADMIN, US_ADMIN, GOV):  # four offices now: 3 of 4
         node.ok("council", "vote", str(unpause["proposal"]), "for", account=who)
     node.ok("council", "execute", str(unpause["proposal"]))
     listed = json.loads(node.ok("council", "list", "--json"))

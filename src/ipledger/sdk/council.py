@@ -32,6 +32,7 @@ from ipledger.tx.sender import translated
 if TYPE_CHECKING:
     from ipledger.sdk.base import ClientBase
 
+MAX_DEV_MINE = 1000  # empty blocks a local dev node is moved on by, at most, to open a vote
 BALLOT_TYPES = {"Ballot": [{"name": "proposalId", "type": "uint256"}, {"name": "support", "type": "uint8"},
                            {"name": "voter", "type": "address"}, {"name": "nonce", "type": "uint256"}]}
 
@@ -166,6 +167,7 @@ class Council:
     def vote(self, proposal_id: int, support: str | int | gov.Vote, reason: str = "") -> TxResult:
         """Casts this account's office vote (for / against / abstain)."""
         choice = gov.vote(support)
+        self._wait_open(proposal_id)
         fn = self.contract.functions.castVoteWithReason(int(proposal_id), int(choice), reason)
         return self.ipl.transact(fn, f"vote {choice.name.lower()} on proposal {proposal_id}")
 
@@ -185,6 +187,7 @@ class Council:
     def vote_by_sig(self, proposal_id: int, support: str | int | gov.Vote, voter: str,
                     signature: bytes | str) -> TxResult:
         """Relays ``voter``'s signed ballot (anyone may relay)."""
+        self._wait_open(proposal_id)
         fn = self.contract.functions.castVoteBySig(int(proposal_id), int(gov.vote(support)),
                                                    types.address(voter, "voter"), types.signature(signature))
         return self.ipl.transact(fn, f"relay a vote on proposal {proposal_id}")
@@ -223,11 +226,9 @@ class Council:
         """Dev chains: proposes ``calls`` as this account, every seated office's admin (a dev account of the chain)
         votes for until it passes, then it is queued and executed. Returns the proposal."""
         res = self.propose(calls, description)
-        while self.state(res.proposal_id) == gov.ProposalState.PENDING:
-            _mine(self.ipl)
         by_address = {a.address.lower(): a for a in self.ipl.chain.accounts}
         for office in self.offices():
-            if self.state(res.proposal_id) != gov.ProposalState.ACTIVE:
+            if self.state(res.proposal_id) not in (gov.ProposalState.PENDING, gov.ProposalState.ACTIVE):
                 break
             admin = by_address.get(office["admin"].lower())
             if admin is None:
@@ -235,6 +236,21 @@ class Council:
             self.ipl.as_account(admin).council.vote(res.proposal_id, gov.Vote.FOR)
         self.execute(res.proposal_id)
         return res
+
+    def _wait_open(self, proposal_id: int) -> None:
+        """A vote opens the block after the proposal's snapshot. A local dev node that mines only on transactions
+        (anvil, Ganache, the embedded chain) is moved on to that block (at most MAX_DEV_MINE empty blocks); on
+        another chain a ``UsageError`` says when the vote opens."""
+        snapshot = int(self.ipl.call(self.contract.functions.proposalSnapshot(int(proposal_id)), "snapshot"))
+        with translated(self.ipl.decoder, "reading the latest block"):
+            head = int(self.ipl.w3.eth.block_number)
+        if snapshot == 0 or head > snapshot:
+            return  # no such proposal (the contract says so), or open (or closed: the contract says so)
+        if not self.ipl.chain.is_local or snapshot - head + 1 > MAX_DEV_MINE:
+            raise UsageError(f"the vote on proposal {proposal_id} opens after block {snapshot} (now {head}); "
+                             "vote then")
+        for _ in range(snapshot - head + 1):
+            _mine(self.ipl)
 
     # ------------------------------------------------------------ reads
 
