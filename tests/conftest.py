@@ -11,10 +11,25 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
+from helpers import (
+    ALICE,
+    BOB,
+    CAROL,
+    DAVE,
+    EVE,
+    GOVERNOR,
+    MALLORY,
+    REGISTRAR,
+    RU_REGISTRAR,
+    STRANGER,
+    LicenseDriver,
+    World,
+    assert_revert,
+    license_driver,
+    make_world,
+)
 from helpers.council import Rig, make_rig
-from helpers import (ALICE, BOB, CAROL, DAVE, EVE, GOVERNOR, MALLORY, REGISTRAR, RU_REGISTRAR, STRANGER,
-                     LicenseDriver, World, assert_revert, license_driver, make_world)
+
 from ipledger.build.compiler import CompileResult, compile_project
 from ipledger.config import Config, load_config
 from ipledger.sdk import IPLedger

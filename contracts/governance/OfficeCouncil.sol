@@ -11,6 +11,7 @@ import {GovernorSequentialProposalId} from
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IOfficeCouncil, IOfficeDirectory} from "../interfaces/IOfficeCouncil.sol";
 
 /// @title OfficeCouncil
@@ -107,8 +108,8 @@ contract OfficeCouncil is
         delete _adminOf[office];
         delete _officeOf[admin];
         delete _pendingAdminOf[office];
-        _seats[admin].push(clock(), 0);
-        _officeCount.push(clock(), uint208(n - 1));
+        _checkpoint(_seats[admin], 0);
+        _checkpoint(_officeCount, uint208(n - 1));
         emit OfficeRemoved(office, admin);
         _registry.removeOffice(office);
     }
@@ -205,8 +206,7 @@ contract OfficeCouncil is
     function quorum(uint256 timepoint) public view override returns (uint256) {
         uint256 n = _officeCount.upperLookupRecent(SafeCast.toUint48(timepoint));
         (uint16 num, uint16 den) = thresholdAt(timepoint);
-        uint256 needed = (n * num + den - 1) / den;
-        return needed == 0 ? 1 : needed;
+        return Math.max((n * num + den - 1) / den, 1);
     }
 
     /// @notice Equal to `quorum`: a proposal succeeds as soon as its for-votes reach it.
@@ -249,8 +249,8 @@ contract OfficeCouncil is
         _offices.push(office);
         _adminOf[office] = admin;
         _officeOf[admin] = office;
-        _seats[admin].push(clock(), 1);
-        _officeCount.push(clock(), uint208(n + 1));
+        _checkpoint(_seats[admin], 1);
+        _checkpoint(_officeCount, uint208(n + 1));
         emit OfficeAdmitted(office, admin, recordalRequired);
     }
 
@@ -262,8 +262,8 @@ contract OfficeCouncil is
         delete _officeOf[admin];
         _officeOf[newAdmin] = office;
         delete _pendingAdminOf[office];
-        _seats[admin].push(clock(), 0);
-        _seats[newAdmin].push(clock(), 1);
+        _checkpoint(_seats[admin], 0);
+        _checkpoint(_seats[newAdmin], 1);
         emit OfficeAdminChanged(office, admin, newAdmin);
         _registry.setOfficeAdmin(office, newAdmin);
     }
@@ -273,8 +273,14 @@ contract OfficeCouncil is
             revert CouncilInvalidThreshold(numerator, denominator);
         }
         (uint16 oldNum, uint16 oldDen) = _unpack(_thresholds.latest());
-        _thresholds.push(clock(), (uint208(numerator) << 16) | denominator);
+        _checkpoint(_thresholds, (uint208(numerator) << 16) | denominator);
         emit ThresholdSet(oldNum, oldDen, numerator, denominator);
+    }
+
+    /// @dev Writes `value` at the current block (the previous and new values `push` returns are not needed).
+    function _checkpoint(Checkpoints.Trace208 storage trace, uint208 value) private {
+        // slither-disable-next-line unused-return
+        trace.push(clock(), value);
     }
 
     function _unpack(uint208 packed) private pure returns (uint16 numerator, uint16 denominator) {
@@ -312,6 +318,8 @@ contract OfficeCouncil is
         override(Governor, GovernorCountingSimple)
         returns (uint256)
     {
+        // A seat weighs exactly 0 or 1 (never a balance that could be gamed): zero means no seat at the snapshot.
+        // slither-disable-next-line incorrect-equality
         if (totalWeight == 0) revert CouncilNoSeat(proposalId, account);
         return super._countVote(proposalId, account, support, totalWeight, params);
     }

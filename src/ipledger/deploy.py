@@ -15,11 +15,11 @@ recorded by default.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 from collections.abc import Callable
-import dataclasses
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -364,10 +364,10 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
             tx_hash="0x" + bytes(receipt["transactionHash"]).hex(),
             block=int(receipt["blockNumber"]),
             creation_code_hash=_hash(artifacts[name].bytecode),
-            runtime_code_hash=_hash(bytes(chain.w3.eth.get_code(address))),
+            runtime_code_hash=_hash(bytes(chain.w3.eth.get_code(to_checksum_address(address)))),
             implementation=implementation,
             implementation_code_hash=None if implementation is None
-            else _hash(bytes(chain.w3.eth.get_code(implementation))),
+            else _hash(bytes(chain.w3.eth.get_code(to_checksum_address(implementation)))),
         )
 
     def deploy(name: str, args: list[Any]) -> None:

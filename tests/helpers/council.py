@@ -18,7 +18,17 @@ from ipledger.config import Config
 from ipledger.deploy import GovernanceOptions, deploy_suite
 from ipledger.sdk import IPLedger
 
-from .world import ALICE, BOB, EVE, GOVERNOR, GUARDIAN, MALLORY, RU_ADMIN, STRANGER, US_ADMIN
+from .world import (
+    ALICE,
+    BOB,
+    EVE,
+    GOVERNOR,
+    GUARDIAN,
+    MALLORY,
+    RU_ADMIN,
+    STRANGER,
+    US_ADMIN,
+)
 
 DEPLOYER = MALLORY
 REGISTRY_STAND_IN = "CouncilRegistryMock"

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ipledger import types
 from ipledger.cli.context import Session, chain_options
 from ipledger.cli.output import emit, show_table, tx_out
-from ipledger import types
 from ipledger.cli.params import Address, LegalEventName, NationalCode, Office
 
 if TYPE_CHECKING:

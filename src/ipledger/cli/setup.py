@@ -146,10 +146,12 @@ def _governance(chain: Any, offices: tuple[tuple[str, str, bool], ...], guardian
     else:
         raise UsageError(f"a deployment on {chain.name} needs its council: give the initial offices with "
                          "--office CODE=ADMIN[:recordal] (repeat it) and a --guardian")
-    changes = {k: v for k, v in {"timelock_delay": timelock_delay, "voting_delay": voting_delay,
-                                 "voting_period": voting_period}.items() if v is not None}
-    return dataclasses.replace(base, allow_zero_delay=allow_zero_delay or base.allow_zero_delay,
-                               **changes).checked(chain.chain_id)
+    chosen = dataclasses.replace(
+        base, allow_zero_delay=allow_zero_delay or base.allow_zero_delay,
+        timelock_delay=base.timelock_delay if timelock_delay is None else timelock_delay,
+        voting_delay=base.voting_delay if voting_delay is None else voting_delay,
+        voting_period=base.voting_period if voting_period is None else voting_period)
+    return chosen.checked(chain.chain_id)
 
 
 @click.command()

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ipledger.deploy import SUITE
-from ipledger.sdk.council import Council
+from ipledger.sdk.council import Council, governed_registers
 from ipledger.sdk.interests import InterestActions
 from ipledger.sdk.licensing import LicensingActions
 from ipledger.sdk.parties import PartyActions
@@ -40,8 +39,7 @@ class IPLedger(RegistryActions, InterestActions, PartyActions, LicensingActions,
 
     def governed_registers(self) -> list[str]:
         """The registers of this deployment that answer to the RegisterAuthority (behind proxies), in suite order."""
-        return [name for name, _, _ in SUITE if name in self.contracts
-                and any(i.get("name") == "authority" for i in self.contracts[name].abi)]
+        return governed_registers(self)
 
     def pause(self) -> TxResult:  # type: ignore[override]
         """Pauses every register (the guardian); returns the last register's transaction."""

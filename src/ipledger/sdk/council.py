@@ -23,7 +23,7 @@ from eth_utils import keccak, to_checksum_address
 
 from ipledger import rpc, types
 from ipledger.abi import topic
-from ipledger.deploy import AUTHORITY, COUNCIL, TIMELOCK
+from ipledger.deploy import AUTHORITY, COUNCIL, SUITE, TIMELOCK
 from ipledger.domain import governance as gov
 from ipledger.errors import InvalidInput, UsageError
 from ipledger.sdk.results import TxResult
@@ -124,7 +124,7 @@ class Council:
 
     def unpause(self) -> list[Call]:
         """One ``unpause`` per register behind the authority (all of them paused or not: the vote says resume)."""
-        return [self.call(name, "unpause", summary=f"unpause {name}") for name in self.ipl.governed_registers()]
+        return [self.call(name, "unpause", summary=f"unpause {name}") for name in governed_registers(self.ipl)]
 
     def set_threshold(self, value: str | Fraction | tuple[int, int]) -> Call:
         f = value if isinstance(value, tuple) else gov.threshold(value)
@@ -233,7 +233,7 @@ class Council:
             admin = by_address.get(office["admin"].lower())
             if admin is None:
                 continue
-            self.ipl.as_account(admin).council.vote(res.proposal_id, gov.Vote.FOR)
+            Council(self.ipl.as_account(admin)).vote(res.proposal_id, gov.Vote.FOR)
         self.execute(res.proposal_id)
         return res
 
@@ -338,6 +338,12 @@ class Council:
             except ValueError:
                 pass
         return f"{name}: 0x{bytes(data)[:4].hex()}… ({len(data)} bytes)"
+
+
+def governed_registers(ipl: ClientBase) -> list[str]:
+    """The registers of the deployment that answer to the RegisterAuthority (behind proxies), in suite order."""
+    return [name for name, _, _ in SUITE if name in ipl.contracts
+            and any(i.get("name") == "authority" for i in ipl.contracts[name].abi)]
 
 
 def _name_of(ipl: ClientBase, address: str) -> str:

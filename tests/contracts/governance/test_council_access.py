@@ -6,9 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from helpers import assert_revert
-from helpers.council import DEPLOYER, EVE, GOVERNOR, GUARDIAN, RU_ADMIN, STRANGER, US_ADMIN, Rig
+from helpers.council import (
+    DEPLOYER,
+    EVE,
+    GOVERNOR,
+    GUARDIAN,
+    RU_ADMIN,
+    STRANGER,
+    US_ADMIN,
+    Rig,
+)
+
 from ipledger.domain import governance as gov
 from ipledger.errors import ContractRevert
 

@@ -4,8 +4,8 @@ the guardian's pause of every register and the vote that resumes them."""
 from __future__ import annotations
 
 import pytest
-
 from helpers.council import GOVERNOR, RU_ADMIN, STRANGER, Rig
+
 from ipledger.domain.governance import ProposalState
 from ipledger.errors import InvalidInput, UsageError
 

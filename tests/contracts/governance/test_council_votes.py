@@ -6,9 +6,19 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-
 from helpers import assert_revert
-from helpers.council import ALICE, BOB, EVE, GOVERNOR, MALLORY, RU_ADMIN, STRANGER, US_ADMIN, Rig
+from helpers.council import (
+    ALICE,
+    BOB,
+    EVE,
+    GOVERNOR,
+    MALLORY,
+    RU_ADMIN,
+    STRANGER,
+    US_ADMIN,
+    Rig,
+)
+
 from ipledger.domain import governance as gov
 from ipledger.domain.governance import ProposalState
 from ipledger.errors import ContractRevert, InvalidInput, UsageError
