@@ -48,3 +48,30 @@ def test_execute_says_why_not(rig: Rig) -> None:
         c.execute(pid)
     rig.as_(RU_ADMIN).council.vote(pid, "for")
     c.execute(pid)
+
+
+def test_guardian_named_and_removed_by_vote(rig: Rig) -> None:
+    from helpers.council import EVE, GUARDIAN
+
+    from ipledger.errors import ContractRevert
+
+    c = rig.as_(GOVERNOR).council
+    c.pass_([c.set_guardian(rig.address(EVE)), c.unset_guardian(rig.address(GUARDIAN))])
+    rig.as_(EVE).pause()
+    assert rig.contract("IPRegistry").functions.paused().call() is True
+    with pytest.raises(ContractRevert) as exc:
+        rig.as_(GUARDIAN).pause()
+    assert type(exc.value).__name__ == "AccessManagedUnauthorized"
+
+
+def test_threshold_change_emits_the_old_and_the_new(rig: Rig) -> None:
+    c = rig.as_(GOVERNOR).council
+    pid = c.pass_(c.set_threshold("0.75")).proposal_id
+    logs = c.contract.events.ThresholdSet().get_logs(from_block=0)
+    assert dict(logs[-1]["args"]) == {"oldNumerator": 2, "oldDenominator": 3, "newNumerator": 3, "newDenominator": 4}
+    assert c.show(pid).state == ProposalState.EXECUTED and str(c.threshold()) == "3/4"
+
+
+def test_council_fits_eip170(artifacts) -> None:  # type: ignore[no-untyped-def]
+    assert artifacts["OfficeCouncil"].code_size < 24_576
+    assert artifacts["CouncilTimelock"].code_size < 24_576
