@@ -592,8 +592,7 @@ def node_register(config: Any, artifacts: Any, tmp_path_factory: pytest.TempPath
         wait_ready(url, None, 60)
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("IPLEDGER_DEPLOYMENTS_DIR", env["IPLEDGER_DEPLOYMENTS_DIR"])
-            gov = IPLedger.connect(url, 0, config=config, deploy=True)
-            gov.add_office("EM", recordal_required=True)
+            gov = IPLedger.connect(url, 0, config=config, deploy=True)  # the dev council: account 0 admins EM
             gov.grant_registrar("EM", ACCTS[1])
             alice = gov.as_account(2)
             rid = gov.as_account(1).file("EM", "TM", "018234567", holder=ACCTS[2]).right_id
