@@ -14,11 +14,11 @@ import click
 from ipledger.cli.context import Session, chain_options
 from ipledger.cli.output import emit, show_table, tx_out
 from ipledger.cli.params import Address, Office
-from ipledger.domain import governance as gov
 from ipledger.errors import InvalidInput
 from ipledger.types import escape
 
 if TYPE_CHECKING:
+    from ipledger.domain.governance import Vote
     from ipledger.sdk.council import Call, Proposal
 
 
@@ -28,7 +28,9 @@ class ThresholdType(click.ParamType):
     name = "fraction"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return gov.threshold(value)
+        from ipledger.domain.governance import threshold  # imported on use: `--help` stays light
+
+        return threshold(value)
 
 
 class DurationType(click.ParamType):
@@ -37,7 +39,9 @@ class DurationType(click.ParamType):
     name = "duration"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return gov.duration(value, "timelock delay")
+        from ipledger.domain.governance import duration
+
+        return duration(value, "timelock delay")
 
 
 class VoteType(click.ParamType):
@@ -46,7 +50,9 @@ class VoteType(click.ParamType):
     name = "for|against|abstain"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        return gov.vote(value)
+        from ipledger.domain.governance import vote
+
+        return vote(value)
 
 
 class ProposalId(click.ParamType):
@@ -250,7 +256,7 @@ def propose_timelock_delay(session: Session, delay: int, description: str | None
 @click.argument("support", type=VoteType())
 @click.option("--reason", default="", help="A reason, recorded in the VoteCast event.")
 @chain_options
-def council_vote(session: Session, proposal: int, support: gov.Vote, reason: str) -> None:
+def council_vote(session: Session, proposal: int, support: Vote, reason: str) -> None:
     """Cast your office's vote on PROPOSAL (an office admin).
 
     \b
