@@ -20,6 +20,7 @@ pytestmark = pytest.mark.nodes
 ACCTS = [a.address for a in dev_accounts()]
 GOV, REG, ALICE, BOB, CREDITOR, CAROL, DAVE = 0, 1, 2, 3, 4, 5, 6  # GOV: the EM office's admin
 RU_ADMIN, US_ADMIN, GUARDIAN, AU_ADMIN = 10, 11, 12, 9  # the dev council's other admins, its guardian, a newcomer
+NEW_RU = 8  # RU's admin key after its rotation
 
 
 class Node:
@@ -221,8 +222,14 @@ def test_council_walkthrough_on_ipledger_node(node: Node) -> None:
     assert json.loads(node.ok("council", "show", "--json"))["voting_period"] == 30
     text = node.ok("council", "show", str(rule["proposal"]))
     assert "executed" in text and "2 for, 1 against" in text and "OfficeCouncil.setVotingPeriod(30)" in text
+    node.ok("office", "admin", "transfer", "RU", ACCTS[NEW_RU], account=RU_ADMIN)  # RU offers its seat to a new key
+    stolen = node.cli("office", "admin", "accept", "RU", account=BOB)
+    assert stolen.returncode == 1 and "CouncilNotPendingAdmin(" in stolen.stderr  # a stranger cannot take it
     if not _registry_is_governed():
         pytest.skip("the registry on this branch is still constructor-based: the council cannot admit to it yet")
+    node.ok("office", "admin", "accept", "RU", account=NEW_RU)  # the new key takes RU's seat (registry too)
+    seats = {o["office"]: o["admin"] for o in json.loads(node.ok("council", "show", "--json"))["offices"]}
+    assert seats["RU"] == ACCTS[NEW_RU]
     made = json.loads(node.ok("council", "propose", "admit-office", "AU", ACCTS[AU_ADMIN], "--json"))
     pid = str(made["proposal"])
     early = node.cli("council", "execute", pid)
@@ -230,7 +237,7 @@ def test_council_walkthrough_on_ipledger_node(node: Node) -> None:
     node.ok("council", "vote", pid, "for")
     stranger = node.cli("council", "vote", pid, "for", account=BOB)
     assert stranger.returncode == 1 and "CouncilNoSeat(" in stranger.stderr
-    node.ok("council", "vote", pid, "for", account=RU_ADMIN)  # 2 of 3: passed
+    node.ok("council", "vote", pid, "for", account=NEW_RU)  # 2 of 3: passed
     assert json.loads(node.ok("council", "show", pid, "--json"))["state"] == "succeeded"
     node.ok("council", "execute", pid, account=BOB)  # anyone executes
     offices = {o["office"]: o for o in json.loads(node.ok("office", "list", "--json"))}
@@ -239,8 +246,8 @@ def test_council_walkthrough_on_ipledger_node(node: Node) -> None:
     # the guardian pauses; only the council unpauses
     assert node.cli("pause", account=BOB).returncode == 1
     node.ok("pause", account=GUARDIAN)
-    unpause = json.loads(node.ok("council", "propose", "unpause", "--json", account=RU_ADMIN))
-    for who in (RU_ADMIN, US_ADMIN, GOV):  # four offices now: 3 of 4
+    unpause = json.loads(node.ok("council", "propose", "unpause", "--json", account=NEW_RU))
+    for who in (NEW_RU, US_ADMIN, GOV):  # four offices now: 3 of 4
         node.ok("council", "vote", str(unpause["proposal"]), "for", account=who)
     node.ok("council", "execute", str(unpause["proposal"]))
     listed = json.loads(node.ok("council", "list", "--json"))
