@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from ipledger.cli import accounts, assignments, bulk, licenses, offices, pledges, profiles, requests, rights, setup
+from ipledger.cli import (accounts, assignments, bulk, council, licenses, offices, pledges, profiles, requests, rights,
+                          setup)
 from ipledger.cli.output import handled, one_line, usage_in_one_line
 
 
@@ -40,7 +41,7 @@ def cli(verbose: bool) -> None:
     \b
     Try it:      ipledger demo
     Local node:  ipledger node            (another terminal)
-                 ipledger deploy && ipledger office add EM --recordal
+                 ipledger deploy && ipledger office registrar grant EM 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
                  ipledger apply EM TM --content mark.png --account 2      (request 1)
                  ipledger accord 1 018234567 --account 1                  (the office)
                  ipledger history EM/TM/018234567
@@ -54,7 +55,7 @@ def cli(verbose: bool) -> None:
 #: Every command of ``ipledger``, by module (``--help`` lists them alphabetically).
 COMMANDS: tuple[click.Command, ...] = (
     setup.compile_cmd, setup.deploy, setup.demo, setup.node,
-    offices.office,
+    offices.office, council.council, council.pause_cmd,
     rights.register_cmd, rights.status_cmd, rights.anchor, rights.show, rights.history,
     requests.apply_cmd, requests.accord_cmd, requests.refuse_cmd, requests.withdraw_request_cmd, requests.request_cmd,
     requests.correct,
