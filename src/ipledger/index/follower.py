@@ -61,7 +61,10 @@ class Decoder:
 
     @property
     def addresses(self) -> list[str]:
-        return sorted(self._by_address)
+        """The contracts' addresses, EIP-55 checksummed (what web3 asks on the in-process chain)."""
+        from eth_utils import to_checksum_address
+
+        return [to_checksum_address(a) for a in sorted(self._by_address)]
 
     def row(self, log: RawLog) -> dict[str, Any] | None:
         """The ``events`` row of a log, or None for a log this deployment's ABIs do not describe."""
