@@ -17,6 +17,7 @@ from helpers.rangeproxy import RangeLimitedProxy
 from ipledger import rpc
 from ipledger.chain import http_web3
 from ipledger.config import Config
+from ipledger.domain import right_id
 from ipledger.index import Decoder, Store, sync
 from ipledger.index import schema
 from ipledger.sdk import IPLedger
@@ -36,6 +37,22 @@ def index_rows(store: Store) -> list[tuple[int, int, str]]:
     e = schema.events
     with store.engine.connect() as conn:
         return [(r.block, r.log_index, r.name) for r in conn.execute(e.select().order_by(e.c.block, e.c.log_index))]
+
+
+def assert_rights_match_chain(ipl: IPLedger, store: Store, numbers: list[str]) -> None:
+    """The index's record of each right (holder, status, number) is what the chain says now, and it holds no
+    other right."""
+    from ipledger.domain import right_id
+
+    r = schema.rights
+    with store.engine.connect() as conn:
+        rows = {row.right_id: row for row in conn.execute(r.select())}
+    assert sorted(row.number for row in rows.values()) == sorted(numbers)
+    for number in numbers:
+        rid = right_id("EM", "TM", number)
+        holder, status = ipl.registry.functions.holderAndStatus(rid).call()
+        row = rows[f"0x{rid:064x}"]
+        assert (row.holder, row.status, row.office) == (holder, status, "EM")
 
 
 def file_some(world: World, first: int, n: int) -> None:
@@ -60,6 +77,13 @@ def test_sync_indexes_every_event_once_and_resumes_where_it_stopped(world: World
         file_some(world, 100, 2)
         more = sync(ipl.w3, store, decoder, first, span=3)
         assert more.events > 0 and index_rows(store) == chain_rows(ipl, decoder)
+        world.registrar.publish(right_id("EM", "TM", "IX00001"))
+        world.alice.anchor(right_id("EM", "TM", "IX00002"), document_hash="0x" + "cd" * 32, tag="deed")
+        sync(ipl.w3, store, decoder, first, span=3)
+        assert_rights_match_chain(ipl, store, [f"IX{i:05d}" for i in [*range(6), 100, 101]])
+        with store.engine.connect() as conn:
+            found = conn.execute(schema.hashes.select().where(schema.hashes.c.hash == "0x" + "cd" * 32)).fetchall()
+        assert [(h.name, h.field) for h in found] == [("DocumentAnchored", "documentHash")]
     finally:
         store.close()
 
@@ -105,6 +129,7 @@ def test_a_reorganisation_is_undone_back_to_the_fork_point(anvil_world: World, t
         again = sync(ipl.w3, store, decoder, ipl.deployment.first_block)
         assert again.rewound_to == fork
         assert index_rows(store) == chain_rows(ipl, decoder) != seen
+        assert_rights_match_chain(ipl, store, ["IX00000", "IX00001", "IX00020", "IX00021", "IX00022", "IX00023"])
     finally:
         store.close()
 

@@ -49,7 +49,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path, pg_server: postgres.Postg
 
 def _event(block: int, index: int, right: int | None = 1) -> dict[str, object]:
     return {"block": block, "log_index": index, "tx_hash": "0x" + "ab" * 32, "contract": "IPRegistry",
-            "name": "RightFiled", "right_id": None if right is None else f"0x{right:064x}", "args": {"n": index}}
+            "name": "DocumentAnchored", "right_id": None if right is None else f"0x{right:064x}", "args": {"n": index}}
 
 
 def test_migrations_make_exactly_the_schema_the_queries_use(db: str) -> None:
@@ -59,7 +59,7 @@ def test_migrations_make_exactly_the_schema_the_queries_use(db: str) -> None:
 
     store = Store(db)
     try:
-        assert store.revision() == "0001"
+        assert store.revision() == "0002"
         with store.engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
         Store(db).close()  # opening again migrates nothing and keeps the data

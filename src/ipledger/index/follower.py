@@ -58,6 +58,9 @@ class Decoder:
     def __init__(self, abis: Mapping[str, tuple[str, Sequence[Mapping[str, Any]]]]) -> None:
         """``abis``: contract name → (address, ABI)."""
         self._by_address = {address.lower(): (name, ContractCodec(list(abi))) for name, (address, abi) in abis.items()}
+        # (contract, event, argument) of every address-typed argument: stored EIP-55 checksummed
+        self._addresses = {(name, item["name"], arg["name"]) for name, (_, abi) in abis.items() for item in abi
+                           if item.get("type") == "event" for arg in item["inputs"] if arg["type"] == "address"}
 
     @property
     def addresses(self) -> list[str]:
@@ -75,8 +78,13 @@ class Decoder:
         decoded = codec.decode_log(log.topics, log.data)
         if decoded is None:
             return None
-        args = {k: plain(v) for k, v in decoded.args.items()}
+        from eth_utils import to_checksum_address
+
+        args = {k: to_checksum_address(v) if (name, decoded.name, k) in self._addresses else plain(v)
+                for k, v in decoded.args.items()}
         right = decoded.args.get("rightId")
+        if right is None and name == "IPRegistry" and decoded.name == "Transfer":
+            right = decoded.args.get("tokenId")  # the title token is the right
         return {"block": log.block, "log_index": log.index, "tx_hash": "0x" + log.tx_hash.hex(), "contract": name,
                 "name": decoded.name, "right_id": None if right is None else f"0x{int(right):064x}", "args": args}
 

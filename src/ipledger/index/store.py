@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ipledger.errors import IPLedgerError, UsageError
-from ipledger.index import schema
+from ipledger.index import projections, schema
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -130,6 +130,7 @@ class Store:
                 conn.execute(schema.blocks.insert(), rows)
             if events:
                 conn.execute(schema.events.insert(), list(events))
+                projections.apply_span(conn, events, {r["number"]: r["timestamp"] for r in rows})
             self._set_cursor(conn, cursor)
 
     def _set_cursor(self, conn: Any, cursor: Cursor | None) -> None:
@@ -148,7 +149,8 @@ class Store:
                 select(b.c.number, b.c.hash).where(b.c.number <= below).order_by(b.c.number.desc()).limit(limit))]
 
     def rewind(self, to: Cursor | None) -> list[str]:
-        """Forgets every block above ``to`` (None: everything); returns the right ids whose events were dropped."""
+        """Forgets every block above ``to`` (None: everything) and folds the rights it touched again from what is
+        left; returns the right ids whose events were dropped."""
         from sqlalchemy import select
 
         above = -1 if to is None else to.number
@@ -157,6 +159,8 @@ class Store:
             touched = [r for (r,) in conn.execute(select(e.c.right_id).where(e.c.block > above).distinct())
                        if r is not None]
             conn.execute(e.delete().where(e.c.block > above))
+            conn.execute(schema.hashes.delete().where(schema.hashes.c.block > above))
+            projections.refold(conn, touched)
             conn.execute(b.delete().where(b.c.number > above))
             self._set_cursor(conn, to)
         return touched
