@@ -301,6 +301,12 @@ def _cases() -> list[Case]:
     add("index-network-unknown", "index", "--network", "mainnet-ish")
     add("index-network-embedded", "index", "--network", "embedded")
     add("index-db-unreachable", "index", "--db", "postgresql://nobody@127.0.0.1:1/none", exit=(1,))
+    add("serve-port-zero", "serve", "--port", "0")
+    add("serve-port-over", "serve", "--port", "70000")
+    add("serve-port-word", "serve", "--port", "http")
+    add("serve-tx-url-without-placeholder", "serve", "--db", f"{TMP}/i.sqlite", "--tx-url", "https://x.example/tx/",
+        creates=(f"{TMP}/i.sqlite",))
+    add("serve-db-unreachable", "serve", "--db", "postgresql://nobody@127.0.0.1:1/none", exit=(1,))
     add("accounts-list-env-network-unknown", "accounts", "list", env={"IPLEDGER_NETWORK": "mainnet-ish"})
     # application requests, filing by the office, corrections and national codes (issue #12)
     for name, value in bad_offices.items():

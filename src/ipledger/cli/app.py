@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ipledger.cli import (accounts, assignments, bulk, index, licenses, offices, pledges, profiles, requests, rights,
-                          setup)
+                          serve, setup)
 from ipledger.cli.output import handled, one_line, usage_in_one_line
 
 
@@ -64,7 +64,7 @@ COMMANDS: tuple[click.Command, ...] = (
     profiles.profile,
     licenses.license_group, licenses.check,
     bulk.import_cmd, bulk.export_cmd,
-    index.index_cmd,
+    index.index_cmd, serve.serve_cmd,
     accounts.accounts,
 )
 for _command in COMMANDS:

@@ -35,7 +35,8 @@ def fold(row: dict[str, Any] | None, event: Mapping[str, Any], time: int) -> dic
         row = {c: None for c in RIGHT_COLUMNS}
         row.update(right_id=event["right_id"], office=a.get("office"), ip_type=_int(a.get("ipType")),
                    number=a.get("applicationNumber"), holder=a.get("holder"), status=1,
-                   filing_date=_int(a.get("filingDate")), content_hash=a.get("contentHash"),
+                   filing_date=_int(a.get("filingDate")),
+                   content_hash=None if a.get("contentHash") in (None, _ZERO) else a["contentHash"],
                    metadata_uri=a.get("metadataURI") or None, filed_block=event["block"], filed_at=time,
                    filed_tx=event["tx_hash"])
     if row is None:
