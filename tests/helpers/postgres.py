@@ -16,7 +16,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 
 def _bin_dir() -> Path | None:
@@ -25,8 +28,9 @@ def _bin_dir() -> Path | None:
 
 
 def available() -> bool:
-    """Whether PostgreSQL's server binaries are installed here."""
-    return _bin_dir() is not None
+    """Whether PostgreSQL's server binaries are installed here; with ``IPLEDGER_REQUIRE_SERVICES`` set (CI) always
+    True, so a missing server fails its tests instead of skipping them."""
+    return _bin_dir() is not None or bool(os.environ.get("IPLEDGER_REQUIRE_SERVICES"))
 
 
 def _free_port() -> int:
@@ -87,3 +91,41 @@ class PostgresServer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# ---------------------------------------------------------------- fixtures (import them into a test module)
+
+INDEX_BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not available(), reason="PostgreSQL is not installed (.ci/run installs it)"))]
+
+
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[PostgresServer | None]:
+    """One PostgreSQL server per test module (None where it is not installed and not required)."""
+    if _bin_dir() is None and not os.environ.get("IPLEDGER_REQUIRE_SERVICES"):
+        yield None
+        return
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture(params=INDEX_BACKENDS)
+def index_db(request: pytest.FixtureRequest, tmp_path: Path, pg_server: PostgresServer | None) -> Iterator[str]:
+    """A fresh, empty index database of each kind: a SQLite file, or a new database on the test's server."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "index.sqlite")
+        return
+    assert pg_server is not None
+    import sqlalchemy as sa
+
+    name = f"t_{abs(hash(request.node.nodeid)) % 10**9}"
+    admin = sa.create_engine(pg_server.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    try:
+        yield pg_server.url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()

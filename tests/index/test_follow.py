@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import World, make_world
+from helpers.postgres import index_db, pg_server  # noqa: F401 - fixtures
 from helpers.rangeproxy import RangeLimitedProxy
 from ipledger import rpc
 from ipledger.chain import http_web3
@@ -60,11 +61,11 @@ def file_some(world: World, first: int, n: int) -> None:
         world.file(f"IX{i:05d}")
 
 
-def test_sync_indexes_every_event_once_and_resumes_where_it_stopped(world: World, tmp_path: Path) -> None:
+def test_sync_indexes_every_event_once_and_resumes_where_it_stopped(world: World, index_db: str) -> None:
     ipl = world.ipl
     file_some(world, 0, 6)
     decoder = decoder_of(ipl)
-    store = Store(tmp_path / "i.sqlite")
+    store = Store(index_db)
     try:
         first = ipl.deployment.first_block
         part = sync(ipl.w3, store, decoder, first, span=3, until=first + 10)
@@ -111,11 +112,12 @@ def anvil_world(config: Config) -> Iterator[World]:
 
 
 @pytest.mark.nodes
-def test_a_reorganisation_is_undone_back_to_the_fork_point(anvil_world: World, tmp_path: Path) -> None:
+def test_a_reorganisation_is_undone_back_to_the_fork_point(anvil_world: World, index_db: str) -> None:
     """anvil reverts to a snapshot and mines other blocks at the same heights: the index rewinds and re-reads."""
     ipl = anvil_world.ipl
     decoder = decoder_of(ipl)
-    store = Store(tmp_path / "i.sqlite")
+    store = Store(index_db)
+    outer = ipl.w3.provider.make_request("evm_snapshot", [])["result"]  # each backend's run starts alike
     try:
         file_some(anvil_world, 0, 2)
         fork = sync(ipl.w3, store, decoder, ipl.deployment.first_block).to_block
@@ -132,6 +134,8 @@ def test_a_reorganisation_is_undone_back_to_the_fork_point(anvil_world: World, t
         assert_rights_match_chain(ipl, store, ["IX00000", "IX00001", "IX00020", "IX00021", "IX00022", "IX00023"])
     finally:
         store.close()
+        ipl.w3.provider.make_request("evm_revert", [outer])
+        ipl.reset_nonces()
 
 
 @pytest.mark.nodes

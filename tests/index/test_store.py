@@ -2,73 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from helpers import postgres
+from helpers.postgres import index_db, pg_server  # noqa: F401 - fixtures
 from ipledger.errors import UsageError
 from ipledger.index import Cursor, Store, database_url
 from ipledger.index import schema
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not postgres.available(), reason="PostgreSQL is not installed (.ci/run installs it)"))]
-
-
-@pytest.fixture(scope="module")
-def pg_server() -> Iterator[postgres.PostgresServer | None]:
-    if not postgres.available():
-        yield None
-        return
-    with postgres.PostgresServer() as server:
-        yield server
-
-
-@pytest.fixture(params=BACKENDS)
-def db(request: pytest.FixtureRequest, tmp_path: Path, pg_server: postgres.PostgresServer | None) -> Iterator[str]:
-    """A fresh, empty database of each kind: a SQLite file, or a new PostgreSQL database on the test server."""
-    if request.param == "sqlite":
-        yield str(tmp_path / "index.sqlite")
-        return
-    assert pg_server is not None
-    import sqlalchemy as sa
-
-    name = f"t_{abs(hash(request.node.nodeid)) % 10**9}"
-    admin = sa.create_engine(pg_server.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
-        conn.execute(sa.text(f"CREATE DATABASE {name}"))
-    try:
-        yield pg_server.url.rsplit("/", 1)[0].replace("postgresql+psycopg", "postgresql") + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
-
 
 def _event(block: int, index: int, right: int | None = 1) -> dict[str, object]:
     return {"block": block, "log_index": index, "tx_hash": "0x" + "ab" * 32, "contract": "IPRegistry",
             "name": "DocumentAnchored", "right_id": None if right is None else f"0x{right:064x}", "args": {"n": index}}
 
 
-def test_migrations_make_exactly_the_schema_the_queries_use(db: str) -> None:
+def test_migrations_make_exactly_the_schema_the_queries_use(index_db: str) -> None:
     """Alembic's comparison of the migrated database with schema.py finds no difference."""
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    store = Store(db)
+    store = Store(index_db)
     try:
         assert store.revision() == "0002"
         with store.engine.connect() as conn:
             assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
-        Store(db).close()  # opening again migrates nothing and keeps the data
+        Store(index_db).close()  # opening again migrates nothing and keeps the data
     finally:
         store.close()
 
 
-def test_an_index_is_bound_to_one_chain_and_deployment(db: str) -> None:
-    store = Store(db)
+def test_an_index_is_bound_to_one_chain_and_deployment(index_db: str) -> None:
+    store = Store(index_db)
     try:
         store.bind(31337, {"IPRegistry": "0x" + "11" * 20}, 5)
         store.bind(31337, {"IPRegistry": "0x" + "11" * 20}, 5)  # the same: fine
@@ -80,8 +44,8 @@ def test_an_index_is_bound_to_one_chain_and_deployment(db: str) -> None:
         store.close()
 
 
-def test_a_span_is_written_whole_and_a_rewind_forgets_what_is_above_the_fork(db: str) -> None:
-    store = Store(db)
+def test_a_span_is_written_whole_and_a_rewind_forgets_what_is_above_the_fork(index_db: str) -> None:
+    store = Store(index_db)
     try:
         store.write_span([_event(3, 0), _event(3, 1, 2)], [{"number": 3, "hash": "0x" + "03" * 32, "timestamp": 30}],
                          Cursor(9, "0x" + "09" * 32))
