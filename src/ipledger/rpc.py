@@ -251,6 +251,8 @@ class RawLog:
     data: bytes
     address: str = ""  # lower-case 0x-hex: a query may name several contracts
     tx_hash: bytes = b""
+    block_hash: bytes = b""
+    tx_index: int = 0
 
 
 def _logs_once(w3: Web3, address: str | Sequence[str], topics: Sequence[Any], from_block: int, to_block: int) -> list[RawLog]:
@@ -259,14 +261,17 @@ def _logs_once(w3: Web3, address: str | Sequence[str], topics: Sequence[Any], fr
         query: Any = {"address": address, "fromBlock": from_block, "toBlock": to_block, "topics": list(topics)}
         return [RawLog(block=int(lg["blockNumber"]), index=int(lg["logIndex"]),
                        topics=tuple(bytes(t) for t in lg["topics"]), data=bytes(lg["data"]),
-                       address=str(lg["address"]).lower(), tx_hash=bytes(lg["transactionHash"]))
+                       address=str(lg["address"]).lower(), tx_hash=bytes(lg["transactionHash"]),
+                       block_hash=bytes(lg["blockHash"]), tx_index=int(lg["transactionIndex"]))
                 for lg in w3.eth.get_logs(query)]
     result = request(w3, "eth_getLogs", [{"address": address, "fromBlock": hex(from_block),
                                           "toBlock": hex(to_block), "topics": hexify(list(topics))}])
     return [RawLog(block=to_int(_get(lg, "blockNumber", "block_number")), index=to_int(_get(lg, "logIndex", "log_index")),
                    topics=tuple(to_bytes(t) for t in lg["topics"]), data=to_bytes(lg["data"]),
                    address=str(lg["address"]).lower(),
-                   tx_hash=to_bytes(_get(lg, "transactionHash", "transaction_hash")))
+                   tx_hash=to_bytes(_get(lg, "transactionHash", "transaction_hash")),
+                   block_hash=to_bytes(_get(lg, "blockHash", "block_hash")),
+                   tx_index=to_int(_get(lg, "transactionIndex", "transaction_index")))
             for lg in result or []]
 
 

@@ -102,10 +102,10 @@ def import_cmd(session: Session, file: str, fmt: str | None, batch_size: int, wi
                    "written with a leading ' (docs/bulk.md).")
 @click.option("--office", "office_code", metavar="OFFICE", type=Office(empty_ok=True),
               help="Only this office's rights (ST.3 code, e.g. EM).")
-@click.option("--chunk", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000),
+@click.option("--chunk", default=None, show_default="the network's max_log_span", type=click.IntRange(1, 10_000_000),
               help="Blocks per eth_getLogs query (smaller for nodes that limit log queries).")
 @chain_options
-def export_cmd(session: Session, file: str, fmt: str | None, office_code: str | None, chunk: int) -> None:
+def export_cmd(session: Session, file: str, fmt: str | None, office_code: str | None, chunk: int | None) -> None:
     """Export the register (or one office) as the import JSON (or CSV), in canonical form.
 
     Records come from events (RightFiled, StatusChanged, RightRegistered, ...) and the
