@@ -318,6 +318,21 @@ def _cases() -> list[Case]:
     add("export-network-unknown", "export", out_file, "--network", "mainnet-ish", creates=(out_file,))
     add("export-network-embedded", "export", out_file, "--network", "embedded", creates=(out_file,))
     add("export-format-unknown", "export", out_file, "--format", "xlsx", creates=(out_file,))
+    # the register index (issue #14): numbers of blocks and seconds, the network, the database
+    for name, value in {"negative": "-1", "word": "many", "float": "1.5"}.items():
+        add(f"index-confirmations-{name}", "index", "--confirmations", value)
+    for name, value in {"zero": "0", "negative": "-5", "word": "all"}.items():
+        add(f"index-span-{name}", "index", "--span", value)
+    add("index-interval-zero", "index", "--follow", "--interval", "0")
+    add("index-network-unknown", "index", "--network", "mainnet-ish")
+    add("index-network-embedded", "index", "--network", "embedded")
+    add("index-db-unreachable", "index", "--db", "postgresql://nobody@127.0.0.1:1/none", exit=(1,))
+    add("serve-port-zero", "serve", "--port", "0")
+    add("serve-port-over", "serve", "--port", "70000")
+    add("serve-port-word", "serve", "--port", "http")
+    add("serve-tx-url-without-placeholder", "serve", "--db", f"{TMP}/i.sqlite", "--tx-url", "https://x.example/tx/",
+        creates=(f"{TMP}/i.sqlite",))
+    add("serve-db-unreachable", "serve", "--db", "postgresql://nobody@127.0.0.1:1/none", exit=(1,))
     add("accounts-list-env-network-unknown", "accounts", "list", env={"IPLEDGER_NETWORK": "mainnet-ish"})
     # application requests, filing by the office, corrections and national codes (issue #12)
     for name, value in bad_offices.items():

@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from ipledger.cli import (accounts, assignments, bulk, council, licenses, offices, pledges, profiles, requests, rights,
-                          setup)
+from ipledger.cli import (accounts, assignments, bulk, council, index, licenses, offices, pledges, profiles, requests,
+                          rights, serve, setup)
 from ipledger.cli.output import handled, one_line, usage_in_one_line
 
 
@@ -64,6 +64,7 @@ COMMANDS: tuple[click.Command, ...] = (
     profiles.profile,
     licenses.license_group, licenses.check,
     bulk.import_cmd, bulk.export_cmd,
+    index.index_cmd, serve.serve_cmd,
     accounts.accounts,
 )
 for _command in COMMANDS:
