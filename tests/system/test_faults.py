@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ALICE, BOB, CAROL, GOVERNOR, World
+from helpers import ALICE, BOB, CAROL, RU_ADMIN, World
 from helpers import ROOT
 from ipledger.chain import Chain, http_web3, dev_accounts, free_port, launch_node, stop_process
 from ipledger.sdk import Filing, IPLedger
 from ipledger.config import Config
-from ipledger.deploy import AUTHORITY, SUITE, DeployedContract, Deployment, load_record, record_path, write_record
+from ipledger.deploy import RECORDED, DeployedContract, Deployment, load_record, record_path, write_record
 from ipledger.errors import ContractRevert, IPLedgerError, NetworkError
 
 ZERO32 = "0x" + "00" * 32
@@ -80,14 +80,14 @@ def anvil(config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
 
 
 def _register(node: AnvilNode, config: Config, *, timeout: float | None = None) -> tuple[IPLedger, IPLedger]:
-    """Deploys on the node and adds office RU (no recordal): (governor, Alice) clients. Alice is made a registrar of
-    RU, so that she files (for herself): only the office files, and these tests are about her sender."""
+    """Deploys on the node (the dev council seeds RU, no recordal, its admin RU_ADMIN): (RU admin, Alice) clients.
+    RU's admin makes Alice a registrar of RU, so that she files (for herself): only the office files, and these
+    tests are about her sender."""
     chain = None
     if timeout is not None:
         chain = Chain(name=node.url, backend="rpc", w3=http_web3(node.url, timeout), accounts=dev_accounts(),
                       settings=config.network(node.url), url=node.url)
-    gov = IPLedger.connect(node.url, GOVERNOR, config=config, chain=chain, deploy=True)
-    gov.add_office("RU")
+    gov = IPLedger.connect(node.url, RU_ADMIN, config=config, chain=chain, deploy=True)
     alice = gov.as_account(ALICE)
     gov.grant_registrar("RU", alice.address)
     return gov, alice
@@ -197,7 +197,7 @@ def _nonce_in_step(client: IPLedger) -> None:
 def test_reverts_on_chain_and_refusals_keep_the_nonce_bookkeeping_right(world: World) -> None:
     w = world
     rid = w.file_registered()
-    w.governor.grant_registrar("EM", w.bob.address)  # Bob files below: only the office files
+    w.governor.grant_registrar("EM", w.bob.address)  # EM's admin: Bob files below: only the office files
     # 1. reverted on chain (fixed gas skips estimation): the nonce is used, the error still decoded
     with pytest.raises(ContractRevert) as exc_info:
         w.bob.sender.send(w.bob.registry.functions.requestAssignment(rid, w.carol.address, ZERO32), gas=300_000)
@@ -230,7 +230,7 @@ def test_reverts_on_chain_and_refusals_keep_the_nonce_bookkeeping_right(world: W
 def test_reverts_on_anvil_keep_the_nonce_bookkeeping_right(anvil: AnvilNode, config: Config) -> None:
     gov, alice = _register(anvil, config)
     carol = gov.as_account(CAROL)
-    gov.grant_registrar("RU", carol.address)  # her filing below: only the office files
+    gov.grant_registrar("RU", carol.address)  # RU's admin: her filing below: only the office files
     rid = alice.file("RU", "TM", "2024-000008", holder=alice.address).right_id
     with pytest.raises(ContractRevert) as exc_info:  # mined with status 0, decoded by replay
         carol.sender.send(carol.registry.functions.requestAssignment(rid, gov.address, ZERO32), gas=300_000)
@@ -247,7 +247,7 @@ def _deployment(chain_id: int, tag: str) -> Deployment:
     c = DeployedContract(address="0x" + tag * 40, tx_hash="0x" + tag * 64, block=1, creation_code_hash=ZERO32,
                          runtime_code_hash=ZERO32)
     return Deployment(chain_id=chain_id, network="local", deployer="0x" + tag * 40, compiler="test",
-                      contracts={name: c for name in [AUTHORITY] + [n for n, _, _ in SUITE]})  # every contract
+                      contracts={name: c for name in RECORDED})  # every contract
 
 
 _CRASH_WRITER = """

@@ -101,7 +101,10 @@ def test_cli_with_verbose_logging_never_shows_a_key_or_password(nodes: Nodes, en
     _fund(url, address)
     ks = ("--network", url, "--account", "keystore:ops")
     raw = ("--network", url, "--account", "env", "--allow-env-key")
-    for args in (("deploy", *ks), ("office", "add", "EM", *ks), ("office", "grant", "EM", address, *raw),
+    # the keystore account deploys with itself as EM's admin (the council's one office), then acts as that admin
+    council = ("--office", f"EM={address}:recordal", "--timelock-delay", "0", "--allow-zero-delay")
+    for args in (("deploy", *council, *ks), ("office", "codes", "set", "EM", "registered", "REG", *ks),
+                 ("office", "registrar", "grant", "EM", address, *raw),
                  ("register", "EM", "TM", "KEY-1", "--holder", address, "--content-hash", "0x" + "12" * 32, *ks),
                  ("status", "EM/TM/KEY-1", "published", *raw), ("show", "EM/TM/KEY-1", "--json", *ks),
                  ("accounts", "list", "--json")):
@@ -146,8 +149,7 @@ def test_sdk_logs_and_exceptions_never_hold_a_key_or_password(env: dict[str, str
             "nonce": gov.w3.eth.get_transaction_count(gov.address)})
         gov.w3.eth.send_raw_transaction(fund.raw_transaction)
         gov.reset_nonces()
-        gov.add_office("EM")
-        gov.grant_registrar("EM", address)  # only the office files
+        gov.grant_registrar("EM", address)  # EM's admin (the dev council seeded EM): only the office files
         me = gov.as_account(resolve_account(gov.chain, "keystore:sdk"))
         env_signer = resolve_account(gov.chain, "env", allow_env_key=True)
         assert env_signer.address == address
@@ -212,7 +214,8 @@ def test_live_network_refuses_a_raw_key_without_the_flag_everywhere(nodes: Nodes
     w3 = Web3(HTTPProvider(nodes.live_url))
     before = w3.eth.block_number
     holder = "0x90F79bf6EB2c4f870365E785982E1f101E93b906"
-    for args in (("office", "list"), ("office", "add", "EM"), ("register", "EM", "TM", "1", "--holder", holder),
+    for args in (("office", "list"), ("office", "registrar", "grant", "EM", holder),
+                 ("council", "propose", "admit-office", "AU", holder), ("register", "EM", "TM", "1", "--holder", holder),
                  ("show", "EM/TM/1"), ("license", "accept", "1")):
         res = run_cli(*args, "--network", "sepolia", "--account", "env", env=env, timeout=120)
         assert res.returncode == 2 and "--allow-env-key" in res.stderr, f"{args}: {res.stderr}"
@@ -231,9 +234,9 @@ def test_sending_refuses_a_node_whose_chain_id_differs_from_the_record(nodes: No
     from web3 import HTTPProvider, Web3
 
     gov = IPLedger.connect(nodes.url_a, 0, config=config, deploy=True)  # records deployments/31001.json
-    gov.add_office("EM")
     alice = gov.as_account(2)
-    gov.grant_registrar("EM", alice.address)  # only the office files: Alice files for herself as its registrar
+    # EM's admin (the dev council seeded EM): only the office files, so Alice files for herself as its registrar
+    gov.grant_registrar("EM", alice.address)
     folder = Path(env["IPLEDGER_DEPLOYMENTS_DIR"])
 
     # 1. a record for chain 31001 found under chain 31002's name (copied, or a reused node): refused on connect
