@@ -604,6 +604,7 @@ class NodeRegister:
     env: dict[str, str]
     ipl: Any
     right_id: int
+    tmp: Path  # the folder of the files the node cases read ({tmp} in their arguments)
 
 
 @pytest.fixture(scope="module")
@@ -630,7 +631,12 @@ def node_register(config: Any, artifacts: Any, tmp_path_factory: pytest.TempPath
             gov.as_account(1).publish(rid)
             alice.offer_license(rid, ACCTS[5], LicenseTerms(territories=("DE",)))
             alice.request_application("EM", "TM")  # request 1, pending: only the office may accord it
-            yield NodeRegister(url=url, proc=proc, env=env, ipl=gov, right_id=rid)
+            # the example records moved to AU, an office the register does not know
+            doc = json.loads(Path(RECORDS).read_text())
+            for record in doc["records"]:
+                record["registrationOfficeCode"] = "AU"
+            (tmp / "au-records.json").write_text(json.dumps(doc))
+            yield NodeRegister(url=url, proc=proc, env=env, ipl=gov, right_id=rid, tmp=tmp)
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -653,7 +659,7 @@ NODE_CASES: list[Case] = [c for c in CASES if c.node or c.chain] + [
     Case("license-not-found", ("license", "accept", "999", "--account", "5"), exit=frozenset({1})),
     Case("relay-bad-signature", ("accept", REF, "--relay", "0x" + "11" * 65, "--deadline", "2035-01-01"),
          exit=frozenset({1})),
-    Case("unknown-office-filing", ("register", "US", "TM", "1", "--holder", ACCTS[2], "--account", "1"),
+    Case("unknown-office-filing", ("register", "AU", "TM", "1", "--holder", ACCTS[2], "--account", "1"),
          exit=frozenset({1})),
     Case("filed-twice", ("register", "EM", "TM", "018234567", "--holder", ACCTS[3], "--account", "1"),
          exit=frozenset({1})),
@@ -666,7 +672,10 @@ NODE_CASES: list[Case] = [c for c in CASES if c.node or c.chain] + [
          exit=frozenset({1})),
     Case("surrogate-number", ("register", "EM", "TM", "1\udcff", "--account", "2"), exit=frozenset({2})),
     Case("newline-in-value", ("anchor", REF, "--document-hash", HASH, "--tag", "line one\nline two" + "x" * 30)),
-    Case("import-unknown-office", ("import", RECORDS, "--account", "1", "--no-progress"), exit=frozenset({1})),
+    Case("import-unknown-office", ("import", f"{TMP}/au-records.json", "--account", "1", "--no-progress"),
+         exit=frozenset({1})),
+    Case("import-not-registrar-of-every-office", ("import", RECORDS, "--account", "1", "--no-progress"),
+         exit=frozenset({1})),  # EM's registrar, not RU's
     Case("import-not-registrar", ("import", RECORDS, "--account", "3", "--no-progress"), exit=frozenset({1})),
 ]
 
@@ -685,7 +694,7 @@ def test_bad_input_against_a_running_node_changes_nothing(node_register: NodeReg
     known_failures: list[str] = []
     for case in NODE_CASES:
         before = ipl.w3.eth.block_number
-        res = _invoke(runner, case.args, env)
+        res = _invoke(runner, case.argv(node_register.tmp), env)
         try:
             _refused_cleanly(res, case)
         except AssertionError as exc:

@@ -173,7 +173,7 @@ def test_import_with_a_conflict_exits_1_and_lists_it_then_skip_conflicts_exits_0
         world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Issue #12: "already on chain with another holder: 1, problems: 0" and exit 0 was the old answer. Now the
     conflict is listed, nothing is filed or moved for it, and the command fails unless --skip-conflicts."""
-    world.governor.grant_registrar("RU", world.registrar.address)
+    world.ru_admin.grant_registrar("RU", world.registrar.address)  # RU's admin names RU's registrar
     records = bulk.load_records(ROOT / "examples" / "records.json")
     target = records[1]
     world.registrar.file(target.office, target.ip_type, target.application_number, holder=world.stranger.address,

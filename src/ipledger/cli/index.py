@@ -42,6 +42,10 @@ def index_cmd(session: Session, db: str | None, confirmations: int | None, span:
 
     The index is a cache of the chain's events: killed at any point, a re-run resumes from the last whole span;
     a reorganisation deeper than --confirmations is noticed and undone.
+
+    \b
+    Examples:  ipledger index                  # .ipledger/index/<chain-id>.sqlite, up to date
+               ipledger index --follow --db postgresql://ipl@db.example/ipledger
     """
     from ipledger.index.ledger import open_for, update
     from ipledger.index.store import Store

@@ -30,7 +30,12 @@ def _only_index(root: Path) -> Path:
 @click.option("--tx-url", default=None, metavar="URL",
               help="Link transactions to a block explorer, e.g. https://sepolia.etherscan.io/tx/{}")
 def serve_cmd(db: str | None, host: str, port: int, tx_url: str | None) -> None:
-    """Serve the explorer (search, rights, holders, offices, document verification) and its JSON API."""
+    """Serve the explorer (search, rights, holders, offices, document verification) and its JSON API.
+
+    \b
+    Examples:  ipledger serve                  # the single index under .ipledger/index/, on 127.0.0.1:8000
+               ipledger serve --db postgresql://ipl@db.example/ipledger --host 0.0.0.0 --port 8080
+    """
     from ipledger.config import load_config
     from ipledger.index.store import Store
     from ipledger.serve import run
