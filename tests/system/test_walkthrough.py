@@ -84,7 +84,10 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
     offices = {o["office"]: o for o in json.loads(node.ok("office", "list", "--json"))}
     assert offices["EM"]["recordal_required"] is True and offices["EM"]["admin"] == ACCTS[GOV]
     node.ok("office", "registrar", "grant", "EM", ACCTS[REG])  # EM's admin names EM's registrar
-    node.ok("office", "codes", "set", "EM", "registered", "EM-REG", account=REG)  # the office's own code
+    # the office's own code is its admin's to set, not its registrar's
+    by_registrar = node.cli("office", "codes", "set", "EM", "registered", "EM-REG", account=REG)
+    assert by_registrar.returncode == 1 and f"NotOfficeAdmin(office=EM, caller={ACCTS[REG]})" in by_registrar.stderr
+    node.ok("office", "codes", "set", "EM", "registered", "EM-REG")
     node.ok("profile", "publish", "did:web:alice.example", "DE", account=ALICE)
     node.ok("profile", "verify", ACCTS[ALICE], "EM", account=REG)
     prof = json.loads(node.ok("profile", "show", ACCTS[ALICE], "--json"))

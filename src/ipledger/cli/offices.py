@@ -117,10 +117,10 @@ def office_codes() -> None:
 @chain_options
 def office_codes_set(session: Session, code: str, event: LegalEvent, national: str) -> None:
     """Set OFFICE's own code for a legal EVENT (a key event code such as F10, or a name such as registered);
-    an empty NATIONAL-CODE restores the default (a registrar of OFFICE).
+    an empty NATIONAL-CODE restores the default (the office's admin).
 
     \b
-    Example:  ipledger office codes set EM F10 REG --account 1
+    Example:  ipledger office codes set EM F10 REG --account 0
     """
     res = session.ledger().set_national_code(code, event, national)
     tx_out(session.as_json, f"national code of {code} set", res,
