@@ -10,7 +10,9 @@ The compiler binary is chosen in this order, and the choice is logged:
    ``SOLCX_BINARY_PATH`` when the project has none.
 
 Artifacts are cached by a hash of the sources, the settings and the compiler version, so a
-warm compile with nothing changed makes no compiler call at all.
+warm compile with nothing changed makes no compiler call at all. Each compile also writes one Hardhat-format
+build-info file (``build/build-info/<cache key>.json``, see :mod:`ipledger.build.buildinfo`) with the AST and
+the storage layouts, which OpenZeppelin upgrades-core validates; the per-contract artifacts stay small.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ipledger.build.buildinfo import build_info_path, write_build_info
 from ipledger.config import CompilerSettings, Config
 from ipledger.errors import CompilerError
 
@@ -35,6 +38,16 @@ log = logging.getLogger(__name__)
 SHIM_SOURCE = Path(__file__).with_name("_shim") / "solc-cli.js"
 SHIM_MARKER = "# ipledger solcjs shim"
 MAX_CODE_SIZE = 24_576  # EIP-170
+# What each contract's output holds (the AST is per source): what upgrades-core's validate needs, and the
+# artifacts' fields. Issue #13 names this selection.
+OUTPUT_SELECTION = (
+    "abi",
+    "evm.bytecode",
+    "evm.deployedBytecode",
+    "evm.methodIdentifiers",
+    "metadata",
+    "storageLayout",
+)
 
 
 @dataclass(frozen=True)
@@ -217,9 +230,7 @@ def standard_input(config: Config, sources: dict[str, str]) -> dict[str, Any]:
             "evmVersion": s.evm_version,
             "optimizer": {"enabled": s.optimizer_enabled, "runs": s.optimizer_runs},
             "remappings": list(s.remappings),
-            "outputSelection": {
-                "*": {"*": ["abi", "metadata", "evm.bytecode.object", "evm.deployedBytecode.object"]}
-            },
+            "outputSelection": {"*": {"*": list(OUTPUT_SELECTION), "": ["ast"]}},
         },
     }
 
@@ -252,7 +263,7 @@ def _read_cache(config: Config, key: str) -> tuple[dict[str, Artifact], str] | N
         data = json.loads(index.read_text())
     except (OSError, ValueError):
         return None
-    if data.get("key") != key:
+    if data.get("key") != key or not build_info_path(config, key).is_file():
         return None
     artifacts = {}
     for name in data.get("contracts", []):
@@ -342,6 +353,7 @@ def compile_project(config: Config, *, force: bool = False) -> CompileResult:
                 "split the contract or lower optimizer runs"
             )
     label = f"{binary.version} ({binary.kind})"
+    write_build_info(config, key, binary.version, std_input, output)
     _write_cache(config, key, artifacts, label)
     return CompileResult(artifacts=artifacts, cached=False, compiler=label, cache_key=key)
 
