@@ -16,6 +16,7 @@ import click
 
 from ipledger.cli import accounts, assignments, bulk, licenses, offices, pledges, profiles, requests, rights, setup
 from ipledger.cli.output import handled, one_line, usage_in_one_line
+from ipledger.cli.upgrade import upgrade_group
 
 
 class RootGroup(click.Group):
@@ -64,6 +65,7 @@ COMMANDS: tuple[click.Command, ...] = (
     licenses.license_group, licenses.check,
     bulk.import_cmd, bulk.export_cmd,
     accounts.accounts,
+    upgrade_group,
 )
 for _command in COMMANDS:
     cli.add_command(_command)
