@@ -51,7 +51,8 @@ def test_build_info_output_has_ast_storage_layout_and_selection(build_info: dict
 
 def test_artifacts_stay_small(config: Config, artifacts: CompileResult) -> None:
     data = json.loads((config.build_dir / "contracts" / "IPRegistry.json").read_text())
-    assert set(data) == {"contractName", "sourceName", "abi", "bytecode", "deployedBytecode", "metadata"}
+    assert set(data) == {"contractName", "sourceName", "abi", "bytecode", "deployedBytecode", "metadata",
+                         "immutableReferences"}
     assert data["bytecode"] == artifacts["IPRegistry"].bytecode
 
 

@@ -69,19 +69,12 @@ class UpgradePlan:
     current: str  # the implementation the proxy runs now
     implementation: str  # the new one
     data: bytes  # the call made through the proxy after the switch (b"" for none)
+    data_for_proxy: bytes  # ``upgradeToAndCall(implementation, data)`` encoded for the proxy (from the ABI)
     report: LayoutReport
 
     def calls(self) -> list[tuple[str, int, bytes]]:
         """The proposal's calls: ``(target, value, calldata)``."""
         return [(self.proxy, 0, self.data_for_proxy)]
-
-    @property
-    def data_for_proxy(self) -> bytes:
-        """``upgradeToAndCall(implementation, data)`` encoded for the proxy."""
-        from eth_abi import encode
-
-        selector = keccak(text="upgradeToAndCall(address,bytes)")[:4]
-        return selector + encode(["address", "bytes"], [self.implementation, self.data])
 
     @property
     def description(self) -> str:
@@ -137,11 +130,11 @@ def remember(config: Config, chain_id: int, implementation: str, contract: str, 
 
 
 def code_matches(ipl: IPLedger, address: str, artifact: str) -> bool:
+    """Whether ``address`` holds the code of ``artifact`` as compiled now (immutables aside)."""
     art = ipl.artifacts.artifacts.get(artifact)
     if art is None:
         return False
-    code = bytes(ipl.w3.eth.get_code(to_checksum_address(address)))
-    return code.hex() == art.deployed_bytecode.removeprefix("0x")
+    return art.runtime_matches(bytes(ipl.w3.eth.get_code(to_checksum_address(address))))
 
 
 def reference_for(ipl: IPLedger, contract: str, implementation: str, *, config: Config | None = None) -> Reference:
@@ -152,10 +145,13 @@ def reference_for(ipl: IPLedger, contract: str, implementation: str, *, config: 
         folder = store_dir(config) / entry["buildInfo"]
         if folder.is_dir():
             return Reference(contract=entry["contract"], folder=folder)
-    if code_matches(ipl, implementation, contract):
+    code = bytes(ipl.w3.eth.get_code(to_checksum_address(implementation)))
+    names = [contract, *sorted(n for n in ipl.artifacts.artifacts if n != contract)]
+    built = next((n for n in names if ipl.artifacts[n].runtime_matches(code)), None)
+    if built is not None:  # the current build still holds the running code (under this name)
         if ipl.chain.backend == "rpc":  # a node that outlives us: archive now, the sources may change next
-            return remember(config, ipl.deployment.chain_id, implementation, contract, ipl.artifacts.cache_key)
-        return Reference(contract=contract, folder=None)
+            return remember(config, ipl.deployment.chain_id, implementation, built, ipl.artifacts.cache_key)
+        return Reference(contract=built, folder=None)
     raise DeploymentError(
         f"no build-info of {contract}'s implementation at {implementation} (it was deployed from other sources "
         "and not archived); check out the sources it was deployed from, run `ipledger upgrade remember "
@@ -201,6 +197,9 @@ def check(ipl: IPLedger, contract: str, artifact: str | None = None, *, referenc
     config = _config(ipl)
     artifact = artifact or contract
     reference = reference or reference_for(ipl, contract, current_implementation(ipl, contract), config=config)
+    if reference.folder is None and reference.contract == artifact:
+        raise UsageError(f"{contract} already runs the code of {artifact} as compiled now; nothing to upgrade "
+                         "(change the sources, compile, and run this again)")
     dirs = () if reference.folder is None else (reference.folder,)
     return validate(config, contract=artifact, reference=reference.name, reference_dirs=dirs)
 
@@ -214,6 +213,8 @@ def prepare(ipl: IPLedger, contract: str, *, artifact: str | None = None, implem
     """
     artifact = artifact or contract
     current = current_implementation(ipl, contract)
+    if implementation is not None and to_checksum_address(implementation) == current:
+        raise UsageError(f"{contract} already runs {current}; nothing to upgrade")
     report = check(ipl, contract, artifact, reference=reference)
     if not report.ok:
         raise UpgradeRefused(report, artifact)
@@ -228,8 +229,10 @@ def prepare(ipl: IPLedger, contract: str, *, artifact: str | None = None, implem
     if implementation == current:
         raise UsageError(f"{contract} already runs {implementation}; nothing to upgrade")
     proxy = to_checksum_address(ipl.deployment.contracts[contract].address)
+    encoded = ipl.w3.eth.contract(abi=ipl.artifacts[artifact].abi).encode_abi("upgradeToAndCall", [implementation, data])
     return UpgradePlan(contract=contract, artifact=artifact, proxy=proxy, current=current,
-                       implementation=implementation, data=data, report=report)
+                       implementation=implementation, data=data, data_for_proxy=bytes.fromhex(encoded[2:]),
+                       report=report)
 
 
 def propose(ipl: IPLedger, plan: UpgradePlan, description: str | None = None) -> Any:
@@ -259,7 +262,7 @@ def record(ipl: IPLedger, contract: str, artifact: str | None = None) -> Deploym
     if art is None or not code_matches(ipl, now, artifact):
         raise UsageError(f"{contract}'s proxy now runs {now}, whose code is not {artifact} as compiled now; "
                          "compile the sources it was deployed from (or name them with --artifact) and record again")
-    code = bytes(ipl.w3.eth.get_code(now))
+    code = bytes(ipl.w3.eth.get_code(to_checksum_address(now)))
     updated = dataclasses.replace(entry, implementation=now, implementation_code_hash="0x" + keccak(code).hex(),
                                   creation_code_hash="0x" + keccak(bytes.fromhex(art.bytecode.removeprefix("0x"))).hex())
     deployment = dataclasses.replace(ipl.deployment, contracts={**ipl.deployment.contracts, contract: updated})
