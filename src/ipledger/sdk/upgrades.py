@@ -236,11 +236,13 @@ def prepare(ipl: IPLedger, contract: str, *, artifact: str | None = None, implem
 
 
 def propose(ipl: IPLedger, plan: UpgradePlan, description: str | None = None) -> Any:
-    """Puts the upgrade to the office council; returns what ``ipl.council.propose`` returns (the proposal)."""
+    """Puts the upgrade to the office council (``ipl.council``, sdk/council.py): one action, the proxy's
+    ``upgradeToAndCall``; returns the council's proposal result (``.proposal_id``)."""
     council = getattr(ipl, "council", None)
     if council is None:
         raise UsageError("this deployment has no office council to propose to; deploy the v2 suite (`ipledger deploy`)")
-    return council.propose(plan.calls(), description or plan.description)
+    action = council.call(plan.contract, "upgradeToAndCall", plan.implementation, plan.data, summary=plan.description)
+    return council.propose([action], description or plan.description)
 
 
 def record(ipl: IPLedger, contract: str, artifact: str | None = None) -> Deployment:
