@@ -111,7 +111,8 @@ def propose_cmd(session: Session, contract: str, artifact: str | None, implement
     plan = upgrades.prepare(ipl, contract, artifact=artifact, implementation=address)
     proposal = upgrades.propose(ipl, plan, description)
     data = {"contract": plan.contract, "proxy": plan.proxy, "current": plan.current,
-            "implementation": plan.implementation, "proposal": _jsonable(proposal),
+            "implementation": plan.implementation,
+            "proposal": _jsonable(getattr(proposal, "proposal_id", proposal)),
             "description": description or plan.description}
     emit(session.as_json, data, lambda: click.echo(
         f"{plan.contract}: proposed the upgrade {plan.current} -> {plan.implementation} "
