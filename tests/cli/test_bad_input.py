@@ -328,6 +328,14 @@ def _cases() -> list[Case]:
     add("codes-show-office-unknown", "office", "codes", "show", "ZZ")
     add("codes-show-extra-argument", "office", "codes", "show", "EM", "F10")
     add("unknown-command", "registr", "EM", "TM", "1")
+    # upgrade (refused before compiling or connecting)
+    add("upgrade-check-reference-alone", "upgrade", "check", "--reference", "UpgradeProbe")
+    add("upgrade-propose-neither-deploy-nor-implementation", "upgrade", "propose", "IPRegistry")
+    add("upgrade-both-deploy-and-implementation", "upgrade", "IPRegistry", "--deploy", "--implementation", ADDR)
+    add("upgrade-implementation-short", "upgrade", "propose", "IPRegistry", "--implementation", "0x12")
+    for command in ("propose", "record", "remember"):
+        add(f"upgrade-{command}-unknown-register", "upgrade", command, "IPRegistri",
+            *(("--deploy",) if command == "propose" else ()))
     add("unknown-option", "show", REF, "--colour")
     add("missing-argument", "assign", REF)
     return out

@@ -91,7 +91,6 @@ def parse_report(text: str) -> tuple[ContractCheck, ...]:
     advice and the link) are left out, the message is kept whole.
     """
     checks: list[ContractCheck] = []
-    current: dict[str, object] | None = None
 
     fqn = ref = ""
     failed = False

@@ -39,6 +39,20 @@ def upgrade_group() -> None:
     """
 
 
+def _register(name: str) -> str:
+    """``name`` if it is a register of the suite (checked before connecting), else a UsageError naming them."""
+    import difflib
+
+    from ipledger.deploy import SUITE
+
+    names = [register for register, _, _ in SUITE]
+    if name not in names:
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"Did you mean '{close[0]}'? " if close else ""
+        raise UsageError(f"'{name}' is not a register of the suite; {hint}upgradeable: {', '.join(names)}")
+    return name
+
+
 def _report_rows(report: Any) -> list[tuple[str, str, str]]:
     rows = []
     for c in report.contracts:
@@ -104,6 +118,7 @@ def propose_cmd(session: Session, contract: str, artifact: str | None, implement
     from ipledger.sdk import upgrades
     from ipledger import types
 
+    contract = _register(contract)
     if deploy_new == (implementation is not None):
         raise UsageError("give exactly one of --deploy (a new implementation from this build) and --implementation ADDR")
     address = types.address(implementation, "--implementation") if implementation is not None else None
@@ -131,6 +146,7 @@ def record_cmd(session: Session, contract: str, artifact: str | None) -> None:
     """
     from ipledger.sdk import upgrades
 
+    contract = _register(contract)
     ipl = session.ledger()
     dep = upgrades.record(ipl, contract, artifact)
     entry = dep.contracts[contract]
@@ -152,6 +168,7 @@ def remember_cmd(session: Session, contract: str) -> None:
     """
     from ipledger.sdk import upgrades
 
+    contract = _register(contract)
     ipl = session.ledger()
     current = upgrades.current_implementation(ipl, contract)
     config = ipl.config
