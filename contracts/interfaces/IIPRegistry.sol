@@ -95,16 +95,30 @@ interface IIPRegistry is IIPLedgerErrors {
         Accepted
     }
 
-    /// @notice On-chain record of a right (two storage slots). Strings live in events.
+    /// @notice On-chain record of a right: what on-chain logic reads. The first slot (holder to pledge count) is
+    /// written at filing; the dates of the second by `register` and `renew`. The content hash, the block time of
+    /// filing, the application number and the metadata URI and hash live in {RightFiled} (and {MetadataChanged}).
+    /// @dev `assignmentSequence` counts the right's assignments (each request and each one-transaction
+    /// assignment takes the next number, see {AssignTitle}); `pledgeCount` is the number of active security
+    /// interests, kept by the wired {ISecurityInterests} (at most its MAX_PLEDGES_PER_RIGHT).
     struct Right {
+        address holder;
         bytes2 office;
         IPType ipType;
         Status status;
-        uint40 filedAt;
         uint40 filingDate;
+        uint16 assignmentSequence;
+        uint8 pledgeCount;
         uint40 registrationDate;
         uint40 expiryDate;
-        bytes32 contentHash;
+    }
+
+    /// @notice One legal-status move of a batch (see `changeStatusBatch`).
+    struct StatusMove {
+        uint256 rightId;
+        Status to;
+        uint40 effectiveDate;
+        bytes32 documentHash;
     }
 
     /// @notice An applicant's request that an office accord an application number and a filing date.
@@ -130,10 +144,10 @@ interface IIPRegistry is IIPLedgerErrors {
         string metadataURI;
     }
 
-    /// @notice A pending change of ownership (two slots). `id` numbers the right's assignment requests from 1: a
-    /// cancel, a rejection or a completed assignment ends one, and the next request takes the next id, so
-    /// signatures and creditor consents made for one request never count for another. `id` stays after the
-    /// request ends (state None): it is the last one used.
+    /// @notice A pending change of ownership (two slots). `id` is the right's assignment sequence number the
+    /// request took (requests and one-transaction assignments number from 1): a cancel, a rejection or a completed
+    /// assignment ends one, and the next takes the next number, so signatures and creditor consents made for one
+    /// never count for another. With no request pending (state None) `id` is the last number used.
     struct Assignment {
         address assignee;
         AssignmentState state;
@@ -263,12 +277,71 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param current Its address.
     error SecurityInterestsSet(address current);
 
+    /// @notice The caller is not the admin of the office that must act.
+    /// @param office The office.
+    /// @param caller The caller.
+    error NotOfficeAdmin(bytes2 office, address caller);
+
+    /// @notice The office already has `MAX_REGISTRARS_PER_OFFICE` registrars.
+    /// @param office The office.
+    /// @param max The bound.
+    error TooManyRegistrars(bytes2 office, uint256 max);
+
+    /// @notice The account is already a registrar of the office.
+    /// @param office The office.
+    /// @param account The account.
+    error RegistrarExists(bytes2 office, address account);
+
+    /// @notice Only the wired security-interest register may keep a right's pledge count.
+    /// @param caller The caller.
+    error NotSecurityInterests(address caller);
+
+    /// @notice The office requires recordal of assignments by its registrar: use `recordAssignmentBySig` or the
+    /// two-step path.
+    /// @param office The office.
+    error RecordalRequired(bytes2 office);
+
+    /// @notice A batch holds more items than one call takes.
+    /// @param size The batch's size.
+    /// @param max The bound (`MAX_BATCH`).
+    error BatchTooLarge(uint256 size, uint256 max);
+
     // ------------------------------------------------------------------ events
 
-    /// @notice An office joined the register.
+    /// @notice An office joined the register (by the council's vote).
     /// @param office The office's ST.3 code.
+    /// @param admin The office's admin account (grants its registrars, sets its codes and base URI).
     /// @param recordalRequired Whether its assignments need recordal by its registrar.
-    event OfficeAdded(bytes2 indexed office, bool recordalRequired);
+    event OfficeAdded(bytes2 indexed office, address indexed admin, bool recordalRequired);
+
+    /// @notice An office left the register (by the council's vote); its registrars were revoked with it. Its
+    /// rights stay on the register.
+    /// @param office The office.
+    event OfficeRemoved(bytes2 indexed office);
+
+    /// @notice An office's admin account changed (by the council: a handover or a lost key).
+    /// @param office The office.
+    /// @param previousAdmin The admin before.
+    /// @param newAdmin The admin now.
+    event OfficeAdminSet(bytes2 indexed office, address indexed previousAdmin, address indexed newAdmin);
+
+    /// @notice The office's admin made `account` a registrar of the office.
+    /// @param office The office.
+    /// @param account The new registrar.
+    /// @param by The office admin.
+    event RegistrarGranted(bytes2 indexed office, address indexed account, address by);
+
+    /// @notice `account` is no longer a registrar of the office (revoked by its admin, or the office removed).
+    /// @param office The office.
+    /// @param account The former registrar.
+    /// @param by The office admin (or the council's account when the office was removed).
+    event RegistrarRevoked(bytes2 indexed office, address indexed account, address by);
+
+    /// @notice The office set the base URI of its rights' metadata (`tokenURI` = base URI + decimal id; empty:
+    /// the on-chain JSON document).
+    /// @param office The office.
+    /// @param uri The base URI.
+    event BaseURISet(bytes2 indexed office, string uri);
 
     /// @notice An office changed whether assignments need recordal.
     /// @param office The office.
@@ -445,38 +518,62 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param registrar The registrar who rejected it.
     event AssignmentRejected(uint256 indexed rightId, address indexed assignee, address registrar);
 
-    /// @notice The governor wired the security-interest register (once).
+    /// @notice The security-interest register was wired (once).
     /// @param interests The {ISecurityInterests} contract.
     event SecurityInterestsWired(address indexed interests);
 
     // ------------------------------------------------------------------ offices
 
-    /// @notice Adds an office (governor only).
+    /// @notice Admits an office (restricted: the council, by vote). Emits {OfficeAdded}.
     /// @param office ST.3 code, two upper-case letters.
+    /// @param admin The office's admin account (non-zero; an EOA or a contract wallet).
     /// @param recordalRequired Whether assignments need recordal by the office's registrar.
-    function addOffice(bytes2 office, bool recordalRequired) external;
+    function addOffice(bytes2 office, address admin, bool recordalRequired) external;
 
-    /// @notice Sets whether an office's assignments need recordal (governor only).
+    /// @notice Removes an office (restricted: the council, by vote): its registrars stop at once (each revoked,
+    /// {RegistrarRevoked}), its admin too; its rights stay. Emits {OfficeRemoved}.
+    /// @param office The office.
+    function removeOffice(bytes2 office) external;
+
+    /// @notice Replaces an office's admin (restricted: the council, on a seat handover or a lost key).
+    /// Emits {OfficeAdminSet}.
+    /// @param office The office.
+    /// @param admin The new admin (non-zero).
+    function setOfficeAdmin(bytes2 office, address admin) external;
+
+    /// @notice Sets whether an office's assignments need recordal (restricted: the council's timelock).
     /// @param office The office.
     /// @param recordalRequired The new setting.
     function setRecordalRequired(bytes2 office, bool recordalRequired) external;
 
-    /// @notice Grants an office's registrar role (governor only).
+    /// @notice Grants an office's registrar role (the office's admin only; at most `MAX_REGISTRARS_PER_OFFICE`).
+    /// Emits {RegistrarGranted}.
     /// @param office The office.
     /// @param account The new registrar.
     function grantRegistrar(bytes2 office, address account) external;
 
+    /// @notice Revokes an office's registrar (the office's admin only). Emits {RegistrarRevoked}.
+    /// @param office The office.
+    /// @param account The registrar.
+    function revokeRegistrar(bytes2 office, address account) external;
+
+    /// @notice Sets the base URI of the office's rights' metadata (the office's admin only; empty: the on-chain
+    /// JSON document). Emits {BaseURISet} and ERC-4906 `BatchMetadataUpdate` over every id.
+    /// @param office The office.
+    /// @param uri The base URI (the decimal right id is appended).
+    function setBaseURI(bytes2 office, string calldata uri) external;
+
     /// @notice Wires the security-interest register ({ISecurityInterests}) that the register asks before an
-    /// assignment takes effect and before a withdrawal or surrender (governor only, once; its `registry()` must be
-    /// this register). Emits {SecurityInterestsWired}.
+    /// assignment of a pledged right takes effect and before its withdrawal or surrender (restricted: the
+    /// deployment, then the council; once; its `registry()` must be this register). Emits {SecurityInterestsWired}.
     /// @param interests The SecurityInterests contract.
     function setSecurityInterests(address interests) external;
 
-    /// @notice Pauses every state change (pauser only). Reads keep working.
-    function pause() external;
-
-    /// @notice Lifts a pause (pauser only).
-    function unpause() external;
+    /// @notice Sets a right's count of active security interests (the wired security-interest register only, in
+    /// the transaction that records or releases one, whose event reports it).
+    /// @param rightId The right.
+    /// @param count The number of active pledges on it.
+    function setPledgeCount(uint256 rightId, uint8 count) external;
 
     // ------------------------------------------------------------------ rights
 
@@ -562,6 +659,11 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param documentHash Hash of the renewal document (zero if none).
     function renew(uint256 rightId, uint40 expiryDate, bytes32 documentHash) external;
 
+    /// @notice Records many legal-status moves in one transaction (at most `MAX_BATCH`), each as `changeStatus`
+    /// would: the whole batch reverts on the first move refused.
+    /// @param moves The moves, in order.
+    function changeStatusBatch(StatusMove[] calldata moves) external;
+
     /// @notice Records any other legal-status move. Withdrawal and surrender may also come from the holder;
     /// while a pledge is active they need its release first (they would wipe out the security interest):
     /// reverts {PledgeActive}.
@@ -607,6 +709,48 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @param signature The assignee's signature.
     function acceptAssignmentBySig(uint256 rightId, uint256 assignmentId, uint256 deadline, bytes calldata signature)
         external;
+
+    /// @notice The holder assigns the right in one transaction, carrying the assignee's EIP-712 acceptance
+    /// `AssignTitle(uint256 rightId,address holder,address assignee,bytes32 deedHash,uint256 sequence,uint256 deadline)`
+    /// (its key or its ERC-1271 wallet), for offices that do not require recordal. `sequence` is the right's
+    /// assignment sequence number (`rightOf(id).assignmentSequence`) at signing: the assignment bumps it, so the
+    /// signature cannot be relayed again, nor after a request, nor for another holder. A pledged right takes the
+    /// two-step path (its creditors consent to the pending request): reverts {CreditorConsentRequired}.
+    /// Emits {AssignmentRecorded} and `Transfer`.
+    /// @param rightId The right.
+    /// @param assignee The new holder.
+    /// @param deedHash Hash of the deed of assignment.
+    /// @param sequence The assignment sequence number signed for.
+    /// @param deadline The signature's deadline.
+    /// @param assigneeSignature The assignee's signature.
+    function assign(
+        uint256 rightId,
+        address assignee,
+        bytes32 deedHash,
+        uint256 sequence,
+        uint256 deadline,
+        bytes calldata assigneeSignature
+    ) external;
+
+    /// @notice The office's registrar records an assignment in one transaction, carrying the holder's and the
+    /// assignee's signatures of the same {assign} message (`AssignTitle`). Same rules as `assign`; any office.
+    /// Emits {AssignmentRecorded} (naming the registrar) and `Transfer`.
+    /// @param rightId The right.
+    /// @param assignee The new holder.
+    /// @param deedHash Hash of the deed of assignment.
+    /// @param sequence The assignment sequence number signed for.
+    /// @param deadline The signatures' deadline.
+    /// @param holderSignature The holder's signature.
+    /// @param assigneeSignature The assignee's signature.
+    function recordAssignmentBySig(
+        uint256 rightId,
+        address assignee,
+        bytes32 deedHash,
+        uint256 sequence,
+        uint256 deadline,
+        bytes calldata holderSignature,
+        bytes calldata assigneeSignature
+    ) external;
 
     /// @notice The office registrar records an accepted assignment; title moves. Every active pledge's creditor must
     /// have consented to this assignment (else {CreditorConsentRequired}); the pledges follow the right.
@@ -674,26 +818,32 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @return The state.
     function st27StateOf(uint256 rightId) external view returns (St27State);
 
-    /// @notice Whether an office exists and whether it requires recordal.
+    /// @notice Whether an office exists, whether it requires recordal, and its admin.
     /// @param office The office.
-    /// @return exists_ True if added.
+    /// @return exists_ True if admitted (and not removed).
     /// @return recordalRequired Its recordal setting.
-    function officeInfo(bytes2 office) external view returns (bool exists_, bool recordalRequired);
+    /// @return admin Its admin account (zero if none).
+    function officeInfo(bytes2 office) external view returns (bool exists_, bool recordalRequired, address admin);
 
     /// @notice Every office code, in the order added.
     /// @return The codes.
     function offices() external view returns (bytes2[] memory);
-
-    /// @notice The registrar role of an office: keccak256(abi.encode("REGISTRAR", office)).
-    /// @param office The office.
-    /// @return The role id.
-    function registrarRole(bytes2 office) external pure returns (bytes32);
 
     /// @notice Whether `account` is a registrar of `office`.
     /// @param office The office.
     /// @param account The account.
     /// @return True if it holds the role.
     function isRegistrar(bytes2 office, address account) external view returns (bool);
+
+    /// @notice The office's registrars (at most `MAX_REGISTRARS_PER_OFFICE`).
+    /// @param office The office.
+    /// @return The registrars, in no particular order.
+    function registrarsOf(bytes2 office) external view returns (address[] memory);
+
+    /// @notice The office's metadata base URI (empty: the on-chain JSON document).
+    /// @param office The office.
+    /// @return The base URI.
+    function baseURIOf(bytes2 office) external view returns (string memory);
 
     /// @notice An application request.
     /// @param requestId The request.
@@ -713,8 +863,8 @@ interface IIPRegistry is IIPLedgerErrors {
     /// @return The national code (ASCII, zero-padded).
     function nationalCodeOf(bytes2 office, LegalEvent kind) external view returns (bytes8);
 
-    /// @notice Sets the office's national code for a legal event (a registrar of the office; zero restores the
-    /// default). Emits {NationalCodeSet}.
+    /// @notice Sets the office's national code for a legal event (the office's admin; zero restores the default).
+    /// Emits {NationalCodeSet}.
     /// @param office The office.
     /// @param kind The legal event.
     /// @param nationalCode The code: printable ASCII, left-aligned, zero-padded.

@@ -43,16 +43,25 @@ import {IRevocableSignatures} from "./IRevocableSignatures.sol";
 ///   dropped. Only the licensor of a position fills it, so no one below the holder can use up the
 ///   holder's capacity: a licensee's sub-offers count against its own license, never the holder's;
 /// - a party holds at most `MAX_HELD_PER_PARTY` (16) active licenses on one right ({TooManyLicensesHeld}
-///   on acceptance or transfer; surrendering one frees room): the licenses `isLicensed` looks at;
+///   on acceptance, grant or transfer; surrendering one frees room): the licenses `isLicensed` looks at;
 /// - an offer's deadline is at most `MAX_OFFER_WINDOW` (365 days) ahead and never after the license's end;
 /// - at most `MAX_TERRITORIES` (32) territory codes per license.
 /// So `isLicensed` reads at most 16 licenses of the party, each with the 64 open entries under it, and the
-/// holder's 64 root entries, each looked through once; offers and acceptances scan one position (64).
+/// holder's 64 root entries, each looked through once; offers and grants scan one position (64), and only when
+/// the new license or an entry of the position is exclusive or sole; acceptances do not scan again (every open
+/// entry was checked against every other when it was admitted, and terms never change).
 ///
-/// Signatures. A relayed acceptance names the exact offer (its id, licensee and terms hash), so
-/// acceptances of different offers can be signed and relayed in any order; a re-offer is a new
-/// offer with a new id, which no old signature names. The licensee may revoke an unused signature
-/// ({IRevocableSignatures-revokeSignature}); contract-wallet licensees sign by ERC-1271.
+/// Terms. A license's terms (kind, territories, field, period, royalty, flags, agreement hash) are interned once
+/// ({registerTerms}, or implicitly by {offerLicenseWithTerms}) and referred to by a sequential id: the full terms,
+/// the field label and the agreement URI are in the {TermsRegistered} event; storage keeps only what the rules read
+/// (kind, territories, field hash, period, flags, royalty). The same terms and URI always map to the same id.
+///
+/// Signatures. A relayed acceptance names the exact offer (its id, licensee and terms id), so acceptances of
+/// different offers can be signed and relayed in any order; a re-offer is a new offer with a new id, which no old
+/// signature names. A one-transaction grant ({grantLicenseBySig}) carries the licensee's signature of the exact
+/// license (right, parent, licensee, terms id) and of the licensor position's grant sequence, which each grant
+/// there bumps: a grant signature is used at most once, with no nonce per signer. The licensee may revoke an
+/// unused signature ({IRevocableSignatures-revokeSignature}); contract-wallet licensees sign by ERC-1271.
 ///
 /// Time is unix seconds. A license covers the closed period [start, end]; `end` 0 means until
 /// the right ends. A license whose `end` is before the current block time reads as expired.
@@ -131,13 +140,18 @@ interface ILicenseRegistry is IRevocableSignatures {
         bool sublicensable;
         /// @dev Whether the licensee may transfer it.
         bool transferable;
-        /// @dev Hash of the license agreement document.
-        bytes32 termsHash;
-        /// @dev The last second at which the offer could be (or could have been) accepted.
+        /// @dev The interned terms (the agreement hash, field label and URI are in {TermsRegistered}).
+        uint256 termsId;
+        /// @dev The last second at which the offer could be (or could have been) accepted (0 for a license granted
+        /// in one transaction by {grantLicenseBySig}).
         uint64 deadline;
     }
 
     // ------------------------------------------------------------------ errors
+
+    /// @notice No interned terms with this id exist.
+    /// @param termsId The unknown id.
+    error TermsNotFound(uint256 termsId);
 
     /// @notice No license with this id exists.
     /// @param licenseId The unknown id.
@@ -267,26 +281,52 @@ interface ILicenseRegistry is IRevocableSignatures {
 
     // ------------------------------------------------------------------ events
 
+    /// @notice Terms were interned under a new id.
+    /// @param termsId The new id (sequential from 1).
+    /// @param contentHash keccak256(abi.encode(terms, termsURI)): the key {termsIdOf} looks up.
+    /// @param terms The full terms (kind, territories, field hash, period, royalty, flags, agreement hash).
+    /// @param fieldLabel The field-of-use label whose keccak256 is `terms.fieldHash` (empty for all fields).
+    /// @param termsURI URI of the license agreement document.
+    event TermsRegistered(
+        uint256 indexed termsId, bytes32 indexed contentHash, Terms terms, string fieldLabel, string termsURI
+    );
+
     /// @notice A licensor offered a license (or a sublicense under `parentId`).
     /// @param rightId The right.
     /// @param licenseId The new license's id.
     /// @param licensee The party it is offered to.
     /// @param parentId The parent license (0 for a root license).
     /// @param licensor The party who offered it (the holder, or the parent's licensee).
-    /// @param terms The terms (kind, territories, field hash, period, royalty, flags, terms hash).
+    /// @param termsId The interned terms (see {TermsRegistered}).
     /// @param deadline The last second at which the licensee may accept.
-    /// @param fieldLabel The field-of-use label whose keccak256 is `terms.fieldHash` (empty for all fields).
-    /// @param termsURI URI of the license agreement document.
     event LicenseOffered(
         uint256 indexed rightId,
         uint256 indexed licenseId,
         address indexed licensee,
         uint256 parentId,
         address licensor,
-        Terms terms,
-        uint64 deadline,
-        string fieldLabel,
-        string termsURI
+        uint256 termsId,
+        uint64 deadline
+    );
+
+    /// @notice The licensor granted a license in one transaction with the licensee's signature; it is active.
+    /// @param rightId The right.
+    /// @param licenseId The new license's id.
+    /// @param licensee The licensee (who signed).
+    /// @param parentId The parent license (0 for a root license).
+    /// @param licensor The party who granted it (the holder, or the parent's licensee).
+    /// @param termsId The interned terms (see {TermsRegistered}).
+    /// @param keyEventCode The WIPO ST.27 key event code (category S: licensing information recorded, S10).
+    /// @param nationalCode The right's office's own code for the event (`IIPRegistry.nationalCodeOf`).
+    event LicenseGranted(
+        uint256 indexed rightId,
+        uint256 indexed licenseId,
+        address indexed licensee,
+        uint256 parentId,
+        address licensor,
+        uint256 termsId,
+        bytes3 keyEventCode,
+        bytes8 nationalCode
     );
 
     /// @notice The licensee accepted the offer; the license is active.
@@ -347,25 +387,55 @@ interface ILicenseRegistry is IRevocableSignatures {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /// @notice Offers a license under `rightId` to `licensee`, open for acceptance until `deadline`. The caller
-    /// is the current holder of the right (`parentId` 0), or the licensee of the active sublicensable license
-    /// `parentId` (a sublicense, which must stay within its parent's kind, territories, field and period).
+    /// @notice Interns `terms` with their agreement URI and returns their id: the existing id when the same terms
+    /// and URI were registered before (nothing is written then), else a new one. Open to anyone.
     ///
-    /// Requirements: the register is not paused; the right exists and has not ended; the licensee is neither
-    /// zero nor the caller; valid terms; `deadline` from now to at most `MAX_OFFER_WINDOW` ahead and not after
-    /// `terms.end` ({InvalidOfferDeadline}); no open entry of the same licensor position overlaps it while one
-    /// of the two is exclusive or sole ({LicenseConflict}); the position has room ({TooManyLicenses}).
+    /// Requirements: the register is not paused; royalty at most 10000 ({RoyaltyTooHigh}); `end` 0 or after
+    /// `start` ({InvalidPeriod}); 1 to `MAX_TERRITORIES` ST.3 codes ({TerritoryCount}, {InvalidTerritory});
+    /// keccak256(fieldLabel) is `terms.fieldHash`, or both empty ({FieldLabelMismatch}).
+    ///
+    /// Emits a {TermsRegistered} event for new terms.
+    /// @param terms The terms.
+    /// @param fieldLabel The field-of-use label (empty for all fields).
+    /// @param termsURI URI of the license agreement document (at most a locator: `terms.termsHash` fixes the text).
+    /// @return termsId The terms' id.
+    function registerTerms(Terms calldata terms, string calldata fieldLabel, string calldata termsURI)
+        external
+        returns (uint256 termsId);
+
+    /// @notice Offers a license under `rightId` to `licensee` on the interned terms `termsId`, open for acceptance
+    /// until `deadline`. The caller is the current holder of the right (`parentId` 0), or the licensee of the active
+    /// sublicensable license `parentId` (a sublicense, which must stay within its parent's kind, territories, field
+    /// and period).
+    ///
+    /// Requirements: the register is not paused; the right exists and has not ended; the terms exist
+    /// ({TermsNotFound}) and have not ended ({InvalidPeriod}); the licensee is neither zero nor the caller;
+    /// `deadline` from now to at most `MAX_OFFER_WINDOW` ahead and not after the terms' end
+    /// ({InvalidOfferDeadline}); no open entry of the same licensor position overlaps it while one of the two is
+    /// exclusive or sole ({LicenseConflict}); the position has room ({TooManyLicenses}).
     ///
     /// Emits a {LicenseOffered} event.
     /// @param rightId The right (must exist and not be ended).
     /// @param parentId The parent license, or 0 for a root license.
     /// @param licensee The party offered the license (not zero, not the caller).
-    /// @param terms The terms.
+    /// @param termsId The interned terms.
     /// @param deadline The last second at which the licensee may accept (unix seconds).
-    /// @param fieldLabel The field-of-use label: keccak256(label) must equal `terms.fieldHash`; empty for all fields.
-    /// @param termsURI URI of the license agreement document (recorded in the event only).
     /// @return licenseId The new license's id (sequential from 1).
-    function offerLicense(
+    function offerLicense(uint256 rightId, uint256 parentId, address licensee, uint256 termsId, uint64 deadline)
+        external
+        returns (uint256 licenseId);
+
+    /// @notice {registerTerms} then {offerLicense} in one transaction (terms interned on first use).
+    /// Emits {TermsRegistered} (new terms only) and {LicenseOffered}.
+    /// @param rightId The right.
+    /// @param parentId The parent license, or 0 for a root license.
+    /// @param licensee The party offered the license.
+    /// @param terms The terms.
+    /// @param deadline The last second at which the licensee may accept.
+    /// @param fieldLabel The field-of-use label (empty for all fields).
+    /// @param termsURI URI of the license agreement document.
+    /// @return licenseId The new license's id.
+    function offerLicenseWithTerms(
         uint256 rightId,
         uint256 parentId,
         address licensee,
@@ -375,6 +445,33 @@ interface ILicenseRegistry is IRevocableSignatures {
         string calldata termsURI
     ) external returns (uint256 licenseId);
 
+    /// @notice The licensor (the holder, or the licensee of the sublicensable parent) grants an active license in one
+    /// transaction, carrying the licensee's EIP-712 consent
+    /// `GrantLicense(uint256 rightId,uint256 parentId,address licensee,uint256 termsId,uint256 sequence,uint256 deadline)`
+    /// where `sequence` is {grantSequenceOf}(rightId, parentId): each grant under the position bumps it, so the
+    /// signature is spent by its grant (and one signed for another right, parent, licensee or terms never matches).
+    ///
+    /// Requirements: as {offerLicense} (without the offer deadline), the licensee has room ({TooManyLicensesHeld}),
+    /// and the signature is the licensee's ({InvalidSignature}), before its deadline ({SignatureExpired}) and not
+    /// revoked ({RevokedSignature}).
+    ///
+    /// Emits a {LicenseGranted} event.
+    /// @param rightId The right.
+    /// @param parentId The parent license, or 0 for a root license.
+    /// @param licensee The licensee (who signed).
+    /// @param termsId The interned terms.
+    /// @param deadline The signature's deadline (unix seconds).
+    /// @param signature The licensee's signature (65 bytes for an EOA; anything its ERC-1271 wallet accepts).
+    /// @return licenseId The new license's id.
+    function grantLicenseBySig(
+        uint256 rightId,
+        uint256 parentId,
+        address licensee,
+        uint256 termsId,
+        uint256 deadline,
+        bytes calldata signature
+    ) external returns (uint256 licenseId);
+
     /// @notice The licensee accepts a pending offer before its deadline ({OfferExpired}); the right, the parent
     /// and exclusivity are checked again, and the licensee must have room ({TooManyLicensesHeld}).
     /// Emits a {LicenseAccepted} event.
@@ -382,8 +479,8 @@ interface ILicenseRegistry is IRevocableSignatures {
     function acceptLicense(uint256 licenseId) external;
 
     /// @notice Anyone relays the licensee's EIP-712 acceptance
-    /// `AcceptLicense(uint256 licenseId,address licensee,bytes32 termsHash,uint256 deadline)`, which names the
-    /// exact offer (`termsHash` is the offer's `terms.termsHash`). The licensee is an externally owned account
+    /// `AcceptLicense(uint256 licenseId,address licensee,uint256 termsId,uint256 deadline)`, which names the
+    /// exact offer (its id, licensee and interned terms). The licensee is an externally owned account
     /// (ECDSA) or a contract wallet (ERC-1271). No nonce: acceptances of different offers are relayed in any
     /// order, and the offer's state stops a replay.
     ///
@@ -470,12 +567,23 @@ interface ILicenseRegistry is IRevocableSignatures {
     /// @return The digest.
     function acceptanceDigest(uint256 licenseId, uint256 deadline) external view returns (bytes32);
 
-    /// @notice The parent of a license (0 for a root license).
-    /// @param licenseId The license.
-    /// @return The parent's id.
-    function parentOf(uint256 licenseId) external view returns (uint256);
+    /// @notice The grant sequence of a licensor position, bound into every {grantLicenseBySig} consent.
+    /// @param rightId The right.
+    /// @param parentId The position: 0 for the holder's root licenses, else the parent license.
+    /// @return The number of licenses granted by signature under the position so far.
+    function grantSequenceOf(uint256 rightId, uint256 parentId) external view returns (uint256);
 
-    /// @notice ERC-5218 name of `parentOf`.
+    /// @notice The id of interned terms by their content hash, keccak256(abi.encode(terms, termsURI)) (0 if not
+    /// registered): how a client finds whether terms are interned without sending them.
+    /// @param contentHash The content hash (also the second topic of {TermsRegistered}).
+    /// @return The terms id, or 0.
+    function termsIdOf(bytes32 contentHash) external view returns (uint256);
+
+    /// @notice How many terms were ever interned (the last terms id).
+    /// @return The count.
+    function termsCount() external view returns (uint256);
+
+    /// @notice ERC-5218: the parent of a license (reverts {LicenseNotFound} if unknown).
     /// @param licenseId The license.
     /// @return The parent's id (0 for a root license).
     function getParentLicenseId(uint256 licenseId) external view returns (uint256);

@@ -4,8 +4,8 @@ pragma solidity ^0.8.24;
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
 
 /// @title Batch reader of right states, run without being deployed
-/// @notice Reads `holderAndStatus` of many rights, and the filing data (`rightOf`) of those that
-/// exist, in one `eth_call` and hands the answers back in its revert data, so that an importer
+/// @notice Reads `holderAndStatus` of many rights, and the filing and registration dates (`rightOf`) of
+/// those that exist (the content hash lives in `RightFiled`, not in storage), in one `eth_call` and hands the answers back in its revert data, so that an importer
 /// checks thousands of rights (what is filed, and whether it is filed with the data it holds) in a
 /// few node calls instead of one call per right.
 /// @dev Never deployed, and holds no state. Its creation code followed by the ABI-encoded
@@ -25,19 +25,13 @@ contract RightStateReader {
 
     /// @notice The answers: `holders[i]` and `statuses[i]` are `registry.holderAndStatus(ids[i])`
     /// (the zero address and `None` for a right that was never filed); for a filed right,
-    /// `filingDates[i]`, `registrationDates[i]` and `contentHashes[i]` are those of `registry.rightOf(ids[i])`
-    /// (zero otherwise).
+    /// `filingDates[i]` and `registrationDates[i]` are those of `registry.rightOf(ids[i])` (zero otherwise).
     /// @param holders The holder of each right.
     /// @param statuses The status of each right.
     /// @param filingDates The filing date of each right.
     /// @param registrationDates The registration date of each right (0 until registered).
-    /// @param contentHashes The content hash of each right.
     error RightStates(
-        address[] holders,
-        IIPRegistry.Status[] statuses,
-        uint40[] filingDates,
-        uint40[] registrationDates,
-        bytes32[] contentHashes
+        address[] holders, IIPRegistry.Status[] statuses, uint40[] filingDates, uint40[] registrationDates
     );
 
     /// @notice More ids were given than one call may read.
@@ -55,7 +49,6 @@ contract RightStateReader {
         IIPRegistry.Status[] memory statuses = new IIPRegistry.Status[](count);
         uint40[] memory filingDates = new uint40[](count);
         uint40[] memory registrationDates = new uint40[](count);
-        bytes32[] memory contentHashes = new bytes32[](count);
         for (uint256 i = 0; i < count; ++i) {
             // Calling the registry per id is this contract's purpose; the loop is bounded by MAX_IDS, the calls are
             // views (static calls), and the contract is never deployed, so no state can depend on them.
@@ -64,9 +57,9 @@ contract RightStateReader {
             if (statuses[i] != IIPRegistry.Status.None) {
                 // slither-disable-next-line calls-loop
                 IIPRegistry.Right memory r = registry.rightOf(ids[i]);
-                (filingDates[i], registrationDates[i], contentHashes[i]) = (r.filingDate, r.registrationDate, r.contentHash);
+                (filingDates[i], registrationDates[i]) = (r.filingDate, r.registrationDate);
             }
         }
-        revert RightStates(holders, statuses, filingDates, registrationDates, contentHashes);
+        revert RightStates(holders, statuses, filingDates, registrationDates);
     }
 }

@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-
+import {Governed} from "../governance/Governed.sol";
 import {IIPRegistry} from "../interfaces/IIPRegistry.sol";
 import {ISecurityInterests} from "../interfaces/ISecurityInterests.sol";
-import {RevocableSignatures} from "./RevocableSignatures.sol";
+import {Lifecycle} from "../lib/Lifecycle.sol";
+import {RevocableSignaturesUpgradeable} from "./RevocableSignaturesUpgradeable.sol";
 
 /// @title SecurityInterests
 /// @notice Security interests (pledges) in the rights of an {IPRegistry}, several per right, ranked by recording
 /// order, with creditor consent bound to each (pledge, assignment) pair. The register asks `firstWithoutConsent`
 /// before an assignment takes effect and before the holder withdraws or surrenders a right. See
 /// {ISecurityInterests} for the API and its bounds.
-/// @dev Its own contract because IPRegistry's runtime code is near the EIP-170 limit (24,576 bytes).
-contract SecurityInterests is ISecurityInterests, RevocableSignatures {
+/// It keeps each right's count of active pledges in the right's record at the registry (`setPledgeCount`), so
+/// the registry asks it nothing about an unpledged right.
+/// @dev Its own contract because IPRegistry's runtime code is near the EIP-170 limit (24,576 bytes). Behind a
+/// {RegisterProxy}, governed by the {RegisterAuthority} (its own pause), state in one ERC-7201 namespaced struct.
+contract SecurityInterests is ISecurityInterests, Governed, RevocableSignaturesUpgradeable {
     /*//////////////////////////////////////////////////////////////
                                 CONSTANTS
     //////////////////////////////////////////////////////////////*/
@@ -39,27 +41,34 @@ contract SecurityInterests is ISecurityInterests, RevocableSignatures {
         uint128 pledgesVersion;
     }
 
-    /// @inheritdoc ISecurityInterests
-    IIPRegistry public immutable registry;
+    /// @custom:storage-location erc7201:ipledger.storage.SecurityInterests
+    struct SecurityInterestsStorage {
+        IIPRegistry registry;
+        uint256 count;
+        mapping(uint256 pledgeId => Pledge) pledges;
+        /// @dev The right's active pledges in rank order; at most MAX_PLEDGES_PER_RIGHT long.
+        mapping(uint256 rightId => uint256[]) active;
+        mapping(uint256 rightId => uint256) versions;
+        mapping(uint256 pledgeId => Consent) consents;
+    }
 
-    uint256 private _count;
-    mapping(uint256 pledgeId => Pledge) private _pledges;
-    /// @dev The right's active pledges in rank order; at most MAX_PLEDGES_PER_RIGHT long.
-    // Written through storage pointers (`active.push` in `recordPledge`, the shift and `pop` in `_release`),
-    // which slither does not follow.
-    // slither-disable-next-line uninitialized-state
-    mapping(uint256 rightId => uint256[]) private _active;
-    mapping(uint256 rightId => uint256) private _versions;
-    mapping(uint256 pledgeId => Consent) private _consents;
+    // keccak256(abi.encode(uint256(keccak256("ipledger.storage.SecurityInterests")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _STORAGE = 0x4d866f97e23ea2f21d062fa211277daa08c7ef2aa4d9eadcf450277b010e1f00;
 
     /*//////////////////////////////////////////////////////////////
-                               CONSTRUCTOR
+                               INITIALIZER
     //////////////////////////////////////////////////////////////*/
 
-    /// @param registry_ The register of rights (wired to this contract by its governor, `setSecurityInterests`).
-    constructor(IIPRegistry registry_) EIP712("IP Ledger Security Interests", "1") {
-        if (address(registry_) == address(0)) revert InvalidAccount(address(registry_));
-        registry = registry_;
+    /// @notice Sets up the security-interest register behind its proxy (once); the registry's council wires it
+    /// (`IPRegistry.setSecurityInterests`).
+    /// @param authority The {RegisterAuthority}.
+    /// @param registry_ The register of rights.
+    function initialize(address authority, address registry_) external initializer {
+        if (authority.code.length == 0) revert InvalidAccount(authority);
+        if (registry_.code.length == 0) revert InvalidAccount(registry_);
+        __Governed_init(authority);
+        __RevocableSignatures_init("IP Ledger Security Interests", "1");
+        _s().registry = IIPRegistry(registry_);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -69,33 +78,36 @@ contract SecurityInterests is ISecurityInterests, RevocableSignatures {
     /// @inheritdoc ISecurityInterests
     function recordPledge(uint256 rightId, address creditor, bytes32 agreementHash)
         external
+        whenNotPaused
         returns (uint256 pledgeId)
     {
-        _checkNotPaused();
-        (address holder, IIPRegistry.Status status) = registry.holderAndStatus(rightId);
+        SecurityInterestsStorage storage $ = _s();
+        IIPRegistry registry_ = $.registry;
+        (address holder, IIPRegistry.Status status, bytes2 office) = registry_.holderStatusOffice(rightId);
         if (status == IIPRegistry.Status.None) revert RightNotFound(rightId);
         if (holder != msg.sender) revert NotHolder(rightId, msg.sender);
-        if (status != IIPRegistry.Status.Lapsed && registry.isEnded(rightId)) revert NotAssignable(rightId, status);
+        if (status != IIPRegistry.Status.Lapsed && Lifecycle.isEnded(status)) revert NotAssignable(rightId, status);
         if (creditor == address(0) || creditor == holder) revert InvalidAccount(creditor);
-        uint256[] storage active = _active[rightId];
+        uint256[] storage active = $.active[rightId];
         uint256 rank = active.length + 1;
         if (rank > MAX_PLEDGES_PER_RIGHT) revert TooManyPledges(rightId, MAX_PLEDGES_PER_RIGHT);
-        pledgeId = ++_count;
-        _pledges[pledgeId] = Pledge({
+        pledgeId = ++$.count;
+        $.pledges[pledgeId] = Pledge({
             rightId: rightId,
             creditor: creditor,
             recordedAt: uint40(block.timestamp),
             state: PledgeState.Active
         });
         active.push(pledgeId);
-        uint256 version = ++_versions[rightId];
-        (bytes3 key, bytes8 national) = _codes(rightId, IIPRegistry.LegalEvent.SecurityInterestRecorded);
+        uint256 version = ++$.versions[rightId];
+        (bytes3 key, bytes8 national) = _codes(office, IIPRegistry.LegalEvent.SecurityInterestRecorded);
         emit PledgeRecorded(rightId, pledgeId, creditor, agreementHash, rank, version, key, national);
+        // The registry keeps the count in the right's record: its unpledged assignments ask nothing of this contract.
+        registry_.setPledgeCount(rightId, uint8(rank));
     }
 
     /// @inheritdoc ISecurityInterests
-    function consentToAssignment(uint256 pledgeId, uint256 assignmentId) external {
-        _checkNotPaused();
+    function consentToAssignment(uint256 pledgeId, uint256 assignmentId) external whenNotPaused {
         Pledge storage p = _activePledge(pledgeId);
         if (p.creditor != msg.sender) revert NotCreditor(pledgeId, msg.sender);
         uint256 rightId = p.rightId;
@@ -110,31 +122,31 @@ contract SecurityInterests is ISecurityInterests, RevocableSignatures {
         uint256 pledgesVersion,
         uint256 deadline,
         bytes calldata signature
-    ) external {
-        _checkNotPaused();
+    ) external whenNotPaused {
         Pledge storage p = _activePledge(pledgeId);
         uint256 rightId = p.rightId;
         IIPRegistry.Assignment memory a = _pendingAssignment(rightId, assignmentId);
-        uint256 version = _versions[rightId];
+        uint256 version = _s().versions[rightId];
         if (pledgesVersion != version) revert PledgesChanged(rightId, pledgesVersion, version);
         _checkSignature(p.creditor, _consentHash(pledgeId, p, a, version, deadline), deadline, signature);
         _consent(rightId, pledgeId, p.creditor, assignmentId, a.assignee, true);
     }
 
     /// @inheritdoc ISecurityInterests
-    function releasePledge(uint256 pledgeId) external {
-        _checkNotPaused();
+    function releasePledge(uint256 pledgeId) external whenNotPaused {
         Pledge storage p = _activePledge(pledgeId);
         if (p.creditor != msg.sender) revert NotCreditor(pledgeId, msg.sender);
         _release(pledgeId, p, bytes32(0));
     }
 
     /// @inheritdoc ISecurityInterests
-    function releasePledgeByCourtOrder(uint256 pledgeId, bytes32 courtOrderHash) external {
-        _checkNotPaused();
+    function releasePledgeByCourtOrder(uint256 pledgeId, bytes32 courtOrderHash) external whenNotPaused {
         Pledge storage p = _activePledge(pledgeId);
-        bytes2 office = registry.rightOf(p.rightId).office;
-        if (!registry.isRegistrar(office, msg.sender)) revert NotRegistrar(office, msg.sender);
+        IIPRegistry registry_ = _s().registry;
+        // Only the office matters here.
+        // slither-disable-next-line unused-return
+        (,, bytes2 office) = registry_.holderStatusOffice(p.rightId);
+        if (!registry_.isRegistrar(office, msg.sender)) revert NotRegistrar(office, msg.sender);
         if (courtOrderHash == bytes32(0)) revert MissingCourtOrder(pledgeId);
         _release(pledgeId, p, courtOrderHash);
     }
@@ -144,26 +156,32 @@ contract SecurityInterests is ISecurityInterests, RevocableSignatures {
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc ISecurityInterests
+    function registry() external view returns (IIPRegistry) {
+        return _s().registry;
+    }
+
+    /// @inheritdoc ISecurityInterests
     function pledgeOf(uint256 pledgeId) external view returns (Pledge memory) {
-        return _pledges[pledgeId];
+        return _s().pledges[pledgeId];
     }
 
     /// @inheritdoc ISecurityInterests
     function pledgesOf(uint256 rightId) external view returns (uint256[] memory) {
-        return _active[rightId];
+        return _s().active[rightId];
     }
 
     /// @inheritdoc ISecurityInterests
     function pledgesVersionOf(uint256 rightId) external view returns (uint256) {
-        return _versions[rightId];
+        return _s().versions[rightId];
     }
 
     /// @inheritdoc ISecurityInterests
     function hasConsented(uint256 pledgeId, uint256 assignmentId) public view returns (bool) {
-        Pledge storage p = _pledges[pledgeId];
-        Consent memory c = _consents[pledgeId];
+        SecurityInterestsStorage storage $ = _s();
+        Pledge storage p = $.pledges[pledgeId];
+        Consent memory c = $.consents[pledgeId];
         return p.state == PledgeState.Active && assignmentId != 0 && c.assignmentId == assignmentId
-            && c.pledgesVersion == _versions[p.rightId];
+            && c.pledgesVersion == $.versions[p.rightId];
     }
 
     /// @inheritdoc ISecurityInterests
@@ -172,11 +190,11 @@ contract SecurityInterests is ISecurityInterests, RevocableSignatures {
         view
         returns (uint256 pledgeId, address creditor)
     {
-        uint256[] storage active = _active[rightId];
+        uint256[] storage active = _s().active[rightId];
         uint256 n = active.length; // at most MAX_PLEDGES_PER_RIGHT
         for (uint256 i; i < n; ++i) {
             uint256 id = active[i];
-            if (!hasConsented(id, assignmentId)) return (id, _pledges[id].creditor);
+            if (!hasConsented(id, assignmentId)) return (id, _s().pledges[id].creditor);
         }
     }
 
@@ -192,25 +210,32 @@ contract SecurityInterests is ISecurityInterests, RevocableSignatures {
         address assignee,
         bool bySignature
     ) internal {
-        uint256 version = _versions[rightId];
-        _consents[pledgeId] = Consent({assignmentId: uint128(assignmentId), pledgesVersion: uint128(version)});
+        SecurityInterestsStorage storage $ = _s();
+        uint256 version = $.versions[rightId];
+        $.consents[pledgeId] = Consent({assignmentId: uint128(assignmentId), pledgesVersion: uint128(version)});
         emit AssignmentConsented(rightId, pledgeId, creditor, assignmentId, assignee, version, bySignature);
     }
 
     /// @dev Marks the pledge released, closes the gap in the right's ranking (at most MAX_PLEDGES_PER_RIGHT
     /// moves) and bumps the pledge version, which voids every standing consent.
     function _release(uint256 pledgeId, Pledge storage p, bytes32 courtOrderHash) internal {
+        SecurityInterestsStorage storage $ = _s();
         uint256 rightId = p.rightId;
         p.state = PledgeState.Released;
-        uint256[] storage active = _active[rightId];
+        uint256[] storage active = $.active[rightId];
         uint256 n = active.length; // at most MAX_PLEDGES_PER_RIGHT, and the pledge is among them
         uint256 i;
         while (active[i] != pledgeId) ++i;
         for (; i + 1 < n; ++i) active[i] = active[i + 1];
         active.pop();
-        uint256 version = ++_versions[rightId];
-        (bytes3 key, bytes8 national) = _codes(rightId, IIPRegistry.LegalEvent.SecurityInterestReleased);
+        uint256 version = ++$.versions[rightId];
+        IIPRegistry registry_ = $.registry;
+        // Only the office matters here.
+        // slither-disable-next-line unused-return
+        (,, bytes2 office) = registry_.holderStatusOffice(rightId);
+        (bytes3 key, bytes8 national) = _codes(office, IIPRegistry.LegalEvent.SecurityInterestReleased);
         emit PledgeReleased(rightId, pledgeId, p.creditor, msg.sender, courtOrderHash, version, key, national);
+        registry_.setPledgeCount(rightId, uint8(n - 1));
     }
 
     /// @dev The EIP-712 struct hash of the creditor's consent to `a` for pledge `pledgeId` at `version`.
@@ -237,7 +262,7 @@ contract SecurityInterests is ISecurityInterests, RevocableSignatures {
     }
 
     function _activePledge(uint256 pledgeId) internal view returns (Pledge storage p) {
-        p = _pledges[pledgeId];
+        p = _s().pledges[pledgeId];
         if (p.state != PledgeState.Active) revert PledgeNotActive(pledgeId, p.state);
     }
 
@@ -247,19 +272,20 @@ contract SecurityInterests is ISecurityInterests, RevocableSignatures {
         view
         returns (IIPRegistry.Assignment memory a)
     {
-        a = registry.pendingAssignment(rightId);
+        a = _s().registry.pendingAssignment(rightId);
         uint256 pendingId = a.state == IIPRegistry.AssignmentState.None ? 0 : a.id;
         if (pendingId == 0 || pendingId != assignmentId) revert StaleAssignment(rightId, assignmentId, pendingId);
     }
 
-    /// @dev The ST.27 key event code and the office's national code of a legal event of the right.
-    function _codes(uint256 rightId, IIPRegistry.LegalEvent kind) internal view returns (bytes3, bytes8) {
-        bytes2 office = registry.rightOf(rightId).office;
-        return (registry.keyEventCodeOf(kind), registry.nationalCodeOf(office, kind));
+    /// @dev The ST.27 key event code and the office's national code of a legal event at `office`.
+    function _codes(bytes2 office, IIPRegistry.LegalEvent kind) internal view returns (bytes3, bytes8) {
+        IIPRegistry registry_ = _s().registry;
+        return (registry_.keyEventCodeOf(kind), registry_.nationalCodeOf(office, kind));
     }
 
-    /// @dev State changes stop while the register is paused (signature revocation apart).
-    function _checkNotPaused() internal view {
-        if (Pausable(address(registry)).paused()) revert Pausable.EnforcedPause();
+    function _s() private pure returns (SecurityInterestsStorage storage $) {
+        assembly {
+            $.slot := _STORAGE
+        }
     }
 }

@@ -135,6 +135,22 @@ def _cases() -> list[Case]:
     add("start-too-far", *date_options["start"], TOO_FAR, node=True)
     add("filing-date-superscript", *date_options["filing-date"], "\u00b2\u00b3")  # str.isdigit() but not int()
     add("end-before-start", "license", "offer", REF, ADDR, "--start", "2031-01-01", "--end", "2030-01-01")
+    # licence terms and one-transaction grants
+    add("terms-register-royalty", "license", "terms", "register", "--royalty-bps", "10001")
+    add("terms-register-territory", "license", "terms", "register", "--territory", "em")
+    add("terms-show-zero", "license", "terms", "show", "0")
+    add("terms-show-word", "license", "terms", "show", "one")
+    add("offer-terms-id-and-kind", "license", "offer", REF, ADDR, "--terms-id", "1", "--kind", "sole")
+    add("grant-no-mode", "license", "grant", REF, ADDR, "--terms-id", "1")
+    add("grant-both-modes", "license", "grant", REF, ADDR, "--terms-id", "1", "--sign-as",
+        "--licensee-signature", f"{TMP}/consent.json")
+    add("grant-missing-consent", "license", "grant", REF, ADDR, "--terms-id", "1",
+        "--licensee-signature", f"{TMP}/absent.json")
+    add("grant-terms-id-zero", "license", "grant", REF, ADDR, "--terms-id", "0", "--sign-as")
+    add("grant-sign-as-bad-deadline", "license", "grant", REF, ADDR, "--terms-id", "1", "--sign-as",
+        "--out", f"{TMP}/consent-out.json", "--deadline", "yesterday", creates=(f"{TMP}/consent-out.json",))
+    for name in ("short", "not-hex", "name"):
+        add(f"grant-licensee-{name}", "license", "grant", REF, bad_addresses[name], "--terms-id", "1", "--sign-as")
     # office codes
     bad_offices = {"empty": "", "one-letter": "E", "three-letters": "EMM", "lower": "em", "unknown": "ZZ",
                    "digit": "E1", "accented": "\u00c9M"}

@@ -5,6 +5,8 @@ the whole scope asked (issue #12, items 3 and 4)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
@@ -74,3 +76,62 @@ def test_check_answers_for_whole_scope_of_the_question(world: World, ref: str,
         assert res.exit_code == code, (territory, field, res.output)
     res = run(monkeypatch, world.alice, "check", ref, world.bob.address, "--territory", "DE", "--field", "pharma")
     assert res.exit_code == 0 and f"by license #{lid}" in res.stdout
+
+
+def test_license_terms_register_once_show_and_offer_by_terms_id(world: World, ref: str,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    spelled = ("--kind", "sole", "--territory", "DE", "--territory", "AT", "--field", "software", "--royalty-bps",
+               "250", "--terms-uri", "ipfs://agreement")
+    first = ok(monkeypatch, world.alice, "license", "terms", "register", *spelled)
+    assert first["created"] is True and [e["name"] for e in first["events"]] == ["TermsRegistered"]
+    again = ok(monkeypatch, world.bob, "license", "terms", "register", *spelled)
+    assert again == {"terms_id": first["terms_id"], "created": False}  # nothing sent
+    shown = ok(monkeypatch, world.stranger, "license", "terms", "show", str(first["terms_id"]))
+    assert (shown["kind"], shown["territories"], shown["field_label"], shown["royalty_bps"], shown["terms_uri"]) == (
+        "sole", ["DE", "AT"], "software", 250, "ipfs://agreement")
+    offered = ok(monkeypatch, world.alice, "license", "offer", ref, world.bob.address,
+                 "--terms-id", str(first["terms_id"]))
+    assert offered["terms_id"] == first["terms_id"]
+    ok(monkeypatch, world.bob, "license", "accept", str(offered["license_id"]))
+    res = run(monkeypatch, world.alice, "check", ref, world.bob.address, "--territory", "AT", "--field", "software")
+    assert res.exit_code == 0, res.output
+    line = refused(monkeypatch, world.alice, 2, "license", "offer", ref, world.bob.address,
+                   "--terms-id", str(first["terms_id"]), "--kind", "exclusive")
+    assert "--terms-id or the terms options" in line
+    assert "no license terms #999" in refused(monkeypatch, world.alice, 2, "license", "terms", "show", "999")
+
+
+def test_license_grant_signed_by_licensee_file_then_granted_once(world: World, ref: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    terms_id = ok(monkeypatch, world.alice, "license", "terms", "register", "--territory", "FR")["terms_id"]
+    consent = tmp_path / "consent.json"
+    signed = ok(monkeypatch, world.bob, "license", "grant", ref, world.bob.address, "--terms-id", str(terms_id),
+                "--sign-as", "--out", str(consent), "--deadline", DEADLINE)
+    saved = json.loads(consent.read_text())
+    assert saved["right_id"] == int(signed.pop("right_id"), 16)  # --json prints 256-bit ids in hex
+    assert signed.items() <= saved.items() and set(saved) == {"right_id", "parent_id", "licensee", "terms_id", "sequence", "deadline",
+                                              "signature"}  # a signature and its message: no key
+    granted = ok(monkeypatch, world.alice, "license", "grant", ref, world.bob.address, "--terms-id", str(terms_id),
+                 "--licensee-signature", str(consent))
+    assert [e["name"] for e in granted["events"]] == ["LicenseGranted"]
+    assert world.ipl.license(granted["license_id"]).active
+    line = refused(monkeypatch, world.alice, 1, "license", "grant", ref, world.bob.address, "--terms-id",
+                   str(terms_id), "--licensee-signature", str(consent))
+    assert "InvalidSignature" in line  # spent: the position's grant sequence moved on
+
+
+@pytest.mark.parametrize("case", ["both", "neither", "other_licensee", "not_json", "missing", "no_file"])
+def test_license_grant_with_bad_mode_or_consent_file_is_refused_in_one_line(
+        world: World, ref: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    consent = tmp_path / "consent.json"
+    consent.write_text({"not_json": "{oops", "missing": json.dumps({"right_id": 1})}.get(case, json.dumps(
+        {"right_id": 0, "parent_id": 0, "licensee": world.carol.address, "terms_id": 1, "sequence": 0, "deadline": 1,
+         "signature": "0x" + "11" * 65})))
+    args = {"both": ("--sign-as", "--licensee-signature", str(consent)), "neither": (),
+            "other_licensee": ("--licensee-signature", str(consent)), "not_json": ("--licensee-signature", str(consent)),
+            "missing": ("--licensee-signature", str(consent)),
+            "no_file": ("--licensee-signature", str(tmp_path / "absent.json"))}[case]
+    line = refused(monkeypatch, world.alice, 2, "license", "grant", ref, world.bob.address, "--terms-id", "1", *args)
+    expected = {"both": "--sign-as", "neither": "--sign-as", "other_licensee": "another license",
+                "not_json": "not JSON", "missing": "lacks", "no_file": "cannot read"}[case]
+    assert expected in line

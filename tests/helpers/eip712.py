@@ -21,8 +21,10 @@ MESSAGE_TYPES: dict[str, tuple[tuple[str, str], ...]] = {
     "ConsentToAssignment": (("pledgeId", "uint256"), ("rightId", "uint256"), ("creditor", "address"),
                             ("assignmentId", "uint256"), ("assignee", "address"), ("deedHash", "bytes32"),
                             ("pledgesVersion", "uint256"), ("deadline", "uint256")),
-    "AcceptLicense": (("licenseId", "uint256"), ("licensee", "address"), ("termsHash", "bytes32"),
+    "AcceptLicense": (("licenseId", "uint256"), ("licensee", "address"), ("termsId", "uint256"),
                       ("deadline", "uint256")),
+    "GrantLicense": (("rightId", "uint256"), ("parentId", "uint256"), ("licensee", "address"),
+                     ("termsId", "uint256"), ("sequence", "uint256"), ("deadline", "uint256")),
 }
 
 

@@ -14,10 +14,11 @@ import pytest
 from eth_account.signers.local import LocalAccount
 from eth_utils import keccak
 from web3 import Web3
+from web3.logs import DISCARD
 
 from . import eip712
 from .reverts import error_of
-from .world import World
+from .world import GOVERNOR, World
 
 EXCLUSIVE, SOLE, NONEXCLUSIVE = 0, 1, 2  # ILicenseRegistry.LicenseKind
 NONE, OFFERED, ACTIVE, WITHDRAWN, TERMINATED, SURRENDERED = range(6)  # ILicenseRegistry.LicenseState
@@ -86,19 +87,75 @@ class LicenseDriver:
 
     def offer_fn(self, licensee: int, *, right: int | None = None, parent: int = 0, label: str = "",
                  uri: str = "ipfs://terms", deadline: int | None = None, **terms: Any) -> Any:
-        """The ``offerLicense`` call of a license to ``licensee`` (under ``parent``, on ``right``), open until
-        ``deadline`` (default: 30 days from now, or the license's end if sooner)."""
-        if deadline is None:
-            deadline = self.now() + OFFER_WINDOW
-            if terms.get("end"):
-                deadline = min(deadline, terms["end"])
-        return self.lic.functions.offerLicense(right or self.right, parent, self.a(licensee),
-                                               self.terms(label=label, **terms), deadline, label, uri)
+        """The ``offerLicenseWithTerms`` call of a license to ``licensee`` (under ``parent``, on ``right``; the terms
+        interned on first use), open until ``deadline`` (default: 30 days from now, or the license's end if sooner)."""
+        return self.lic.functions.offerLicenseWithTerms(right or self.right, parent, self.a(licensee),
+                                                        self.terms(label=label, **terms),
+                                                        self.deadline_for(deadline, terms.get("end", 0)), label, uri)
+
+    def deadline_for(self, deadline: int | None, end: int = 0) -> int:
+        """``deadline``, or the default: 30 days from now, or the license's end if sooner."""
+        if deadline is not None:
+            return deadline
+        default = self.now() + OFFER_WINDOW
+        return min(default, end) if end else default
+
+    def register_terms_fn(self, *, label: str = "", uri: str = "ipfs://terms", **terms: Any) -> Any:
+        """The ``registerTerms`` call of these terms (the same keywords as ``terms``)."""
+        return self.lic.functions.registerTerms(self.terms(label=label, **terms), label, uri)
+
+    def register_terms(self, who: int = 2, **kw: Any) -> tuple[int, Any]:
+        """Interns terms as party ``who`` (Alice by default); returns their id (new or existing) and the receipt."""
+        fn = self.register_terms_fn(**kw)
+        terms_id = int(fn.call({"from": self.a(who)}))
+        return terms_id, self.send(fn, who)
+
+    def offer_id_fn(self, licensee: int, terms_id: int, *, right: int | None = None, parent: int = 0,
+                    deadline: int | None = None, end: int = 0) -> Any:
+        """The ``offerLicense`` call by terms id."""
+        return self.lic.functions.offerLicense(right or self.right, parent, self.a(licensee), terms_id,
+                                               self.deadline_for(deadline, end))
+
+    def grant_message(self, licensee: str, terms_id: int, deadline: int, *, right: int | None = None,
+                      parent: int = 0, sequence: int | None = None) -> dict[str, Any]:
+        """The GrantLicense message (the position's current grant sequence unless given)."""
+        rid = right or self.right
+        seq = int(self.lic.functions.grantSequenceOf(rid, parent).call()) if sequence is None else sequence
+        return {"rightId": rid, "parentId": parent, "licensee": licensee, "termsId": terms_id, "sequence": seq,
+                "deadline": deadline}
+
+    def sign_grant(self, signer: int, licensee: int, terms_id: int, deadline: int, **kw: Any) -> bytes:
+        """``signer``'s EIP-712 GrantLicense consent naming party ``licensee`` (``kw``: right, parent, sequence)."""
+        return eip712.sign(self.lic, "GrantLicense", self.grant_message(self.a(licensee), terms_id, deadline, **kw),
+                           self.accounts[signer])
+
+    def grant_fn(self, licensee: str, terms_id: int, deadline: int, signature: bytes, *, right: int | None = None,
+                 parent: int = 0) -> Any:
+        """The ``grantLicenseBySig`` call."""
+        return self.lic.functions.grantLicenseBySig(right or self.right, parent, licensee, terms_id, deadline,
+                                                    signature)
+
+    def grant_by_sig(self, licensor: int, licensee: int, terms_id: int, *, right: int | None = None,
+                     parent: int = 0) -> tuple[int, Any]:
+        """``licensee`` signs, ``licensor`` grants in one transaction; returns the license id and the receipt."""
+        deadline = self.now() + DAY
+        sig = self.sign_grant(licensee, licensee, terms_id, deadline, right=right, parent=parent)
+        receipt = self.send(self.grant_fn(self.a(licensee), terms_id, deadline, sig, right=right, parent=parent),
+                            licensor)
+        (ev,) = self.lic.events.LicenseGranted().process_receipt(receipt, errors=DISCARD)
+        return int(ev["args"]["licenseId"]), receipt
+
+    def pause(self) -> Any:
+        """Pauses the license register (the deployer still holds the authority's admin role in these worlds)."""
+        return self.send(self.lic.functions.pause(), GOVERNOR)
+
+    def unpause(self) -> Any:
+        return self.send(self.lic.functions.unpause(), GOVERNOR)
 
     def offer(self, licensor: int, licensee: int, **kw: Any) -> tuple[int, Any]:
         """Offers a license; returns its id and the receipt."""
         receipt = self.send(self.offer_fn(licensee, **kw), licensor)
-        (ev,) = self.lic.events.LicenseOffered().process_receipt(receipt)
+        (ev,) = self.lic.events.LicenseOffered().process_receipt(receipt, errors=DISCARD)
         return int(ev["args"]["licenseId"]), receipt
 
     def send_offer_to(self, licensee: str, licensor: int = 2, **kw: Any) -> tuple[int, Any]:
@@ -106,8 +163,8 @@ class LicenseDriver:
         fn = self.offer_fn(0, **kw)
         args = list(fn.args)
         args[2] = licensee
-        receipt = self.send(self.lic.functions.offerLicense(*args), licensor)
-        (ev,) = self.lic.events.LicenseOffered().process_receipt(receipt)
+        receipt = self.send(self.lic.functions.offerLicenseWithTerms(*args), licensor)
+        (ev,) = self.lic.events.LicenseOffered().process_receipt(receipt, errors=DISCARD)
         return int(ev["args"]["licenseId"]), receipt
 
     def accept(self, licensee: int, license_id: int) -> Any:
@@ -143,14 +200,14 @@ class LicenseDriver:
         assert self.now() == timestamp
 
     def acceptance(self, license_id: int, deadline: int, licensee: str | None = None,
-                   terms_hash: bytes | None = None) -> dict[str, Any]:
-        """The AcceptLicense message of an offer (its licensee and terms hash read from the chain unless given)."""
+                   terms_id: int | None = None) -> dict[str, Any]:
+        """The AcceptLicense message of an offer (its licensee and terms id read from the chain unless given)."""
         rec = self.license(license_id)
         return {"licenseId": license_id, "licensee": rec["licensee"] if licensee is None else licensee,
-                "termsHash": rec["termsHash"] if terms_hash is None else terms_hash, "deadline": deadline}
+                "termsId": rec["termsId"] if terms_id is None else terms_id, "deadline": deadline}
 
     def sign_acceptance(self, signer: int, license_id: int, deadline: int, **message: Any) -> bytes:
-        """``signer``'s EIP-712 AcceptLicense signature of the offer (``message`` overrides licensee/terms_hash)."""
+        """``signer``'s EIP-712 AcceptLicense signature of the offer (``message`` overrides licensee/terms_id)."""
         return eip712.sign(self.lic, "AcceptLicense", self.acceptance(license_id, deadline, **message),
                            self.accounts[signer])
 

@@ -1,8 +1,8 @@
 """The one world of the tests: a deployed register with one SDK client per role.
 
 ``make_world`` turns a fresh deployment (embedded chain or a real node) into the standard cast: the governor
-adds the offices EM (assignments need recordal by the office) and RU (acceptance moves title) and grants one
-registrar each. Roles are dev-account indexes, so a test can also act as ``world.as_(ALICE)``.
+(the deployer, still the authority's admin here) adds the offices EM (assignments need recordal by the office)
+and RU (acceptance moves title), both with the governor as their office admin, which grants one registrar each. Roles are dev-account indexes, so a test can also act as ``world.as_(ALICE)``.
 tests/conftest.py deploys one world per module and snapshots it per test.
 """
 
@@ -70,8 +70,8 @@ class World:
 def make_world(ipl: IPLedger) -> World:
     """The standard cast on ``ipl``'s fresh deployment: offices EM (recordal) and RU, one registrar each."""
     g = ipl.as_account(GOVERNOR)
-    g.add_office("EM", recordal_required=True)
-    g.add_office("RU", recordal_required=False)
+    g.add_office("EM", recordal_required=True, admin=g.address)
+    g.add_office("RU", recordal_required=False, admin=g.address)
     g.grant_registrar("EM", ipl.chain.accounts[REGISTRAR].address)
     g.grant_registrar("RU", ipl.chain.accounts[RU_REGISTRAR].address)
     return World(ipl=ipl, governor=g, registrar=ipl.as_account(REGISTRAR), alice=ipl.as_account(ALICE),

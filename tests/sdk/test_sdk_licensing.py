@@ -7,13 +7,14 @@ import pytest
 from helpers import World, assert_revert, eip712
 from ipledger.errors import ContractRevert, UsageError
 from ipledger.sdk import LicenseKind, LicenseTerms, flatten
+from ipledger.sdk.licensing import TermsResult
 
 
 def test_license_tree_offered_accepted_and_relayed_returns_three_levels_until_root_ends(world: World) -> None:
     rid = world.file_registered()
     root = world.alice.offer_license(rid, world.bob.address, LicenseTerms(
         kind="exclusive", territories=("DE", "FR"), field="software", royalty_bps=300, sublicensable=True))
-    assert root.event("LicenseOffered").args["terms"]["kind"] == int(LicenseKind.EXCLUSIVE)
+    assert root.event("TermsRegistered").args["terms"]["kind"] == int(LicenseKind.EXCLUSIVE)  # interned on first use
     world.bob.accept_license(root.license_id)
     mid = world.bob.offer_license(rid, world.carol.address, LicenseTerms(
         kind="sole", territories=("DE",), field="software", sublicensable=True), parent_id=root.license_id)
@@ -61,7 +62,9 @@ def test_sign_license_acceptance_equals_independent_eip712_signature(world: Worl
     terms_hash = b"\x42" * 32
     lid = world.alice.offer_license(rid, world.bob.address, LicenseTerms(terms_hash=terms_hash)).license_id
     deadline = world.now() + 3600
-    message = {"licenseId": lid, "licensee": world.bob.address, "termsHash": terms_hash, "deadline": deadline}
+    terms_id = world.ipl.license(lid).terms_id
+    assert world.ipl.license_terms(terms_id).terms_hash == "0x" + terms_hash.hex()
+    message = {"licenseId": lid, "licensee": world.bob.address, "termsId": terms_id, "deadline": deadline}
     expected = eip712.sign(world.ipl.licenses, "AcceptLicense", message, world.bob.account)
     assert world.bob.sign_license_acceptance(lid, deadline) == expected
     assert eip712.recover(world.ipl.licenses, "AcceptLicense", message, expected) == world.bob.address
@@ -148,3 +151,56 @@ def test_contract_wallet_licensee_accepts_by_owner_key_signature_relayed(world: 
     world.stranger.accept_license_by_sig(lid, deadline, sig)
     assert world.ipl.is_licensed(rid, wallet, "DE").license_id == lid
     assert world.ipl.license(lid).licensee == wallet
+
+
+def test_register_terms_interns_once_and_offer_by_terms_id_uses_them(world: World) -> None:
+    rid = world.file_registered()
+    terms = LicenseTerms(kind="sole", territories=("DE", "AT"), field="software", royalty_bps=125,
+                         terms_hash=b"\x07" * 32, terms_uri="ipfs://agreement")
+    first = world.alice.register_terms(terms)
+    assert first.created and first.tx is not None and first.terms_id == world.ipl.terms_id_of(terms)
+    assert world.bob.register_terms(terms) == TermsResult(terms_id=first.terms_id, created=False)  # nothing sent
+    info = world.ipl.license_terms(first.terms_id)
+    assert (info.kind, info.territories, info.field_label, info.royalty_bps, info.terms_uri, info.terms_hash) == (
+        LicenseKind.SOLE, ("DE", "AT"), "software", 125, "ipfs://agreement", "0x" + "07" * 32)
+    assert info.content_hash == "0x" + world.ipl.terms_content_hash(terms).hex()
+    offer = world.alice.offer_license(rid, world.bob.address, terms_id=first.terms_id)
+    world.bob.accept_license(offer.license_id)
+    assert world.ipl.license(offer.license_id).terms_id == first.terms_id
+    assert world.ipl.is_licensed(rid, world.bob.address, "AT", "software").license_id == offer.license_id
+    with pytest.raises(UsageError, match="no license terms #99"):
+        world.ipl.license_terms(99)
+    with pytest.raises(UsageError, match="one of them"):
+        world.alice.offer_license(rid, world.bob.address, terms, terms_id=first.terms_id)
+
+
+def test_grant_license_with_signed_consent_in_one_transaction_then_replay_refused(world: World) -> None:
+    rid = world.file_registered()
+    terms_id = world.alice.register_terms(LicenseTerms(territories=("DE",), field="software")).terms_id
+    deadline = world.now() + 3600
+    sig = world.bob.sign_license_grant(rid, terms_id, deadline)  # the licensee, off line
+    message = world.ipl.license_grant_message(rid, world.bob.address, terms_id, deadline)
+    assert message["sequence"] == 0
+    assert sig == eip712.sign(world.ipl.licenses, "GrantLicense", message, world.bob.account)
+    granted = world.alice.grant_license(rid, world.bob.address, terms_id, sig, deadline)
+    assert granted.event("LicenseGranted").args["licensor"] == world.alice.address
+    assert world.ipl.is_licensed(rid, world.bob.address, "DE", "software").license_id == granted.license_id
+    assert world.ipl.licenses_of_right(rid) == [granted.license_id]
+    assert world.ipl.licenses_of(world.bob.address) == [granted.license_id]
+    tree = world.ipl.license_tree(rid)
+    assert tree[0].license.field_label == "software" and tree[0].license.deadline == 0
+    with pytest.raises(ContractRevert) as exc:
+        world.alice.grant_license(rid, world.bob.address, terms_id, sig, deadline)
+    assert_revert(exc, "InvalidSignature", expected=world.bob.address)  # the sequence moved on: spent
+
+
+def test_revoked_grant_consent_is_refused(world: World) -> None:
+    rid = world.file_registered()
+    terms_id = world.alice.register_terms(LicenseTerms(territories=("FR",))).terms_id
+    deadline = world.now() + 3600
+    sig = world.bob.sign_license_grant(rid, terms_id, deadline)
+    world.bob.revoke_license_grant(rid, terms_id, deadline)
+    digest = world.ipl.license_grant_digest(rid, world.bob.address, terms_id, deadline)
+    with pytest.raises(ContractRevert) as exc:
+        world.alice.grant_license(rid, world.bob.address, terms_id, sig, deadline)
+    assert_revert(exc, "RevokedSignature", signer=world.bob.address, digest="0x" + digest.hex())

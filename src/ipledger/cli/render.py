@@ -113,8 +113,18 @@ def right_table(info: Any, names: dict[str, str] | None = None) -> Any:
         ("Metadata", info.metadata_uri or "-"),
         ("Pending assignee", info.pending_assignee or "-"),
         ("Pledged to", ", ".join(info.creditors) or "-"),  # every active pledge's creditor, senior first
+        ("Pledges", str(info.pledge_count)),
+        ("Assignments", str(info.assignment_sequence)),
+        ("Token URI", _short_uri(info.token_uri)),
     ]
     return table("Right", ("field", "value"), rows)
+
+
+def _short_uri(uri: str) -> str:
+    """A token URI for a table: an on-chain ``data:`` document is named by its kind and size, not printed."""
+    if uri.startswith("data:"):
+        return f"{uri.split(',', 1)[0]} (on-chain JSON, {len(uri)} characters)"
+    return uri or "-"
 
 
 def request_table(request: Any, names: dict[str, str] | None = None) -> Any:

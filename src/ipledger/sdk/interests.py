@@ -159,6 +159,57 @@ class InterestActions(ClientBase):
         version. Valid when this account is the creditor, or the owner key of the creditor's ERC-1271 wallet."""
         return self.sign_typed(self.interests, "ConsentToAssignment", self.consent_message(pledge_id, deadline))
 
+    # ------------------------------------------------------------ one-transaction assignments
+
+    def assignment_sequence(self, right_id: int) -> int:
+        """The right's assignment sequence number (what an ``AssignTitle`` message names; every assignment request
+        and every one-transaction assignment takes the next one)."""
+        return int(self.call(self.registry.functions.rightOf(right_id), "read right")[5])
+
+    def title_message(self, right_id: int, assignee: str, deed_hash: bytes | str | None, deadline: int, *,
+                      sequence: int | None = None) -> dict[str, Any]:
+        """The ``AssignTitle`` message of assigning the right to ``assignee`` now: it names the current holder and
+        the assignment sequence number (default: the current one), so it is good for one assignment only."""
+        rec = self.call(self.registry.functions.rightOf(right_id), "read right")
+        return {"rightId": right_id, "holder": str(rec[0]), "assignee": types.address(assignee, "assignee"),
+                "deedHash": types.bytes32(deed_hash, "deed hash"),
+                "sequence": int(rec[5]) if sequence is None else int(sequence), "deadline": int(deadline)}
+
+    def sign_title_assignment(self, right_id: int, assignee: str, deed_hash: bytes | str | None, deadline: int, *,
+                              sequence: int | None = None) -> bytes:
+        """Signs the ``AssignTitle`` message with this account's key, off line: the assignee's acceptance for
+        ``assign``, or either party's signature for ``record_assignment_by_sig``. Valid when this account is the
+        party, or the owner key of the party's ERC-1271 wallet."""
+        message = self.title_message(right_id, assignee, deed_hash, deadline, sequence=sequence)
+        return self.sign_typed(self.registry, "AssignTitle", message)
+
+    def assign(self, right_id: int, assignee: str, deadline: int, assignee_signature: bytes | str, *,
+               deed_hash: bytes | str | None = None, sequence: int | None = None) -> TxResult:
+        """The holder assigns the right in one transaction with the assignee's signed ``AssignTitle`` (offices
+        without recordal; a pledged right takes the two-step path)."""
+        message = self.title_message(right_id, assignee, deed_hash, deadline, sequence=sequence)
+        fn = self.registry.functions.assign(right_id, message["assignee"], message["deedHash"], message["sequence"],
+                                            int(deadline), types.signature(assignee_signature))
+        return self.transact(fn, "assign")
+
+    def record_assignment_by_sig(self, right_id: int, assignee: str, deadline: int, holder_signature: bytes | str,
+                                 assignee_signature: bytes | str, *, deed_hash: bytes | str | None = None,
+                                 sequence: int | None = None) -> TxResult:
+        """A registrar of the right's office records its assignment in one transaction with both parties'
+        signatures of the same ``AssignTitle`` message."""
+        message = self.title_message(right_id, assignee, deed_hash, deadline, sequence=sequence)
+        fn = self.registry.functions.recordAssignmentBySig(right_id, message["assignee"], message["deedHash"],
+                                                           message["sequence"], int(deadline),
+                                                           types.signature(holder_signature),
+                                                           types.signature(assignee_signature))
+        return self.transact(fn, "record assignment by signatures")
+
+    def revoke_title_assignment(self, right_id: int, assignee: str, deed_hash: bytes | str | None, deadline: int, *,
+                                sequence: int | None = None) -> TxResult:
+        """Revokes this account's signed ``AssignTitle`` message (made with these values) before it is relayed."""
+        message = self.title_message(right_id, assignee, deed_hash, deadline, sequence=sequence)
+        return self.revoke_signature(self.typed_digest(self.registry, "AssignTitle", message), "IPRegistry")
+
     def revoke_signature(self, digest: bytes | str, contract: str = "IPRegistry") -> TxResult:
         """Revokes this account's signature of ``digest`` at ``contract`` (IPRegistry: acceptances;
         SecurityInterests: consents) before anyone relays it. A contract wallet revokes by making this call

@@ -1,28 +1,33 @@
-"""Licences over registered rights: offers (each with a deadline), acceptance (also by a relayed
-EIP-712 or ERC-1271 signature bound to the offer, revocable before use), termination, surrender,
-transfer, ``isLicensed`` and the licence tree (LicenseRegistry).
+"""Licences over registered rights: interned terms (registered once, referred to by id), offers (each with a
+deadline), acceptance (also by a relayed EIP-712 or ERC-1271 signature bound to the offer, revocable before
+use), a one-transaction grant carrying the licensee's signature, termination, surrender, transfer,
+``isLicensed`` and the licence tree (LicenseRegistry).
 
 ``is_licensed`` answers for the whole scope asked: a question for ``WO`` needs a licence for ``WO``,
 a question for all fields (``field=""``) needs a licence for all fields, and an exclusive licence
 excludes everyone else in its scope, its own licensor (the holder, or the parent's licensee)
 included (ILicenseRegistry's NatSpec has the rules; tests/invariants/ledger_model.py mirrors them).
-The register keeps only the open offers and live licences it checks; the full history of a right's
-licences is read from the events (``licenses_of_right``, ``licenses_of``, ``license_tree``).
+The register keeps only what its rules read; the full terms (agreement hash, field label, URI) and the
+history of a right's licences are read from the events (``license_terms``, ``licenses_of_right``,
+``licenses_of``, ``license_tree``).
 
 ``LicensingActions`` adds these methods to ``ipledger.sdk.client.IPLedger``; the licence
-values it returns (``LicenseInfo``, ``LicenseNode``, ``OfferResult``, ``Coverage``) are here too.
+values it returns (``LicenseInfo``, ``LicenseNode``, ``OfferResult``, ``Coverage``, ``TermsInfo``,
+``TermsResult``) are here too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from eth_utils import to_checksum_address
+from eth_abi import encode
+from eth_utils import keccak, to_checksum_address
 
 from ipledger import rpc, types
-from ipledger.abi import topic
+from ipledger.abi import ContractCodec, canonical_type, topic
 from ipledger.domain.licensing import LicenseKind, LicenseState, field_hash
 from ipledger.errors import InvalidInput
 from ipledger.sdk.base import ClientBase
@@ -83,9 +88,10 @@ class LicenseInfo:
     royalty_bps: int
     sublicensable: bool
     transferable: bool
-    terms_hash: str
+    terms_id: int
     deadline: int = 0
     field_label: str = ""
+    terms_hash: str = ""  # from the terms' TermsRegistered event, when read with it (license_tree)
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,35 @@ class OfferResult(TxResult):
 
 
 @dataclass(frozen=True)
+class TermsInfo:
+    """Interned terms as registered (their ``TermsRegistered`` event)."""
+
+    terms_id: int
+    kind: LicenseKind
+    territories: tuple[str, ...]
+    field_label: str
+    field_hash: str
+    start: int
+    end: int
+    royalty_bps: int
+    sublicensable: bool
+    transferable: bool
+    terms_hash: str
+    terms_uri: str
+    content_hash: str
+    block: int
+
+
+@dataclass(frozen=True)
+class TermsResult:
+    """The id of registered terms; ``tx`` is None when they were already interned (nothing was sent)."""
+
+    terms_id: int
+    created: bool
+    tx: TxResult | None = None
+
+
+@dataclass(frozen=True)
 class Coverage:
     """The answer of ``isLicensed``."""
 
@@ -116,25 +151,123 @@ class LicensingActions(ClientBase):
 
     # ------------------------------------------------------------ actions
 
-    def offer_license(self, right_id: int, licensee: str, terms: LicenseTerms, *, parent_id: int = 0,
-                      deadline: int | None = None) -> OfferResult:
-        """Offers a license (holder) or a sublicense under ``parent_id`` (its licensee), open for acceptance until
-        ``deadline`` (unix seconds; default: 30 days from the chain's time, or the license's end if sooner)."""
-        tup = terms.to_tuple()
-        now = self.chain_time()
-        if deadline is None:  # (terms that already ended are the contract's to refuse: InvalidPeriod)
-            deadline = now + DEFAULT_OFFER_WINDOW
-            if terms.end and terms.end >= now:
-                deadline = min(deadline, int(terms.end))
+    def terms_content_hash(self, terms: LicenseTerms) -> bytes:
+        """keccak256(abi.encode(terms, termsURI)): the key the register interns terms by (types from its ABI)."""
+        inputs = self.licenses.get_function_by_name("registerTerms").abi["inputs"]
+        return bytes(keccak(encode([canonical_type(inputs[0]), canonical_type(inputs[2])],
+                                   [terms.to_tuple(), terms.terms_uri])))
+
+    def terms_id_of(self, terms: LicenseTerms) -> int:
+        """The id of these terms and URI if interned, else 0."""
+        fn = self.licenses.functions.termsIdOf(self.terms_content_hash(terms))
+        return int(self.call(fn, "termsIdOf"))
+
+    def register_terms(self, terms: LicenseTerms) -> TermsResult:
+        """Interns the terms (anyone may) and returns their id; sends nothing when they are already interned."""
+        existing = self.terms_id_of(terms)
+        if existing:
+            return TermsResult(terms_id=existing, created=False)
+        fn = self.licenses.functions.registerTerms(terms.to_tuple(), terms.field, terms.terms_uri)
+        res = self.transact(fn, "register license terms")
+        return TermsResult(terms_id=int(res.event("TermsRegistered").args["termsId"]), created=True, tx=res)
+
+    def license_terms(self, terms_id: int) -> TermsInfo:
+        """Interned terms in full, from their ``TermsRegistered`` event (InvalidInput if there are none)."""
+        found = self._terms_events([int(terms_id)])
+        if int(terms_id) not in found:
+            raise InvalidInput(f"no license terms #{terms_id} on this register; `ipledger license terms register` "
+                               "interns them")
+        return found[int(terms_id)]
+
+    def _terms_events(self, ids: list[int]) -> dict[int, TermsInfo]:
+        """The ``TermsRegistered`` events of ``ids`` (one bounded log read)."""
+        if not ids:
+            return {}
+        with translated(self.decoder, "reading the latest block"):
+            head = int(self.w3.eth.block_number)
+        ids_topics = ["0x" + i.to_bytes(32, "big").hex() for i in sorted(set(ids)) if 0 <= i < 2**256]
+        logs = rpc.get_logs(self.w3, self.licenses.address, [self._event_topic("TermsRegistered"), ids_topics],
+                            self.deployment.first_block, head)
+        codec = ContractCodec(self.licenses.abi)
+        out = {}
+        for lg in logs:
+            decoded = codec.decode_log(lg.topics, lg.data)
+            if decoded is None:
+                continue
+            a = decoded.args
+            kind, codes, fhash, start, end, royalty, sub, transfer, thash = a["terms"]  # the ABI's Terms order
+            out[int(a["termsId"])] = TermsInfo(
+                terms_id=int(a["termsId"]), kind=LicenseKind(kind), territories=tuple(bytes(c).decode() for c in codes),
+                field_label=a["fieldLabel"], field_hash="0x" + bytes(fhash).hex(), start=int(start), end=int(end),
+                royalty_bps=int(royalty), sublicensable=bool(sub), transferable=bool(transfer),
+                terms_hash="0x" + bytes(thash).hex(), terms_uri=a["termsURI"],
+                content_hash="0x" + bytes(a["contentHash"]).hex(), block=lg.block)
+        return out
+
+    def offer_license(self, right_id: int, licensee: str, terms: LicenseTerms | None = None, *,
+                      terms_id: int | None = None, parent_id: int = 0, deadline: int | None = None) -> OfferResult:
+        """Offers a license (holder) or a sublicense under ``parent_id`` (its licensee), on ``terms`` (interned in the
+        same transaction if new) or on the interned ``terms_id``, open for acceptance until ``deadline`` (unix
+        seconds; default: 30 days from the chain's time, or the license's end if sooner)."""
+        if (terms is None) == (terms_id is None):
+            raise InvalidInput("give the license terms or the id of interned terms (one of them)")
+        end = int(terms.end) if terms is not None else self.license_terms(int(terms_id or 0)).end
+        tup = terms.to_tuple() if terms is not None else ()
+        deadline = self._offer_deadline(deadline, end)
+        who = types.address(licensee, "licensee")
+        if terms is not None:
+            fn = self.licenses.functions.offerLicenseWithTerms(right_id, int(parent_id), who, tup, deadline,
+                                                               terms.field, terms.terms_uri)
         else:
-            deadline = _seconds(deadline, "offer deadline")
-            if deadline < now or deadline > now + MAX_OFFER_WINDOW or (terms.end and deadline > terms.end):
-                raise InvalidInput(f"offer deadline {_day(deadline)} must be between now and 365 days ahead, and "
-                                   "not after the license's end")
-        fn = self.licenses.functions.offerLicense(right_id, int(parent_id), types.address(licensee, "licensee"),
-                                                  tup, deadline, terms.field, terms.terms_uri)
+            fn = self.licenses.functions.offerLicense(right_id, int(parent_id), who, int(terms_id or 0), deadline)
         res = self.transact(fn, "offer license")
         return OfferResult(**res.__dict__, license_id=int(res.event("LicenseOffered").args["licenseId"]))
+
+    def _offer_deadline(self, deadline: int | None, end: int) -> int:
+        now = self.chain_time()
+        if deadline is None:  # (terms that already ended are the contract's to refuse: InvalidPeriod)
+            return min(now + DEFAULT_OFFER_WINDOW, end) if end and end >= now else now + DEFAULT_OFFER_WINDOW
+        deadline = _seconds(deadline, "offer deadline")
+        if deadline < now or deadline > now + MAX_OFFER_WINDOW or (end and deadline > end):
+            raise InvalidInput(f"offer deadline {_day(deadline)} must be between now and 365 days ahead, and "
+                               "not after the license's end")
+        return deadline
+
+    def license_grant_message(self, right_id: int, licensee: str, terms_id: int, deadline: int, *,
+                              parent_id: int = 0) -> dict[str, Any]:
+        """The ``GrantLicense`` consent: the exact license and the licensor position's current grant sequence."""
+        seq = self.call(self.licenses.functions.grantSequenceOf(int(right_id), int(parent_id)), "grantSequenceOf")
+        return {"rightId": int(right_id), "parentId": int(parent_id), "licensee": types.address(licensee, "licensee"),
+                "termsId": int(terms_id), "sequence": int(seq), "deadline": _seconds(deadline, "signature deadline")}
+
+    def sign_license_grant(self, right_id: int, terms_id: int, deadline: int, *, parent_id: int = 0,
+                           licensee: str | None = None) -> bytes:
+        """This account, as the licensee (or the owner key of the licensee's ERC-1271 wallet ``licensee``), signs
+        its consent to be granted the license off line; the licensor sends it with ``grant_license``. Valid for the
+        next grant under that licensor position only."""
+        message = self.license_grant_message(right_id, licensee or self.address, terms_id, deadline,
+                                             parent_id=parent_id)
+        return self.sign_typed(self.licenses, "GrantLicense", message)
+
+    def license_grant_digest(self, right_id: int, licensee: str, terms_id: int, deadline: int, *,
+                             parent_id: int = 0) -> bytes:
+        """The EIP-712 digest of a grant consent (what a wallet approves, what revocation takes)."""
+        message = self.license_grant_message(right_id, licensee, terms_id, deadline, parent_id=parent_id)
+        return self.typed_digest(self.licenses, "GrantLicense", message)
+
+    def grant_license(self, right_id: int, licensee: str, terms_id: int, signature: bytes | str, deadline: int, *,
+                      parent_id: int = 0) -> OfferResult:
+        """The licensor grants an active license in one transaction with the licensee's signed consent."""
+        who = types.address(licensee, "licensee")
+        fn = self.licenses.functions.grantLicenseBySig(int(right_id), int(parent_id), who, int(terms_id),
+                                                       int(deadline), types.signature(signature))
+        res = self.transact(fn, "grant license")
+        return OfferResult(**res.__dict__, license_id=int(res.event("LicenseGranted").args["licenseId"]))
+
+    def revoke_license_grant(self, right_id: int, terms_id: int, deadline: int, *, parent_id: int = 0) -> TxResult:
+        """Revokes this account's signed consent to a grant before the licensor sends it."""
+        digest = self.license_grant_digest(right_id, self.address, terms_id, deadline, parent_id=parent_id)
+        return self.transact(self.licenses.functions.revokeSignature(digest), "revoke license grant signature")
 
     def chain_time(self) -> int:
         """The latest block's time (unix seconds): what the contract compares deadlines with."""
@@ -145,10 +278,10 @@ class LicensingActions(ClientBase):
         return self.transact(self.licenses.functions.acceptLicense(int(license_id)), "accept license")
 
     def license_acceptance_message(self, license_id: int, deadline: int) -> dict[str, Any]:
-        """The ``AcceptLicense`` message for the offer: it names the offer's id, licensee and terms hash."""
+        """The ``AcceptLicense`` message for the offer: it names the offer's id, licensee and terms id."""
         raw = self.call(self.licenses.functions.licenseOf(int(license_id)), f"read license {license_id}")
         return {"licenseId": int(license_id), "licensee": to_checksum_address(raw[3]),
-                "termsHash": bytes(raw[15]), "deadline": _seconds(deadline, "signature deadline")}
+                "termsId": int(raw[15]), "deadline": _seconds(deadline, "signature deadline")}
 
     def sign_license_acceptance(self, license_id: int, deadline: int) -> bytes:
         """Signs the acceptance of the offer with this account's key, off line; anyone relays it. Valid when this
@@ -188,8 +321,8 @@ class LicensingActions(ClientBase):
 
     def transfer_license(self, license_id: int, to: str) -> TxResult:
 
-        return self.transact(self.licenses.functions.transferLicense(int(license_id), types.address(to, "new licensee")),
-                              "transfer license")
+        fn = self.licenses.functions.transferLicense(int(license_id), types.address(to, "new licensee"))
+        return self.transact(fn, "transfer license")
 
     # ------------------------------------------------------------ reads
 
@@ -205,19 +338,21 @@ class LicensingActions(ClientBase):
         return Coverage(licensed=bool(ok), license_id=int(lid))
 
     def license(self, license_id: int, labels: dict[int, str] | None = None) -> LicenseInfo:
+        """A license as the register holds it now (``labels``: field labels by license id, if known)."""
         raw = self.call(self.licenses.functions.licenseOf(int(license_id)), f"read license {license_id}")
         return _info(int(license_id), raw, (labels or {}).get(int(license_id), ""))
 
     def licenses_of_right(self, right_id: int) -> list[int]:
-        """Every license ever offered under the right, in order (its ``LicenseOffered`` events, read in bounded
-        block spans)."""
-        return self._license_ids([self._event_topic("LicenseOffered")], "0x" + int(right_id).to_bytes(32, "big").hex())
+        """Every license ever offered or granted under the right, in order (its ``LicenseOffered`` and
+        ``LicenseGranted`` events, read in bounded block spans)."""
+        names = [self._event_topic("LicenseOffered"), self._event_topic("LicenseGranted")]
+        return self._license_ids(names, "0x" + int(right_id).to_bytes(32, "big").hex())
 
     def licenses_of(self, party: str) -> list[int]:
-        """Every license whose current licensee is ``party`` (any state): the offers made to it and the transfers
-        to it (events, read in bounded block spans), kept where it is still the licensee."""
+        """Every license whose current licensee is ``party`` (any state): the offers made and grants to it and the
+        transfers to it (events, read in bounded block spans), kept where it is still the licensee."""
         who = types.address(party)
-        topics = [self._event_topic("LicenseOffered"), self._event_topic("LicenseTransferred")]
+        topics = [self._event_topic(n) for n in ("LicenseOffered", "LicenseGranted", "LicenseTransferred")]
         ids = self._license_ids(topics, None, "0x" + who[2:].lower().rjust(64, "0"))
         return [i for i in ids if self.license(i).licensee == who]
 
@@ -244,10 +379,13 @@ class LicensingActions(ClientBase):
         return sorted(int(x) for x in self.call(fn, "licenses held"))
 
     def license_tree(self, right_id: int) -> list[LicenseNode]:
-        """Every license of a right as a forest of root licenses and their sublicenses."""
-        labels = {int(e.args["licenseId"]): e.args.get("fieldLabel", "")
-                  for e in self.license_events(right_id) if e.name == "LicenseOffered"}
-        infos = {i: self.license(i, labels) for i in sorted(labels)}
+        """Every license of a right as a forest of root licenses and their sublicenses (field labels and agreement
+        hashes from the terms' events)."""
+        ids = sorted({int(e.args["licenseId"]) for e in self.license_events(right_id)
+                      if e.name in ("LicenseOffered", "LicenseGranted")})
+        infos = {i: self.license(i) for i in ids}
+        terms = self._terms_events([inf.terms_id for inf in infos.values()])
+        infos = {i: _with_terms(inf, terms.get(inf.terms_id)) for i, inf in infos.items()}
 
         def node(i: int) -> LicenseNode:
             kids = sorted(c for c, inf in infos.items() if inf.parent_id == i)
@@ -256,16 +394,22 @@ class LicensingActions(ClientBase):
         return [node(i) for i, inf in sorted(infos.items()) if inf.parent_id == 0]
 
 
+def _with_terms(info: LicenseInfo, terms: TermsInfo | None) -> LicenseInfo:
+    if terms is None:
+        return info
+    return dataclasses.replace(info, field_label=terms.field_label, terms_hash=terms.terms_hash)
+
+
 def _info(license_id: int, raw: Any, label: str) -> LicenseInfo:
     (right_id, parent_id, licensor, licensee, kind, state, active, depth, territories, fhash, start, end, royalty,
-     sublicensable, transferable, terms_hash, deadline) = raw
+     sublicensable, transferable, terms_id, deadline) = raw
     return LicenseInfo(
         license_id=license_id, right_id=int(right_id), parent_id=int(parent_id),
         licensor=to_checksum_address(licensor), licensee=to_checksum_address(licensee), kind=LicenseKind(kind),
         state=LicenseState(state), active=bool(active), depth=int(depth),
         territories=tuple(bytes(t).decode() for t in territories), field_hash="0x" + bytes(fhash).hex(),
         start=int(start), end=int(end), royalty_bps=int(royalty), sublicensable=bool(sublicensable),
-        transferable=bool(transferable), terms_hash="0x" + bytes(terms_hash).hex(), deadline=int(deadline),
+        transferable=bool(transferable), terms_id=int(terms_id), deadline=int(deadline),
         field_label=label,
     )
 

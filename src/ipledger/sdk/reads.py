@@ -43,26 +43,30 @@ class RegisterReads(ClientBase):
 
     def right(self, right_id: int) -> RightInfo:
         """The right's record, its holder and ST.27 state, and what only its events carry (application and
-        registration number)."""
+        registration number, content hash, filing time, metadata URI: the register stores none of them)."""
         rec = self.call(self.registry.functions.rightOf(right_id), f"read right {format_right_id(right_id)}")
-        holder, _ = self.call(self.registry.functions.holderAndStatus(right_id), "holder")
         uri = self.call(self.registry.functions.tokenURI(right_id), "token URI")
         pending = self.call(self.registry.functions.pendingAssignment(right_id), "pending assignment")
         creditors = tuple(str(self.call(self.interests.functions.pledgeOf(pid), "pledge")[1])
                           for pid in self.call(self.interests.functions.pledgesOf(right_id), "pledges")
-                          ) if "SecurityInterests" in self.contracts else ()
+                          ) if int(rec[6]) and "SecurityInterests" in self.contracts else ()
         state = St27State(self.call(self.registry.functions.st27StateOf(right_id), "ST.27 state"))
-        events = self.right_events(right_id, {"RightFiled", "RightRegistered"})
-        app_no = next((e.args["applicationNumber"] for e in events if e.name == "RightFiled"), "")
+        events = self.right_events(right_id, {"RightFiled", "RightRegistered", "MetadataChanged"})
+        filed = next((e for e in events if e.name == "RightFiled"), None)
         reg_no = next((e.args["registrationNumber"] for e in reversed(events) if e.name == "RightRegistered"), "")
+        metadata = next((e.args["metadataURI"] for e in reversed(events) if e.name == "MetadataChanged"),
+                        filed.args["metadataURI"] if filed else "")
+        filed_at = self.block_times({filed.block})[filed.block] if filed else 0
+        content = filed.args["contentHash"] if filed else b"\x00" * 32
         return RightInfo(
-            right_id=right_id, office=bytes(rec[0]).decode(), ip_type=IPType(rec[1]), application_number=app_no,
-            status=Status(rec[2]), holder=holder, filed_at=int(rec[3]), filing_date=int(rec[4]),
-            registration_date=int(rec[5]), expiry_date=int(rec[6]), content_hash="0x" + bytes(rec[7]).hex(),
-            metadata_uri=uri, registration_number=reg_no,
+            right_id=right_id, office=bytes(rec[1]).decode(), ip_type=IPType(rec[2]),
+            application_number=filed.args["applicationNumber"] if filed else "", status=Status(rec[3]),
+            holder=str(rec[0]), filed_at=filed_at, filing_date=int(rec[4]), registration_date=int(rec[7]),
+            expiry_date=int(rec[8]), content_hash=content if isinstance(content, str) else "0x" + bytes(content).hex(),
+            metadata_uri=metadata, registration_number=reg_no,
             pending_assignee=pending[0] if int(pending[1]) else None,
             pledge_creditor=creditors[0] if creditors else None, creditors=creditors,
-            st27_state=state,
+            st27_state=state, assignment_sequence=int(rec[5]), pledge_count=int(rec[6]), token_uri=uri,
         )
 
     def st27_state(self, right_id: int) -> St27State:

@@ -19,44 +19,93 @@ class RegistryActions(ClientBase):
 
     # ------------------------------------------------------------ offices and roles
 
-    def add_office(self, office: str, recordal_required: bool = False) -> TxResult:
-        """Adds an office by ST.3 code (governor)."""
-        return self.transact(self.registry.functions.addOffice(types.office_bytes(office), recordal_required),
+    def add_office(self, office: str, recordal_required: bool = False, *, admin: str | None = None) -> TxResult:
+        """Admits an office by ST.3 code with its admin account (default: this account). Restricted: the council
+        (COUNCIL_ROLE) once the deployment is handed over; the deployer before that."""
+        who = types.address(admin, "office admin") if admin else self.address
+        return self.transact(self.registry.functions.addOffice(types.office_bytes(office), who, recordal_required),
                               f"add office {office}")
 
+    def remove_office(self, office: str) -> TxResult:
+        """Removes an office (restricted: the council); its registrars stop at once, its rights stay."""
+        return self.transact(self.registry.functions.removeOffice(types.office_bytes(office)), f"remove office {office}")
+
+    def set_office_admin(self, office: str, admin: str) -> TxResult:
+        """Replaces an office's admin (restricted: the council)."""
+        fn = self.registry.functions.setOfficeAdmin(types.office_bytes(office), types.address(admin, "office admin"))
+        return self.transact(fn, f"set the admin of {office}")
+
     def set_recordal_required(self, office: str, required: bool) -> TxResult:
-        """Sets whether the office's assignments need recordal (governor)."""
+        """Sets whether the office's assignments need recordal (restricted: the council's timelock)."""
         return self.transact(self.registry.functions.setRecordalRequired(types.office_bytes(office), required),
                               f"set recordal for {office}")
 
     def grant_registrar(self, office: str, account: str) -> TxResult:
-        """Grants an office's registrar role (governor)."""
+        """Grants an office's registrar role (the office's admin; at most 16 per office)."""
         return self.transact(self.registry.functions.grantRegistrar(types.office_bytes(office),
                                                                      types.address(account, "registrar")),
                               f"grant registrar of {office}")
 
+    def revoke_registrar(self, office: str, account: str) -> TxResult:
+        """Revokes an office's registrar (the office's admin; allowed while paused)."""
+        return self.transact(self.registry.functions.revokeRegistrar(types.office_bytes(office),
+                                                                      types.address(account, "registrar")),
+                              f"revoke registrar of {office}")
+
+    def set_base_uri(self, office: str, uri: str) -> TxResult:
+        """Sets the base URI of the office's rights' metadata (the office's admin): ``tokenURI`` becomes the base
+        URI and the decimal right id; "" restores the on-chain JSON document."""
+        return self.transact(self.registry.functions.setBaseURI(types.office_bytes(office), types.uri(uri)),
+                             f"set the base URI of {office}")
+
+    def _registers(self) -> list[Any]:
+        """The register contracts of the deployment that have their own pause (Governed)."""
+        names = ("IPRegistry", "SecurityInterests", "PartyRegistry", "LicenseRegistry")
+        return [self.contracts[n] for n in names if n in self.contracts
+                and any(item.get("name") == "pause" for item in self.contracts[n].abi)]
+
     def pause(self) -> TxResult:
-        return self.transact(self.registry.functions.pause(), "pause")
+        """Pauses every register (the guardian): one transaction per register, the last one's result."""
+        res = None
+        for c in self._registers():
+            res = self.transact(c.functions.pause(), "pause")
+        assert res is not None
+        return res
 
     def unpause(self) -> TxResult:
-        return self.transact(self.registry.functions.unpause(), "unpause")
+        """Lifts every register's pause (the authority's admin: the council's timelock after deployment)."""
+        res = None
+        for c in self._registers():
+            res = self.transact(c.functions.unpause(), "unpause")
+        assert res is not None
+        return res
 
     def offices(self) -> list[dict[str, Any]]:
-        """Every office with its recordal setting."""
+        """Every office with its recordal setting and admin."""
         codes = self.call(self.registry.functions.offices(), "list offices")
         out = []
         for code in codes:
-            _, recordal = self.call(self.registry.functions.officeInfo(code), "office info")
-            out.append({"office": bytes(code).decode(), "recordal_required": bool(recordal)})
+            _, recordal, admin = self.call(self.registry.functions.officeInfo(code), "office info")
+            out.append({"office": bytes(code).decode(), "recordal_required": bool(recordal), "admin": str(admin)})
         return out
+
+    def office_admin(self, office: str) -> str | None:
+        """The office's admin account (None if the office does not exist)."""
+        exists, _, admin = self.call(self.registry.functions.officeInfo(types.office_bytes(office)), "office info")
+        return str(admin) if exists else None
+
+    def registrars_of(self, office: str) -> list[str]:
+        """The office's registrars (at most 16)."""
+        return [str(a) for a in self.call(self.registry.functions.registrarsOf(types.office_bytes(office)),
+                                          "registrars")]
 
     def is_registrar(self, office: str, account: str) -> bool:
         return bool(self.call(self.registry.functions.isRegistrar(types.office_bytes(office),
                                                                    types.address(account)), "is registrar"))
 
     def set_national_code(self, office: str, kind: str | int | LegalEvent, code: str) -> TxResult:
-        """Sets the office's own code for a legal event (a registrar of the office); "" restores the default, the
-        ST.27 key event code."""
+        """Sets the office's own code for a legal event (the office's admin); "" restores the default, the ST.27
+        key event code."""
         event = types.legal_event(kind)
         fn = self.registry.functions.setNationalCode(types.office_bytes(office), int(event), types.national_code(code))
         return self.transact(fn, f"set {office}'s code for {event.name.lower()}")
@@ -148,6 +197,19 @@ class RegistryActions(ClientBase):
         fn = self.registry.functions.changeStatus(right_id, int(target), int(effective_date),
                                                   types.bytes32(document_hash, "document hash"))
         return self.transact(fn, f"move {format_right_id(right_id)[:12]}… to {target.name.lower()}")
+
+    def change_status_batch(self, moves: Sequence[tuple[int, str | int | Status] | tuple[int, str | int | Status, int]],
+                            *, document_hash: bytes | str | None = None) -> TxResult:
+        """Records many legal-status moves in one transaction (at most ``MAX_BATCH``): each move is
+        ``(right_id, to)`` or ``(right_id, to, effective_date)`` (0 = now), all with ``document_hash``."""
+        if not moves:
+            raise InvalidInput("the batch is empty; give at least one status move")
+        doc = types.bytes32(document_hash, "document hash")
+        rows = []
+        for move in moves:
+            right_id, to, *rest = move
+            rows.append((int(right_id), int(types.status(to)), _seconds(rest[0] if rest else 0), doc))
+        return self.transact(self.registry.functions.changeStatusBatch(rows), f"move {len(rows)} rights")
 
     def publish(self, right_id: int, **kw: Any) -> TxResult:
         return self.change_status(right_id, Status.PUBLISHED, **kw)

@@ -142,6 +142,9 @@ class RightInfo:
     pledge_creditor: str | None = None  # the senior creditor (``creditors[0]``)
     creditors: tuple[str, ...] = ()  # every active pledge's creditor, in rank order
     st27_state: St27State = St27State.UNKNOWN  # the contract's st27StateOf: pending, in force or not in force
+    assignment_sequence: int = 0  # assignments requested or made so far (what an AssignTitle message names)
+    pledge_count: int = 0  # active security interests, as the register keeps them
+    token_uri: str = ""  # the title token's ERC-721 metadata URI (never empty for a filed right)
 
     @property
     def ref(self) -> str:

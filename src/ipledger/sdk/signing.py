@@ -2,8 +2,8 @@
 
 The message types mirror the contracts' type hashes (``IPRegistry.ACCEPT_ASSIGNMENT_TYPEHASH``
 and friends); a signature made here is what ``acceptAssignmentBySig``, ``consentToAssignmentBySig``
-and ``acceptLicenseBySig`` recover. Assignment messages name the pending action's own id (no ordered
-nonce); ``digest`` is the hash a signer passes to ``revokeSignature`` to revoke one before it is used.
+and ``acceptLicenseBySig`` recover. Assignment messages name the pending action's own id, and the
+one-transaction ``AssignTitle`` the right's holder and assignment sequence number (no ordered nonce); ``digest`` is the hash a signer passes to ``revokeSignature`` to revoke one before it is used.
 """
 
 from __future__ import annotations
@@ -14,11 +14,15 @@ from typing import Any
 MESSAGE_TYPES: dict[str, tuple[tuple[str, str], ...]] = {
     "AcceptAssignment": (("rightId", "uint256"), ("assignmentId", "uint256"), ("assignee", "address"),
                          ("deedHash", "bytes32"), ("deadline", "uint256")),
+    "AssignTitle": (("rightId", "uint256"), ("holder", "address"), ("assignee", "address"), ("deedHash", "bytes32"),
+                    ("sequence", "uint256"), ("deadline", "uint256")),
     "ConsentToAssignment": (("pledgeId", "uint256"), ("rightId", "uint256"), ("creditor", "address"),
                             ("assignmentId", "uint256"), ("assignee", "address"), ("deedHash", "bytes32"),
                             ("pledgesVersion", "uint256"), ("deadline", "uint256")),
-    "AcceptLicense": (("licenseId", "uint256"), ("licensee", "address"), ("termsHash", "bytes32"),
+    "AcceptLicense": (("licenseId", "uint256"), ("licensee", "address"), ("termsId", "uint256"),
                       ("deadline", "uint256")),
+    "GrantLicense": (("rightId", "uint256"), ("parentId", "uint256"), ("licensee", "address"),
+                     ("termsId", "uint256"), ("sequence", "uint256"), ("deadline", "uint256")),
 }
 
 

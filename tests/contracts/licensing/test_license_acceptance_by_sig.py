@@ -7,7 +7,7 @@ names, the licensee can revoke an unused signature, and contract wallets sign by
 
 from __future__ import annotations
 
-from helpers import ALICE, BOB, CAROL, GOVERNOR, MALLORY, STRANGER, LicenseDriver, eip712
+from helpers import ALICE, BOB, CAROL, MALLORY, STRANGER, LicenseDriver, eip712
 from helpers.licensing import ACTIVE, DAY, WITHDRAWN, ZERO
 
 
@@ -24,7 +24,7 @@ def test_eip712_domain_of_licenses_names_register_version_chain_and_contract(lg:
 def test_accept_license_typehash_names_offer_not_nonce(lg: LicenseDriver) -> None:
     assert bytes(lg.lic.functions.ACCEPT_LICENSE_TYPEHASH().call()) == eip712.type_hash("AcceptLicense")
     assert eip712.encode_type("AcceptLicense") == (
-        "AcceptLicense(uint256 licenseId,address licensee,bytes32 termsHash,uint256 deadline)")
+        "AcceptLicense(uint256 licenseId,address licensee,uint256 termsId,uint256 deadline)")
     assert "nonces" not in {f["name"] for f in lg.lic.abi if f.get("type") == "function"}
 
 
@@ -64,7 +64,7 @@ def test_accept_by_sig_for_other_terms_or_other_offer_reverts_invalid_signature(
     lid, _ = lg.offer(ALICE, BOB, territories=("EM",))
     other, _ = lg.offer(ALICE, BOB, territories=("US",))
     deadline = lg.now() + DAY
-    for sig in (lg.sign_acceptance(BOB, lid, deadline, terms_hash=b"\x01" * 32),  # other terms
+    for sig in (lg.sign_acceptance(BOB, lid, deadline, terms_id=lg.license(other)["termsId"]),  # other terms
                 lg.sign_acceptance(BOB, other, deadline)):  # Bob's acceptance of another offer
         name, (expected, recovered) = lg.reverts(lg.lic.functions.acceptLicenseBySig(lid, deadline, sig), STRANGER)
         assert (name, expected) == ("InvalidSignature", lg.a(BOB)) and recovered != lg.a(BOB)
@@ -77,7 +77,7 @@ def test_accept_by_sig_of_withdrawn_offer_does_not_accept_its_reoffer(lg: Licens
     sig = lg.sign_acceptance(BOB, old, deadline)
     lg.send(lg.lic.functions.withdrawOffer(old), ALICE)
     new, _ = lg.offer(ALICE, BOB)
-    assert lg.license(new)["termsHash"] == lg.license(old)["termsHash"]
+    assert lg.license(new)["termsId"] == lg.license(old)["termsId"]  # the same terms: interned once
     name, (expected, recovered) = lg.reverts(lg.lic.functions.acceptLicenseBySig(new, deadline, sig), STRANGER)
     assert (name, expected) == ("InvalidSignature", lg.a(BOB)) and recovered != lg.a(BOB)
     assert lg.reverts(lg.lic.functions.acceptLicenseBySig(old, deadline, sig), STRANGER) == (
@@ -122,10 +122,10 @@ def test_revoke_signature_by_licensee_emits_event_and_relay_reverts_revoked_sign
 def test_revoke_signature_while_paused_is_allowed(lg: LicenseDriver) -> None:
     lid, _ = lg.offer(ALICE, BOB)
     deadline = lg.now() + DAY
-    lg.send(lg.reg.functions.pause(), GOVERNOR)
+    lg.pause()
     digest = bytes(lg.lic.functions.acceptanceDigest(lid, deadline).call())
     lg.send(lg.lic.functions.revokeSignature(digest), BOB)
-    lg.send(lg.reg.functions.unpause(), GOVERNOR)
+    lg.unpause()
     fn = lg.lic.functions.acceptLicenseBySig(lid, deadline, lg.sign_acceptance(BOB, lid, deadline))
     assert lg.reverts(fn, STRANGER) == ("RevokedSignature", (lg.a(BOB), digest))
 

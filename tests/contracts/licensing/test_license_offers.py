@@ -4,6 +4,7 @@ withdrawal."""
 from __future__ import annotations
 
 import pytest
+from web3.logs import DISCARD
 
 from helpers import ALICE, BOB, CAROL, REGISTRAR, LicenseDriver
 from helpers.licensing import ACTIVE, DAY, EXCLUSIVE, OFFERED, REVOKED, SOLE, TERMS_HASH, WITHDRAWN, ZERO, field
@@ -15,13 +16,14 @@ def test_offer_by_holder_records_terms_and_emits_event(lg: LicenseDriver) -> Non
     lid, receipt = lg.offer(ALICE, BOB, kind=SOLE, territories=("EM", "US"), label="software", start=start,
                             end=end, royalty=500, sub=True, transfer=True, uri="ipfs://agreement", deadline=deadline)
     assert lid == 1
-    (ev,) = lg.lic.events.LicenseOffered().process_receipt(receipt)
+    (ev,) = lg.lic.events.LicenseOffered().process_receipt(receipt, errors=DISCARD)
     args = ev["args"]
-    assert (args["rightId"], args["licenseId"], args["licensee"], args["parentId"], args["licensor"]) == (
-        lg.right, 1, lg.a(BOB), 0, lg.a(ALICE))
-    assert args["fieldLabel"] == "software" and args["termsURI"] == "ipfs://agreement"
-    assert args["deadline"] == deadline
-    t = args["terms"]
+    assert dict(args) == {"rightId": lg.right, "licenseId": 1, "licensee": lg.a(BOB), "parentId": 0,
+                          "licensor": lg.a(ALICE), "termsId": 1, "deadline": deadline}
+    (reg,) = lg.lic.events.TermsRegistered().process_receipt(receipt, errors=DISCARD)  # interned on first use
+    assert (reg["args"]["termsId"], reg["args"]["fieldLabel"], reg["args"]["termsURI"]) == (
+        1, "software", "ipfs://agreement")
+    t = reg["args"]["terms"]
     assert (t["kind"], t["territories"], t["fieldHash"], t["start"], t["end"], t["royaltyBps"], t["sublicensable"],
             t["transferable"], t["termsHash"]) == (SOLE, [b"EM", b"US"], field("software"), start, end, 500, True,
                                                    True, TERMS_HASH)
@@ -29,7 +31,7 @@ def test_offer_by_holder_records_terms_and_emits_event(lg: LicenseDriver) -> Non
     assert rec == {"rightId": lg.right, "parentId": 0, "licensor": lg.a(ALICE), "licensee": lg.a(BOB), "kind": SOLE,
                    "state": OFFERED, "active": False, "depth": 1, "territories": [b"EM", b"US"],
                    "fieldHash": field("software"), "start": start, "end": end, "royaltyBps": 500,
-                   "sublicensable": True, "transferable": True, "termsHash": TERMS_HASH, "deadline": deadline}
+                   "sublicensable": True, "transferable": True, "termsId": 1, "deadline": deadline}
     lid2, _ = lg.offer(ALICE, CAROL, territories=("RU",))
     assert lid2 == 2
     assert lg.lic.functions.licenseCount().call() == 2
@@ -54,7 +56,7 @@ def test_offer_on_revoked_right_reverts_right_ended(lg: LicenseDriver) -> None:
 @pytest.mark.parametrize("licensee", [None, ALICE], ids=["zero", "self"])
 def test_offer_to_zero_or_self_reverts_invalid_account(lg: LicenseDriver, licensee: int | None) -> None:
     to = ZERO if licensee is None else lg.a(licensee)
-    fn = lg.lic.functions.offerLicense(lg.right, 0, to, lg.terms(), lg.now() + DAY, "", "")
+    fn = lg.lic.functions.offerLicenseWithTerms(lg.right, 0, to, lg.terms(), lg.now() + DAY, "", "")
     assert lg.reverts(fn, ALICE) == ("InvalidAccount", (to,))
 
 
@@ -92,9 +94,11 @@ def test_offer_invalid_period_reverts_invalid_period(lg: LicenseDriver, case: st
 
 def test_offer_field_label_not_matching_hash_reverts_field_label_mismatch(lg: LicenseDriver) -> None:
     deadline = lg.now() + DAY
-    fn = lg.lic.functions.offerLicense(lg.right, 0, lg.a(BOB), lg.terms(label="software"), deadline, "hardware", "")
+    fn = lg.lic.functions.offerLicenseWithTerms(lg.right, 0, lg.a(BOB), lg.terms(label="software"), deadline,
+                                                "hardware", "")
     assert lg.reverts(fn, ALICE) == ("FieldLabelMismatch", (field("software"), field("hardware")))
-    fn = lg.lic.functions.offerLicense(lg.right, 0, lg.a(BOB), lg.terms(label="software"), deadline, "", "")
+    fn = lg.lic.functions.offerLicenseWithTerms(lg.right, 0, lg.a(BOB), lg.terms(label="software"), deadline, "",
+                                                "")
     assert lg.reverts(fn, ALICE) == ("FieldLabelMismatch", (field("software"), field("")))
     lid, _ = lg.offer(ALICE, BOB, label="software")
     assert lg.license(lid)["fieldHash"] == field("software")

@@ -1,4 +1,5 @@
-"""LicenseRegistry as a whole: deployment, size, pause, reads of unknown licenses, gas, and a run on real nodes.
+"""LicenseRegistry as a whole: initialization behind its proxy, the ERC-7201 slot, size, governance (upgrade, pause),
+reads of unknown licenses, gas, and a run on real nodes.
 
 One world per module (helpers.world), a snapshot per test; the `nodes` test deploys the same world on anvil
 and Ganache processes it starts.
@@ -7,11 +8,15 @@ and Ganache processes it starts.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from eth_utils import keccak
 
-from helpers import ALICE, BOB, CAROL, GOVERNOR, LicenseDriver, error_of, license_driver, make_world
-from helpers.licensing import EXCLUSIVE, ZERO
+from helpers import (
+    ALICE, BOB, CAROL, DAVE, GOVERNOR, MALLORY, REGISTRAR, STRANGER, LicenseDriver, error_of, license_driver, make_world,
+)
+from helpers.licensing import DAY, EXCLUSIVE, ZERO
 from ipledger.build.compiler import CompileResult
 from ipledger.chain import EmbeddedRevert
 from ipledger.config import Config
@@ -41,36 +46,90 @@ def test_offer_accept_terminate_on_node_updates_is_licensed(backend: str, config
     assert ipl.chain.process.poll() is not None, "the node must stop with the client"
 
 
-def test_deploy_with_zero_registry_reverts_invalid_account(lg: LicenseDriver, artifacts: CompileResult) -> None:
-    art = artifacts["LicenseRegistry"]
-    factory = lg.w3.eth.contract(abi=art.abi, bytecode=art.bytecode)
+def _proxy_init(lg: LicenseDriver, artifacts: CompileResult, registry: str) -> Any:
+    """The deployment of a second RegisterProxy over the deployed implementation, initialized with ``registry``."""
+    impl = lg.world.ipl.deployment.contracts["LicenseRegistry"].implementation
+    authority = lg.world.ipl.deployment.contracts["RegisterAuthority"].address
+    init = lg.w3.eth.contract(abi=artifacts["LicenseRegistry"].abi).encode_abi("initialize", [authority, registry])
+    proxy = artifacts["RegisterProxy"]
+    return lg.w3.eth.contract(abi=proxy.abi, bytecode=proxy.bytecode).constructor(impl, init)
+
+
+def test_initialize_with_zero_registry_reverts_invalid_account(lg: LicenseDriver, artifacts: CompileResult) -> None:
     with pytest.raises(EmbeddedRevert) as info:
-        factory.constructor(ZERO).estimate_gas({"from": lg.a(GOVERNOR)})
-    assert error_of(art.abi, info.value) == ("InvalidAccount", (ZERO,))
+        _proxy_init(lg, artifacts, ZERO).estimate_gas({"from": lg.a(STRANGER)})
+    assert error_of(artifacts["LicenseRegistry"].abi, info.value) == ("InvalidAccount", (ZERO,))
     assert lg.lic.functions.registry().call() == lg.reg.address
+
+
+def test_initialize_again_or_on_implementation_reverts_invalid_initialization(lg: LicenseDriver) -> None:
+    """Nobody takes over the register (its proxy) or the logic contract behind it (its implementation)."""
+    authority = lg.world.ipl.deployment.contracts["RegisterAuthority"].address
+    assert lg.reverts(lg.lic.functions.initialize(authority, lg.a(MALLORY)), MALLORY) == ("InvalidInitialization", ())
+    impl = lg.w3.eth.contract(address=lg.world.ipl.deployment.contracts["LicenseRegistry"].implementation,
+                              abi=lg.lic.abi)
+    assert lg.reverts(impl.functions.initialize(authority, lg.reg.address), MALLORY) == ("InvalidInitialization", ())
+    assert impl.functions.registry().call() == ZERO  # the implementation's own storage stays empty
+
+
+def test_storage_namespace_is_erc7201_slot_of_license_registry(lg: LicenseDriver) -> None:
+    """The slot constant in LicenseRegistry.sol is the ERC-7201 formula; the first field is the registry."""
+    inner = int.from_bytes(keccak(text="ipledger.storage.LicenseRegistry"), "big") - 1
+    slot = int.from_bytes(keccak(inner.to_bytes(32, "big")), "big") & ~0xFF
+    assert hex(slot) in Path("contracts/licensing/LicenseRegistry.sol").read_text()
+    lg.offer(ALICE, BOB)
+    word = int.from_bytes(lg.w3.eth.get_storage_at(lg.lic.address, slot), "big")
+    assert word & (2**160 - 1) == int(lg.reg.address, 16)  # registry, then licenseCount (uint32) and termsCount
+    assert (word >> 160) & 0xFFFFFFFF == 1 and (word >> 192) & 0xFFFFFFFF == 1
 
 
 def test_compile_license_registry_fits_eip170_limit(artifacts: CompileResult) -> None:
     assert 0 < artifacts["LicenseRegistry"].code_size < 24_576
 
 
-def test_license_actions_while_registry_paused_revert_enforced_pause(lg: LicenseDriver) -> None:
-    lid, _ = lg.offer(ALICE, BOB)
+def test_upgrade_or_unpause_by_deployerless_outsider_reverts_unauthorized(lg: LicenseDriver) -> None:
+    """Upgrading and unpausing are the authority's admin's (the council's timelock after deployment)."""
+    impl = lg.world.ipl.deployment.contracts["LicenseRegistry"].implementation
+    for who in (STRANGER, ALICE, REGISTRAR):
+        assert lg.reverts(lg.lic.functions.upgradeToAndCall(impl, b""), who) == (
+            "AccessManagedUnauthorized", (lg.a(who),))
+        assert lg.reverts(lg.lic.functions.pause(), who) == ("AccessManagedUnauthorized", (lg.a(who),))
+    lg.pause()
+    assert lg.reverts(lg.lic.functions.unpause(), STRANGER) == ("AccessManagedUnauthorized", (lg.a(STRANGER),))
+
+
+def test_every_state_change_while_paused_reverts_enforced_pause(lg: LicenseDriver) -> None:
+    terms_id, _ = lg.register_terms()
+    offered, _ = lg.offer(ALICE, BOB)
+    active = lg.grant(ALICE, CAROL, territories=("US",), transfer=True)
+    deadline = lg.now() + DAY
+    accept_sig = lg.sign_acceptance(BOB, offered, deadline)
+    grant_sig = lg.sign_grant(DAVE, DAVE, terms_id, deadline)
+    lg.pause()
+    f = lg.lic.functions
+    for fn, who in ((lg.register_terms_fn(label="new"), ALICE), (lg.offer_fn(DAVE), ALICE),
+                    (lg.offer_id_fn(DAVE, terms_id), ALICE), (lg.grant_fn(lg.a(DAVE), terms_id, deadline, grant_sig), ALICE),
+                    (f.acceptLicense(offered), BOB), (f.acceptLicenseBySig(offered, deadline, accept_sig), STRANGER),
+                    (f.withdrawOffer(offered), ALICE), (f.terminateLicense(active), ALICE),
+                    (f.surrenderLicense(active), CAROL), (f.transferLicense(active, lg.a(DAVE)), CAROL)):
+        assert lg.reverts(fn, who) == ("EnforcedPause", ()), fn.fn_name
+    assert lg.licensed(CAROL, "US") == (True, active)  # reads keep working
+    lg.send(f.revokeSignature(lg.lic.functions.acceptanceDigest(offered, deadline).call()), BOB)  # only takes power
+    lg.unpause()
+    lg.accept(BOB, offered)
+    assert lg.active(offered)
+    lg.send(f.terminateLicense(active), ALICE)
+    assert not lg.active(active)
+
+
+def test_registry_pause_does_not_stop_licenses_each_register_has_its_own(lg: LicenseDriver) -> None:
     lg.send(lg.reg.functions.pause(), GOVERNOR)
-    assert lg.reverts(lg.offer_fn(CAROL), ALICE) == ("EnforcedPause", ())
-    assert lg.reverts(lg.lic.functions.acceptLicense(lid), BOB) == ("EnforcedPause", ())
-    assert lg.reverts(lg.lic.functions.withdrawOffer(lid), ALICE) == ("EnforcedPause", ())
-    lg.send(lg.reg.functions.unpause(), GOVERNOR)
-    lg.accept(BOB, lid)
-    lg.send(lg.reg.functions.pause(), GOVERNOR)
-    for fn, who in ((lg.lic.functions.terminateLicense(lid), ALICE), (lg.lic.functions.surrenderLicense(lid), BOB),
-                    (lg.lic.functions.transferLicense(lid, lg.a(CAROL)), BOB)):
-        assert lg.reverts(fn, who) == ("EnforcedPause", ())
-    assert lg.licensed(BOB) == (True, lid)  # reads keep working
+    lid = lg.grant(ALICE, BOB)
+    assert lg.active(lid) and not lg.lic.functions.paused().call()
 
 
 def test_read_unknown_license_reverts_license_not_found_or_false(lg: LicenseDriver) -> None:
-    for fn in (lg.lic.functions.licenseOf(5), lg.lic.functions.parentOf(5), lg.lic.functions.acceptanceDigest(5, 1),
+    for fn in (lg.lic.functions.licenseOf(5), lg.lic.functions.acceptanceDigest(5, 1),
                lg.lic.functions.getLicenseRevoker(5), lg.lic.functions.getParentLicenseId(0)):
         assert lg.reverts(fn, ALICE) == ("LicenseNotFound", (fn.args[0],))
     assert not lg.active(5)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from eth_utils import keccak
 
 from helpers import World, assert_revert, eip712
 from ipledger.sdk import Filing, IPLedger
@@ -19,11 +18,9 @@ from ipledger.domain import IPType, Status
 from ipledger.errors import ContractRevert
 
 DEED = "0x" + "de" * 32
-ADMIN_ROLE = "0x" + "00" * 32
-GOVERNOR_ROLE = "0x" + keccak(text="GOVERNOR_ROLE").hex()
-PAUSER_ROLE = "0x" + keccak(text="PAUSER_ROLE").hex()
 ROLES = ("governor", "registrar", "ru_registrar", "alice", "bob", "carol", "stranger")
-# alice: holder of every staged right; bob: pending assignee; carol: creditor; registrar: EM (the rights' office)
+# governor: the deployer, still the authority's admin on this branch, and the admin of both offices; alice: holder
+# of every staged right; bob: pending assignee; carol: creditor; registrar: EM (the rights' office)
 
 # Functions anyone may call: nothing to refuse (revokeSignature: each caller revokes only its own signatures).
 # requestApplication: anyone may ask an office for a number (only the office accords one).
@@ -41,6 +38,7 @@ class Stage:
     deadline: int
     pledge_id: int = 0  # Carol's pledge on ``pledged``
     request_id: int = 0  # Alice's pending application request at EM
+    ru_registered: int = 0  # Alice's registered RU right (no recordal: `assign` applies)
 
 
 @pytest.fixture(scope="module")
@@ -62,16 +60,18 @@ def stage(module_world: World) -> Stage:
     w.bob.publish_profile("Bob Ltd", "GB")
     w.registrar.verify_profile(w.bob.address, "EM")
     request_id = w.alice.request_application("EM", "TM").request_id
+    ru_registered = w.file_registered("M-RU", office="RU")
     return Stage(filed, published, registered, requested, accepted, pledged, deadline=w.now() + 86400,
-                 pledge_id=pledge_id, request_id=request_id)
+                 pledge_id=pledge_id, request_id=request_id, ru_registered=ru_registered)
 
 
 def raw(actor: IPLedger, fn: Any) -> Any:
     return actor.sender.send(fn)
 
 
-def registrar_role(w: World) -> bytes:
-    return bytes(w.ipl.registry.functions.registrarRole(b"EM").call())
+def title_sig(w: World, signer: IPLedger, rid: int, s: Stage) -> bytes:
+    """``signer``'s ``AssignTitle`` signature of assigning ``rid`` (Alice's) to Carol."""
+    return signer.sign_title_assignment(rid, w.carol.address, DEED, s.deadline)
 
 
 def signed(w: World, signer: IPLedger, rid: int, s: Stage, consent: bool) -> bytes:
@@ -101,8 +101,12 @@ class Row:
     permitted: str  # positive control: this role succeeds with the same call
 
 
-def _acl(role: str) -> Expect:
-    return lambda w, s, a: {"account": a.address, "neededRole": role}
+def _unauthorized(w: World, s: Stage, a: IPLedger) -> dict[str, Any]:
+    return {"caller": a.address}
+
+
+def _not_admin(w: World, s: Stage, a: IPLedger) -> dict[str, Any]:
+    return {"office": "EM", "caller": a.address}
 
 
 def _not_registrar(w: World, s: Stage, a: IPLedger) -> dict[str, Any]:
@@ -123,34 +127,63 @@ def _move(attr: str, to: Status) -> Expect:
 
 NOT_GOVERNOR = ("registrar", "ru_registrar", "alice", "stranger")
 NOT_EM_REGISTRAR = ("governor", "ru_registrar", "alice", "bob", "stranger")
+NOT_EM_ADMIN = ("registrar", "ru_registrar", "alice", "stranger")
+
+
+def _restricted(contract: str, function: str, args: Callable[[World], list[Any]], permitted: str = "") -> Row:
+    """A function the authority guards: everyone but its admin (the deployer here) gets AccessManagedUnauthorized."""
+    prefix = {"IPRegistry": "", "SecurityInterests": "interests.", "PartyRegistry": "parties."}[contract]
+    return Row(prefix + function, NOT_GOVERNOR, "AccessManagedUnauthorized", _unauthorized,
+               lambda w, s, a: raw(a, getattr(a.contracts[contract].functions, function)(*args(w))), permitted)
+
+
+def _initialize(contract: str, args: Callable[[World], list[Any]]) -> Row:
+    """`initialize` runs once, through the proxy at deployment: every later call reverts InvalidInitialization."""
+    prefix = {"IPRegistry": "", "SecurityInterests": "interests.", "PartyRegistry": "parties."}[contract]
+    return Row(prefix + "initialize", ROLES, "InvalidInitialization", lambda w, s, a: {},
+               lambda w, s, a: raw(a, a.contracts[contract].functions.initialize(*args(w))), "")
+
+
+def _authority(w: World) -> str:
+    return w.ipl.contracts["RegisterAuthority"].address
+
+
+REGISTERS = ("IPRegistry", "SecurityInterests", "PartyRegistry")
 
 ROWS: list[Row] = [
-    # ------------------------------------------------ governance
-    Row("addOffice", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
-        lambda w, s, a: a.add_office("US"), "governor"),
-    Row("setRecordalRequired", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
+    # ------------------------------------------------ governance (the authority: council, timelock, guardian)
+    Row("addOffice", NOT_GOVERNOR, "AccessManagedUnauthorized", _unauthorized,
+        lambda w, s, a: a.add_office("US", admin=w.dave.address), "governor"),
+    Row("removeOffice", NOT_GOVERNOR, "AccessManagedUnauthorized", _unauthorized,
+        lambda w, s, a: a.remove_office("RU"), "governor"),
+    Row("setOfficeAdmin", NOT_GOVERNOR, "AccessManagedUnauthorized", _unauthorized,
+        lambda w, s, a: a.set_office_admin("RU", w.dave.address), "governor"),
+    Row("setRecordalRequired", NOT_GOVERNOR, "AccessManagedUnauthorized", _unauthorized,
         lambda w, s, a: a.set_recordal_required("EM", False), "governor"),
-    Row("grantRegistrar", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
-        lambda w, s, a: a.grant_registrar("EM", w.dave.address), "governor"),
-    Row("grantRole(registrar)", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
-        lambda w, s, a: raw(a, a.registry.functions.grantRole(registrar_role(w), w.dave.address)), "governor"),
-    Row("grantRole(governor)", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(ADMIN_ROLE),
-        lambda w, s, a: raw(a, a.registry.functions.grantRole(bytes.fromhex(GOVERNOR_ROLE[2:]), w.dave.address)),
-        "governor"),
-    Row("revokeRole(registrar)", ("registrar", "ru_registrar", "alice", "stranger"),
-        "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
-        lambda w, s, a: raw(a, a.registry.functions.revokeRole(registrar_role(w), w.registrar.address)), "governor"),
-    Row("renounceRole(for another)", ("governor", "ru_registrar", "alice", "stranger"),
-        "AccessControlBadConfirmation", lambda w, s, a: {},
-        lambda w, s, a: raw(a, a.registry.functions.renounceRole(registrar_role(w), w.registrar.address)),
-        "registrar"),
-    Row("pause", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(PAUSER_ROLE),
-        lambda w, s, a: a.pause(), "governor"),
-    Row("unpause", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(PAUSER_ROLE),
-        lambda w, s, a: a.unpause(), ""),  # the positive case needs a pause first: see test_offices
-    Row("setSecurityInterests", NOT_GOVERNOR, "AccessControlUnauthorizedAccount", _acl(GOVERNOR_ROLE),
+    Row("setSecurityInterests", NOT_GOVERNOR, "AccessManagedUnauthorized", _unauthorized,
         lambda w, s, a: raw(a, a.registry.functions.setSecurityInterests(w.ipl.interests.address)),
         ""),  # wired once at deployment: see test_signatures
+    *[_restricted(c, "pause", lambda w: [], "governor") for c in REGISTERS],
+    *[_restricted(c, "unpause", lambda w: []) for c in REGISTERS],  # the positive case needs a pause: test_offices
+    *[_restricted(c, "upgradeToAndCall", lambda w: [w.dave.address, b""]) for c in REGISTERS],
+    # setAuthority answers only the authority itself (an AccessManager's updateAuthority), never an account
+    *[Row(p + "setAuthority", ROLES, "AccessManagedUnauthorized", _unauthorized,
+          lambda w, s, a, c=c: raw(a, a.contracts[c].functions.setAuthority(w.dave.address)), "")
+      for c, p in (("IPRegistry", ""), ("SecurityInterests", "interests."), ("PartyRegistry", "parties."))],
+    _initialize("IPRegistry", lambda w: [_authority(w)]),
+    _initialize("SecurityInterests", lambda w: [_authority(w), w.ipl.registry.address]),
+    _initialize("PartyRegistry", lambda w: [_authority(w), w.ipl.registry.address]),
+    # ------------------------------------------------ inside an office: its admin only
+    Row("grantRegistrar", NOT_EM_ADMIN, "NotOfficeAdmin", _not_admin,
+        lambda w, s, a: a.grant_registrar("EM", w.dave.address), "governor"),
+    Row("revokeRegistrar", NOT_EM_ADMIN, "NotOfficeAdmin", _not_admin,
+        lambda w, s, a: a.revoke_registrar("EM", w.registrar.address), "governor"),
+    Row("setNationalCode", NOT_EM_ADMIN, "NotOfficeAdmin", _not_admin,
+        lambda w, s, a: a.set_national_code("EM", "registered", "EM-REG"), "governor"),
+    Row("setBaseURI", NOT_EM_ADMIN, "NotOfficeAdmin", _not_admin,
+        lambda w, s, a: a.set_base_uri("EM", "https://register.example/em/"), "governor"),
+    Row("setPledgeCount", ROLES, "NotSecurityInterests", _unauthorized,
+        lambda w, s, a: raw(a, a.registry.functions.setPledgeCount(s.registered, 0)), ""),  # SecurityInterests only
     # ------------------------------------------------ filing and status
     Row("file(for another holder)", NOT_EM_REGISTRAR, "NotRegistrar",
         _not_registrar, lambda w, s, a: a.file("EM", "TM", "M-NEW", holder=w.carol.address), "registrar"),
@@ -173,8 +206,6 @@ ROWS: list[Row] = [
         lambda w, s, a: a.withdraw_request(s.request_id), "alice"),
     Row("correctFilingDate", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
         lambda w, s, a: a.correct_filing_date(s.filed, 1_600_000_000, DEED), "registrar"),
-    Row("setNationalCode", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
-        lambda w, s, a: a.set_national_code("EM", "registered", "EM-REG"), "registrar"),
     Row("register", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
         lambda w, s, a: a.register(s.published, "R-M", registration_date=w.now(), expiry_date=w.now() + 10),
         "registrar"),
@@ -186,6 +217,8 @@ ROWS: list[Row] = [
         lambda w, s, a: a.change_status(s.published, Status.REFUSED), "registrar"),
     Row("changeStatus(revoke)", NOT_EM_REGISTRAR, "StatusMoveNotAllowed", _move("registered", Status.REVOKED),
         lambda w, s, a: a.change_status(s.registered, Status.REVOKED), "registrar"),
+    Row("changeStatusBatch", NOT_EM_REGISTRAR, "StatusMoveNotAllowed", _move("filed", Status.PUBLISHED),
+        lambda w, s, a: a.change_status_batch([(s.filed, Status.PUBLISHED)]), "registrar"),
     Row("changeStatus(withdraw)", ("governor", "ru_registrar", "bob", "stranger"), "StatusMoveNotAllowed",
         _move("filed", Status.WITHDRAWN), lambda w, s, a: a.change_status(s.filed, Status.WITHDRAWN), "alice"),
     Row("changeStatus(surrender)", ("governor", "ru_registrar", "bob", "stranger"), "StatusMoveNotAllowed",
@@ -205,6 +238,25 @@ ROWS: list[Row] = [
                                                             signed(w, a, s.requested, s, consent=False)), "bob"),
     Row("recordAssignment", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
         lambda w, s, a: a.record_assignment(s.accepted), "registrar"),
+    Row("assign", ("governor", "registrar", "ru_registrar", "bob", "stranger"), "NotHolder",
+        _rid_caller("ru_registered"),
+        lambda w, s, a: a.assign(s.ru_registered, w.carol.address, s.deadline, title_sig(w, w.carol, s.ru_registered, s),
+                                 deed_hash=DEED), "alice"),
+    Row("assign(signed by)", ("governor", "registrar", "alice", "bob", "stranger"), "InvalidSignature",
+        lambda w, s, a: {"expected": w.carol.address, "recovered": a.address},
+        lambda w, s, a: w.alice.assign(s.ru_registered, w.carol.address, s.deadline,
+                                       title_sig(w, a, s.ru_registered, s), deed_hash=DEED), "carol"),
+    Row("recordAssignmentBySig", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,
+        lambda w, s, a: a.record_assignment_by_sig(s.registered, w.carol.address, s.deadline,
+                                                   title_sig(w, w.alice, s.registered, s),
+                                                   title_sig(w, w.carol, s.registered, s), deed_hash=DEED),
+        "registrar"),
+    Row("recordAssignmentBySig(holder signed by)", ("governor", "registrar", "bob", "carol", "stranger"),
+        "InvalidSignature", lambda w, s, a: {"expected": w.alice.address, "recovered": a.address},
+        lambda w, s, a: w.registrar.record_assignment_by_sig(s.registered, w.carol.address, s.deadline,
+                                                             title_sig(w, a, s.registered, s),
+                                                             title_sig(w, w.carol, s.registered, s), deed_hash=DEED),
+        "alice"),
     Row("cancelAssignment", ("governor", "registrar", "bob", "stranger"), "NotHolder", _rid_caller("requested"),
         lambda w, s, a: a.cancel_assignment(s.requested), "alice"),
     Row("rejectAssignment", NOT_EM_REGISTRAR, "NotRegistrar", _not_registrar,

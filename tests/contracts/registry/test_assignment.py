@@ -160,7 +160,7 @@ def reach(world: World, rights: Rights, status: Status) -> int:
                  Status.RESTORED: [Status.LAPSED, Status.RESTORED]}.get(status, [status])
     for step in steps:
         if step is Status.RENEWED:
-            world.registrar.renew(rid, world.ipl.registry.functions.rightOf(rid).call()[6] + YEAR)
+            world.registrar.renew(rid, world.ipl.registry.functions.rightOf(rid).call()[8] + YEAR)
         else:
             world.registrar.change_status(rid, step)
     assert world.ipl.registry.functions.holderAndStatus(rid).call()[1] == status

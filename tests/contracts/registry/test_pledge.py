@@ -102,7 +102,7 @@ def test_record_pledge_by_holder_emits_event_with_rank_version_and_st27_code(wor
 
 
 def test_record_pledge_event_carries_office_national_code(world: World, rights: Rights) -> None:
-    world.registrar.set_national_code("EM", LegalEvent.SECURITY_INTEREST_RECORDED, "EM-SI1")
+    world.governor.set_national_code("EM", LegalEvent.SECURITY_INTEREST_RECORDED, "EM-SI1")
     res = world.alice.record_pledge(rights.em, world.carol.address, AGREEMENT)
     assert res.event("PledgeRecorded").args["nationalCode"] == "0x" + b"EM-SI1".ljust(8, b"\0").hex()
     entry = [e for e in world.ipl.history(rights.em).legal_events if e.event == "PledgeRecorded"]

@@ -43,6 +43,19 @@ def deploy(ipl: IPLedger, name: str, *args: Any) -> Any:
     return ipl.w3.eth.contract(address=receipt["contractAddress"], abi=art.abi)
 
 
+def deploy_proxied(ipl: IPLedger, name: str, *init_args: Any) -> Any:
+    """A fresh register ``name`` behind its own RegisterProxy, initialized with ``init_args`` (as the deployment
+    does); returns the web3 contract at the proxy with the implementation's ABI."""
+    implementation = deploy(ipl, name)
+    data = ipl.w3.eth.contract(abi=ipl.artifacts[name].abi).encode_abi("initialize", list(init_args))
+    proxy = deploy(ipl, "RegisterProxy", implementation.address, data)
+    return ipl.w3.eth.contract(address=proxy.address, abi=ipl.artifacts[name].abi)
+
+
+def authority(world: World) -> str:
+    return world.ipl.contracts["RegisterAuthority"].address
+
+
 @pytest.fixture(scope="module")
 def wallet_(module_world: World) -> Any:
     """An ERC-1271 wallet whose owner key is Eve's (a company's Safe, in miniature)."""
@@ -228,7 +241,7 @@ def test_registry_is_wired_to_its_security_interests(world: World) -> None:
 
 
 def test_set_security_interests_again_reverts_security_interests_set(world: World) -> None:
-    other = deploy(world.governor, "SecurityInterests", world.ipl.registry.address)
+    other = deploy_proxied(world.governor, "SecurityInterests", authority(world), world.ipl.registry.address)
     with pytest.raises(ContractRevert) as exc_info:
         world.governor.transact(world.governor.registry.functions.setSecurityInterests(other.address), "rewire")
     assert_revert(exc_info, "SecurityInterestsSet", current=world.ipl.interests.address)
@@ -237,7 +250,7 @@ def test_set_security_interests_again_reverts_security_interests_set(world: Worl
 @pytest.mark.parametrize("target", ["other-registry", "account"])
 def test_set_security_interests_of_other_register_or_account_reverts_invalid_account(world: World,
                                                                                     target: str) -> None:
-    fresh = deploy(world.governor, "IPRegistry", world.governor.address)
+    fresh = deploy_proxied(world.governor, "IPRegistry", authority(world))
     address = world.ipl.interests.address if target == "other-registry" else world.dave.address
     with pytest.raises(ContractRevert) as exc_info:
         world.governor.transact(fresh.functions.setSecurityInterests(address), "wire")
@@ -245,8 +258,8 @@ def test_set_security_interests_of_other_register_or_account_reverts_invalid_acc
 
 
 def test_set_security_interests_while_paused_reverts_enforced_pause(world: World) -> None:
-    fresh = deploy(world.governor, "IPRegistry", world.governor.address)
-    interests = deploy(world.governor, "SecurityInterests", fresh.address)
+    fresh = deploy_proxied(world.governor, "IPRegistry", authority(world))
+    interests = deploy_proxied(world.governor, "SecurityInterests", authority(world), fresh.address)
     world.governor.transact(fresh.functions.pause(), "pause")
     with pytest.raises(ContractRevert) as exc_info:
         world.governor.transact(fresh.functions.setSecurityInterests(interests.address), "wire")

@@ -52,7 +52,7 @@ def status_of(w: World, rid: int) -> Status:
 
 
 def expiry_of(w: World, rid: int) -> int:
-    return int(w.ipl.registry.functions.rightOf(rid).call()[6])
+    return int(w.ipl.registry.functions.rightOf(rid).call()[8])
 
 
 @pytest.fixture(scope="module")
