@@ -251,24 +251,25 @@ def measure(bench: Bench) -> None:
          note="A single move pays the proxy's delegatecall (~4.8k) and the pause and registrar reads (~2.1k each).")
     many = [filed() for _ in range(100)]
     goal("status move, per move in a changeStatusBatch of 100",
-         lambda: [lambda: need(registrar, "change_status_batch")(many, Status.PUBLISHED)], per="right", rights=100)
+         lambda: [lambda: need(registrar, "change_status_batch")([(r, Status.PUBLISHED) for r in many])],
+         per="right", rights=100)
 
     def assign_steps() -> list[Callable[[], TxResult]]:
         r = registered(office="RU")
-        sign, assign = need(bob, "sign_assignment_acceptance"), need(alice, "assign")
         deadline = now + 30 * DAY
-        signature = sign(r, alice.address, h("deed"), deadline)
-        return [lambda: assign(r, bob.address, h("deed"), deadline, signature)]
+        signature = need(bob, "sign_title_assignment")(r, bob.address, h("deed"), deadline)
+        assign = need(alice, "assign")
+        return [lambda: assign(r, bob.address, deadline, signature, deed_hash=h("deed"))]
 
     goal("assignment in one transaction (assignee's signature relayed, no recordal)", assign_steps)
 
     def recorded_steps() -> list[Callable[[], TxResult]]:
         r = registered()
         deadline = now + 30 * DAY
-        holder_sig = need(alice, "sign_assignment")(r, bob.address, h("deed"), deadline)
-        assignee_sig = need(bob, "sign_assignment_acceptance")(r, alice.address, h("deed"), deadline)
+        holder_sig = need(alice, "sign_title_assignment")(r, bob.address, h("deed"), deadline)
+        assignee_sig = need(bob, "sign_title_assignment")(r, bob.address, h("deed"), deadline)
         record = need(registrar, "record_assignment_by_sig")
-        return [lambda: record(r, bob.address, h("deed"), deadline, holder_sig, assignee_sig)]
+        return [lambda: record(r, bob.address, deadline, holder_sig, assignee_sig, deed_hash=h("deed"))]
 
     goal("recorded assignment in one transaction (registrar relays both signatures)", recorded_steps)
     measure_licences(bench, goal, registered, alice, bob, carol, dave, now)
@@ -283,7 +284,7 @@ def setup_offices(gov: IPLedger, registrar: IPLedger) -> None:
     seeded = {o.get("office", o.get("code")) for o in gov.offices()} if hasattr(gov, "offices") else set()
     for office, recordal in (("EM", True), ("RU", False)):
         if office not in seeded:
-            gov.add_office(office, recordal_required=recordal)
+            gov.add_office(office, recordal_required=recordal, admin=gov.address)
         admin = gov
         admin_of = getattr(gov, "office_admin", None)
         if admin_of is not None:
@@ -311,16 +312,29 @@ def measure_licences(bench: Bench, goal: Callable[..., None], registered: Callab
 
         return [offer, lambda: licensee.accept_license(offered["id"])]
 
-    goal("licence offer + accept, new terms", lambda: offer_accept(bob, terms("new")), per="round")
-    goal("licence offer + accept, terms already interned", lambda: offer_accept(carol, terms("new")), per="round",
-         note="The same terms as the row above: interned, referred to by id.")
+    goal("licence offer + accept, new terms", lambda: offer_accept(bob, terms("new")), per="round",
+         note="The offer interns the terms in the same transaction (offerLicenseWithTerms).")
+
+    def interned() -> list[Callable[[], TxResult]]:
+        terms_id = need(alice, "register_terms")(terms("new")).terms_id
+        offered: dict[str, int] = {}
+
+        def offer() -> TxResult:
+            res = alice.offer_license(r8, carol.address, terms_id=terms_id)
+            offered["id"] = res.license_id
+            return res
+
+        return [offer, lambda: carol.accept_license(offered["id"])]
+
+    goal("licence offer + accept, terms already interned", interned, per="round",
+         note="The same terms as the row above, referred to by id.")
 
     def grant_steps() -> list[Callable[[], TxResult]]:
-        t = terms("new")
+        terms_id = need(alice, "register_terms")(terms("new")).terms_id
         deadline = now + 30 * DAY
-        signature = need(dave, "sign_license_grant")(r8, alice.address, t, deadline)
-        grant = need(alice, "grant_license_by_sig")
-        return [lambda: grant(r8, dave.address, t, deadline, signature)]
+        signature = need(dave, "sign_license_grant")(r8, terms_id, deadline)
+        grant = need(alice, "grant_license")
+        return [lambda: grant(r8, dave.address, terms_id, signature, deadline)]
 
     goal("licence granted in one transaction with the licensee's signature, terms interned", grant_steps)
 

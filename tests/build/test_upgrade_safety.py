@@ -28,10 +28,19 @@ def _governed(artifacts: CompileResult, name: str) -> bool:
 def test_every_upgradeable_contract_of_the_build_passes(whole: LayoutReport, artifacts: CompileResult) -> None:
     assert whole.ok, "\n".join(whole.problems)
     checked = {c.name for c in whole.contracts}
-    assert {"UpgradeProbe", "UpgradeProbeNext"} <= checked
+    assert {"UpgradeProbe", "UpgradeProbeNext", "IPRegistryNext"} <= checked
     converted = [name for name in REGISTERS if name in artifacts.artifacts and _governed(artifacts, name)]
     assert set(converted) <= checked  # each register converted to Governed is validated, and passes
     assert not any("Broken" in name for name in checked), f"{UNSAFE_ON_PURPOSE} are left out of the whole check"
+
+
+def test_ip_registry_next_passes_against_ip_registry_and_broken_is_refused(config: Config) -> None:
+    report = validate(config, contract="IPRegistryNext", reference="IPRegistry")
+    assert report.ok, report.text
+    broken = validate(config, contract="IPRegistryBroken", reference="IPRegistry")
+    assert [line.split(": ", 2)[2] for line in broken.problems] == [
+        "Contract `IPRegistryBroken` has a constructor",
+        "Variable `baked` is immutable and will be initialized on the implementation"]
 
 
 def test_next_version_appending_to_the_namespaced_struct_passes(config: Config) -> None:
