@@ -6,7 +6,7 @@ the export of everything, and the naive web3.py loop, each measured at its full 
     .venv/bin/python benchmarks/bulk.py --backends anvil --sizes 10000 --naive-max 10000   # + the naive loop (~15 min)
 
 For each backend and N, a node is started (``ipledger.chain.connect``, default arguments), the
-suite deployed and office EM added with account 1 as its registrar. N generated trade-mark
+suite deployed (the dev council seeds office EM) with account 1 as its registrar. N generated trade-mark
 records (every ST.97 field the register keeps: holder, filing date, SHA-256 content hash, a
 59-byte ipfs:// metadata URI and its hash; six holders) are then:
 
@@ -70,7 +70,7 @@ def load() -> float:
 
 
 def registrar_of(gov: IPLedger) -> IPLedger:
-    gov.add_office("EM")
+    """Account 1 as EM's registrar: the deployment seeded the dev council's EM, whose admin is ``gov`` (account 0)."""
     gov.grant_registrar("EM", gov.chain.accounts[1].address)
     return gov.as_account(1)
 

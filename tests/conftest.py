@@ -11,9 +11,25 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from helpers import (
+    ALICE,
+    BOB,
+    CAROL,
+    DAVE,
+    EVE,
+    GOVERNOR,
+    MALLORY,
+    REGISTRAR,
+    RU_REGISTRAR,
+    STRANGER,
+    LicenseDriver,
+    World,
+    assert_revert,
+    license_driver,
+    make_world,
+)
+from helpers.council import Rig, make_rig
 
-from helpers import (ALICE, BOB, CAROL, DAVE, EVE, GOVERNOR, MALLORY, REGISTRAR, RU_REGISTRAR, STRANGER,
-                     LicenseDriver, World, assert_revert, license_driver, make_world)
 from ipledger.build.compiler import CompileResult, compile_project
 from ipledger.config import Config, load_config
 from ipledger.sdk import IPLedger
@@ -58,6 +74,27 @@ def world(module_world: World) -> Iterator[World]:
     finally:
         module_world.tester.revert_to_snapshot(snap)
         module_world.ipl.reset_nonces()
+
+
+@pytest.fixture(scope="module")
+def module_rig(config: Config, artifacts: CompileResult) -> Iterator[Rig]:
+    """A governed deployment with the registry stand-in (helpers.council), for tests/contracts/governance/."""
+    rig = make_rig(config, artifacts)
+    try:
+        yield rig
+    finally:
+        rig.ipl.close()
+
+
+@pytest.fixture
+def rig(module_rig: Rig) -> Iterator[Rig]:
+    """The module's rig, reverted to a snapshot after each test."""
+    snap = module_rig.tester.take_snapshot()
+    try:
+        yield module_rig
+    finally:
+        module_rig.tester.revert_to_snapshot(snap)
+        module_rig.ipl.reset_nonces()
 
 
 @pytest.fixture(scope="module")

@@ -154,6 +154,8 @@ def _corrupt(record: dict[str, Any], change: str) -> Any:
         rec["contracts"][first]["owner"] = "me"
     elif change == "no-deployer":
         rec.pop("deployer")
+    elif change == "renounced-text":
+        rec["deployer_renounced"] = "yes"
     return rec
 
 
@@ -164,6 +166,7 @@ CORRUPTIONS = {
     "short-hash": ".runtime_code_hash is '0x12', not 0x and 64 hex digits",
     "chain-id-text": "chain_id is '31337', not a whole number", "not-an-object": "the record is a list, not an object",
     "extra-field": "has unknown field(s) 'owner'", "no-deployer": "the record has no 'deployer'",
+    "renounced-text": "deployer_renounced is 'yes', not true or false",
 }
 
 
@@ -222,3 +225,53 @@ def test_deploy_wires_security_interests_to_the_registry(config: Config, artifac
         assert registry.functions.securityInterests().call() == interests.address
         assert interests.functions.registry().call() == registry.address
         assert list(dep.contracts)[:3] == ["RegisterAuthority", "IPRegistry", "SecurityInterests"]
+
+
+# ---------------------------------------------------------------- governance hand-over (issue #13)
+
+
+@pytest.mark.parametrize("network", ["embedded", pytest.param("anvil", marks=pytest.mark.nodes)])
+def test_deploy_hands_governance_to_the_council(config: Config, artifacts: CompileResult, tmp_path: Path,
+                                                network: str) -> None:
+    """The record names the timelock and the council; the chain shows the deployer holds no authority or timelock
+    role, the timelock is the authority's admin, the council its COUNCIL role, the dev council seated EM/RU/US."""
+    from eth_utils import to_checksum_address
+
+    from ipledger.deploy import dev_governance
+    from ipledger.domain import governance as gov
+
+    cfg = _tmp_config(config, tmp_path)
+    with connect(network, config) as chain:
+        dep = deploy_suite(chain, chain.accounts[1], artifacts, config=cfg, persist=True)
+        assert load_record(cfg, chain, artifacts) == dep
+        data = json.loads(record_path(cfg, dep.chain_id).read_text())
+        assert {"CouncilTimelock", "OfficeCouncil"} <= set(data["contracts"])
+        assert data["deployer"] == chain.accounts[1].address and data["deployer_renounced"] is dep.deployer_renounced
+
+        def at(name: str) -> Any:
+            return chain.w3.eth.contract(address=to_checksum_address(dep.address(name)), abi=artifacts[name].abi)
+
+        auth, tl, council = at("RegisterAuthority"), at("CouncilTimelock"), at("OfficeCouncil")
+        deployer = chain.accounts[1].address
+        assert not any(auth.functions.hasRole(r, deployer).call()[0]
+                       for r in (gov.ADMIN_ROLE, gov.GUARDIAN_ROLE, gov.COUNCIL_ROLE))
+        assert not any(tl.functions.hasRole(getattr(tl.functions, r)().call(), deployer).call()
+                       for r in ("DEFAULT_ADMIN_ROLE", "PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE"))
+        assert auth.functions.hasRole(gov.ADMIN_ROLE, tl.address).call()[0]
+        assert auth.functions.hasRole(gov.COUNCIL_ROLE, council.address).call()[0]
+        assert auth.functions.hasRole(gov.GUARDIAN_ROLE, chain.accounts[12].address).call()[0]
+        assert tl.functions.hasRole(tl.functions.PROPOSER_ROLE().call(), council.address).call()
+        assert tl.functions.getMinDelay().call() == 0  # a dev chain
+        expected = dev_governance(chain.accounts).offices
+        assert {bytes(c).decode(): council.functions.officeAdmin(c).call()
+                for c in council.functions.offices().call()} == {k: v[0] for k, v in expected.items()}
+        assert council.functions.registry().call() == dep.address("IPRegistry")
+
+
+def test_deploy_on_a_live_chain_needs_its_council(config: Config, artifacts: CompileResult) -> None:
+    from ipledger.errors import InvalidInput
+
+    with connect("embedded", config) as chain:
+        live = dataclasses.replace(chain, settings=dataclasses.replace(chain.settings, live=True))
+        with pytest.raises(InvalidInput, match="needs its council"):
+            deploy_suite(live, chain.accounts[0], artifacts, persist=False)

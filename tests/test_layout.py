@@ -28,7 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ipledger.tx",),
     ("ipledger.deploy",),
     ("ipledger.sdk",),
-    ("ipledger.bulk",),
+    ("ipledger.bulk", "ipledger.index", "ipledger.serve"),
     ("ipledger.cli", "ipledger.integrations"),
 )
 

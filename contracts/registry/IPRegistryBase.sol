@@ -40,7 +40,7 @@ abstract contract IPRegistryBase {
     }
 
     // keccak256(abi.encode(uint256(keccak256("ipledger.storage.IPRegistry")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant _STORAGE = 0x9f7eb7ae2e3d8e268b445ecaea9ad78dc6b7793bc9420cc1653760f4e6e51e00;
+    bytes32 private constant _IP_REGISTRY_STORAGE = 0x9f7eb7ae2e3d8e268b445ecaea9ad78dc6b7793bc9420cc1653760f4e6e51e00;
 
     /// @dev Three ASCII bytes per LegalEvent: its WIPO ST.27 key event code (category letter, two digits).
     bytes private constant _KEY_EVENT_CODES = "A10Q10E10F10M10H10N10B10N20N30H20H30K10Y10R10R20R21S10S20";
@@ -53,7 +53,7 @@ abstract contract IPRegistryBase {
 
     function _s() internal pure returns (IPRegistryStorage storage $) {
         assembly {
-            $.slot := _STORAGE
+            $.slot := _IP_REGISTRY_STORAGE
         }
     }
 

@@ -53,7 +53,7 @@ contract SecurityInterests is ISecurityInterests, Governed, RevocableSignaturesU
     }
 
     // keccak256(abi.encode(uint256(keccak256("ipledger.storage.SecurityInterests")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant _STORAGE = 0x4d866f97e23ea2f21d062fa211277daa08c7ef2aa4d9eadcf450277b010e1f00;
+    bytes32 private constant _SECURITY_INTERESTS_STORAGE = 0x4d866f97e23ea2f21d062fa211277daa08c7ef2aa4d9eadcf450277b010e1f00;
 
     /*//////////////////////////////////////////////////////////////
                                INITIALIZER
@@ -285,7 +285,7 @@ contract SecurityInterests is ISecurityInterests, Governed, RevocableSignaturesU
 
     function _s() private pure returns (SecurityInterestsStorage storage $) {
         assembly {
-            $.slot := _STORAGE
+            $.slot := _SECURITY_INTERESTS_STORAGE
         }
     }
 }

@@ -44,6 +44,9 @@ class NetworkSettings:
     confirmations: int = 0
     timeout: float = 60.0
     launch: tuple[tuple[str, Any], ...] = ()
+    # Longest block range one eth_getLogs request may ask (`max_log_span:`); public endpoints refuse more
+    # (a few hundred to 10,000 blocks). Reads go in spans of this size and halve when the node still refuses.
+    max_log_span: int = 10_000
 
     def cmd(self, key: str, default: Any = None) -> Any:
         """A launch setting of a local node (``launch:``)."""
@@ -146,7 +149,15 @@ def _parse_network(name: str, raw: dict[str, Any]) -> NetworkSettings:
         confirmations=int(raw.get("confirmations", 0)),
         timeout=float(raw.get("timeout", 60)),
         launch=tuple(sorted(cmd.items())),
+        max_log_span=_positive(raw.get("max_log_span", 10_000), f"networks.{name}.max_log_span"),
     )
+
+
+def _positive(value: Any, what: str) -> int:
+    """A whole number of at least 1 from the YAML, or a ConfigError naming the setting."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{what} is {value!r}; give a whole number of blocks, at least 1 (e.g. 1000)")
+    return value
 
 
 def parse_config(root: Path, data: dict[str, Any]) -> Config:

@@ -1,4 +1,10 @@
-"""Deploys the contract suite and keeps ``deployments/<chain-id>.json``.
+"""Deploys the contract suite, hands its governance to the office council, and keeps ``deployments/<chain-id>.json``.
+
+The sequence (``deploy_suite``): a RegisterAuthority with the deployer as temporary admin; each register's
+implementation behind a RegisterProxy; the wiring; the CouncilTimelock and the OfficeCouncil seeded with the
+initial offices (``GovernanceOptions``); the same offices seeded into the registry while the deployer is still
+admin; the function roles (registry office functions to the council, every register's ``pause`` to the guardian);
+the admin role to the timelock; the deployer renounces. Afterwards the deployer has no power at all.
 
 A record names each contract's address, transaction, block, the deployer, the compiler and
 two code hashes: the artifact's creation code (to notice that the sources changed) and the
@@ -9,6 +15,7 @@ recorded by default.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -19,9 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 from eth_utils import keccak, to_checksum_address
 
+from ipledger import types
+from ipledger.abi import selector
 from ipledger.build.compiler import CompileResult
 from ipledger.config import Config
-from ipledger.errors import DeploymentError
+from ipledger.domain import governance as gov
+from ipledger.errors import DeploymentError, InvalidInput
 from ipledger.types import MAX_JSON_DEPTH, escape, is_address, json_too_deep
 
 if TYPE_CHECKING:
@@ -45,6 +55,10 @@ SUITE: tuple[tuple[str, Args, Args], ...] = (
      lambda done, deployer: [done["IPRegistry"]]),
 )
 PROXY = "RegisterProxy"
+TIMELOCK = "CouncilTimelock"
+COUNCIL = "OfficeCouncil"
+# Every contract a record names, in deployment order.
+RECORDED: tuple[str, ...] = (AUTHORITY, *(name for name, _, _ in SUITE), TIMELOCK, COUNCIL)
 # ERC-1967: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1), where a proxy keeps its implementation.
 ERC1967_IMPLEMENTATION_SLOT = int.from_bytes(keccak(b"eip1967.proxy.implementation"), "big") - 1
 # (contract, its setter, the contract whose address it is given): calls the deployer (the first governor) makes
@@ -52,6 +66,46 @@ ERC1967_IMPLEMENTATION_SLOT = int.from_bytes(keccak(b"eip1967.proxy.implementati
 WIRING: tuple[tuple[str, str, str], ...] = (
     ("IPRegistry", "setSecurityInterests", "SecurityInterests"),
 )
+
+
+@dataclass(frozen=True)
+class GovernanceOptions:
+    """Who governs a new deployment: the initial offices ``{code: (admin, recordal required)}``, the guardian
+    (None: no one may pause until the council names one), the timelock delay in seconds (0 only on a local dev
+    chain, or with ``allow_zero_delay``) and the council's voting delay and period in blocks."""
+
+    offices: dict[str, tuple[str, bool]]
+    guardian: str | None = None
+    timelock_delay: int = 2 * 86400
+    voting_delay: int = 0
+    voting_period: int = 7200  # about a day of 12-second blocks
+    allow_zero_delay: bool = False
+
+    def checked(self, chain_id: int) -> GovernanceOptions:
+        """The options, validated for a deployment on ``chain_id`` (an ``InvalidInput`` names the first fault)."""
+        if not self.offices:
+            raise InvalidInput("a deployment seeds at least one office; give --office CODE=ADMIN[:recordal]")
+        admins = [types.address(a, f"admin of {types.office(c)}") for c, (a, _) in self.offices.items()]
+        if len({a.lower() for a in admins}) != len(admins):
+            raise InvalidInput("one account admins at most one office; give each office its own admin")
+        if self.guardian is not None:
+            types.address(self.guardian, "guardian")
+        if self.timelock_delay == 0 and not (self.allow_zero_delay or gov.is_dev_chain(chain_id)):
+            raise InvalidInput(f"a zero timelock delay is for local dev chains only, and chain {chain_id} is not one; "
+                               "give a delay (e.g. --timelock-delay 2d) or --allow-zero-delay")
+        if not 0 <= self.voting_delay < 2**48 or not 0 < self.voting_period < 2**32:
+            raise InvalidInput("the voting delay is 0 or more blocks and the voting period at least 1 block")
+        return self
+
+
+def dev_governance(accounts: list[Any]) -> GovernanceOptions:
+    """The dev chains' council: EM (recordal required, admin dev account 0), RU (account 10) and US (account 11),
+    guardian account 12, no timelock delay, votes open for 20 blocks."""
+    if len(accounts) < 13:
+        raise DeploymentError(f"the dev council needs 13 dev accounts, the chain has {len(accounts)}")
+    return GovernanceOptions(offices={"EM": (accounts[0].address, True), "RU": (accounts[10].address, False),
+                                      "US": (accounts[11].address, False)},
+                             guardian=accounts[12].address, timelock_delay=0, voting_delay=0, voting_period=20)
 
 
 @dataclass(frozen=True)
@@ -76,6 +130,7 @@ class Deployment:
     deployer: str
     compiler: str
     contracts: dict[str, DeployedContract] = field(default_factory=dict)
+    deployer_renounced: bool = False  # True once the deployer holds no role of any contract (the chain proves it)
 
     def address(self, name: str) -> str:
         try:
@@ -99,11 +154,12 @@ class Deployment:
         A record names every contract of the suite (``SUITE``), each with a checksummable
         address, a transaction hash, a block number and two code hashes, and nothing else.
         """
-        entry = _object(data, "the record", ("chain_id", "network", "deployer", "compiler", "contracts"))
+        entry = _object(data, "the record", ("chain_id", "network", "deployer", "compiler", "contracts",
+                                             "deployer_renounced"))
         contracts = entry["contracts"]
         if not isinstance(contracts, dict):
             raise DeploymentError(f"'contracts' is a {_kind(contracts)}, not an object of contracts")
-        names = [AUTHORITY] + [name for name, _, _ in SUITE]
+        names = list(RECORDED)
         missing = [name for name in names if name not in contracts]
         if missing:
             raise DeploymentError(f"'contracts' names no {', '.join(missing)}")
@@ -116,6 +172,7 @@ class Deployment:
             deployer=_address(entry["deployer"], "deployer"),
             compiler=_text(entry["compiler"], "compiler"),
             contracts={name: _contract(name, contracts[name]) for name in names},
+            deployer_renounced=_flag(entry["deployer_renounced"], "deployer_renounced"),
         )
 
 
@@ -156,6 +213,12 @@ def _text(value: Any, what: str) -> str:
 def _address(value: Any, what: str) -> str:
     if not isinstance(value, str) or not is_address(value):
         raise DeploymentError(f"{what} is {escape(repr(value))}, not an address (0x and 40 hex digits)")
+    return value
+
+
+def _flag(value: Any, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise DeploymentError(f"{what} is {escape(repr(value))}, not true or false")
     return value
 
 
@@ -268,8 +331,10 @@ def verify(deployment: Deployment, chain: Chain, artifacts: CompileResult | None
 
 
 def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult, *, config: Config | None = None,
-                 persist: bool | None = None, confirmations: int = 0) -> Deployment:
-    """Deploys every contract of the suite that was compiled, in order, wires them (``WIRING``) and records it.
+                 persist: bool | None = None, confirmations: int = 0,
+                 governance: GovernanceOptions | None = None) -> Deployment:
+    """Deploys every contract of the suite that was compiled, in order, wires them (``WIRING``), hands governance to
+    the council (``governance``; on a local chain the dev council by default) and records it.
 
     ``persist`` defaults to True only for RPC networks: the embedded chain and the nodes launched
     per command end with the process, and a record of theirs would overwrite that of a
@@ -277,6 +342,12 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
     """
     from ipledger.tx.sender import Sender
 
+    if governance is None:
+        if not chain.is_local:
+            raise InvalidInput(f"a deployment on {chain.name} needs its council: give the initial offices and their "
+                               "admins (--office CODE=ADMIN[:recordal]) and a guardian")
+        governance = dataclasses.replace(dev_governance(chain.accounts), allow_zero_delay=True)  # a local chain
+    governance = governance.checked(chain.chain_id)
     sender = Sender(chain, deployer, confirmations=confirmations)
     done: dict[str, str] = {}
     contracts: dict[str, DeployedContract] = {}
@@ -293,38 +364,77 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
             tx_hash="0x" + bytes(receipt["transactionHash"]).hex(),
             block=int(receipt["blockNumber"]),
             creation_code_hash=_hash(artifacts[name].bytecode),
-            runtime_code_hash=_hash(bytes(chain.w3.eth.get_code(address))),
+            runtime_code_hash=_hash(bytes(chain.w3.eth.get_code(to_checksum_address(address)))),
             implementation=implementation,
             implementation_code_hash=None if implementation is None
-            else _hash(bytes(chain.w3.eth.get_code(implementation))),
+            else _hash(bytes(chain.w3.eth.get_code(to_checksum_address(implementation)))),
         )
 
-    address, receipt = create(AUTHORITY, [deployer.address])
-    done[AUTHORITY] = address
-    contracts[AUTHORITY] = entry(AUTHORITY, address, receipt)
+    def deploy(name: str, args: list[Any]) -> None:
+        address, receipt = create(name, args)
+        done[name] = address
+        contracts[name] = entry(name, address, receipt)
+
+    deploy(AUTHORITY, [deployer.address])
     for name, init_args, legacy_args in SUITE:
         if name not in artifacts.artifacts:
             continue
         art = artifacts[name]
-        if any(item.get("name") == "initialize" for item in art.abi):
+        if _has(art.abi, "initialize"):
             implementation, _ = create(name, [])
             init = chain.w3.eth.contract(abi=art.abi).encode_abi("initialize", init_args(done, deployer.address))
             address, receipt = create(PROXY, [implementation, init])
             contracts[name] = entry(name, address, receipt, implementation)
+            done[name] = address
         else:
-            address, receipt = create(name, legacy_args(done, deployer.address))
-            contracts[name] = entry(name, address, receipt)
-        done[name] = address
+            deploy(name, legacy_args(done, deployer.address))
+
+    def send(name: str, function: str, *args: Any) -> None:
+        contract = chain.w3.eth.contract(address=to_checksum_address(done[name]), abi=artifacts[name].abi)
+        sender.send(getattr(contract.functions, function)(*args), label=f"{name}.{function}")
+
     for name, setter, target in WIRING:
         if name in done and target in done:
-            contract = chain.w3.eth.contract(address=to_checksum_address(done[name]), abi=artifacts[name].abi)
-            sender.send(getattr(contract.functions, setter)(done[target]), label=f"wire {name}.{setter}")
+            send(name, setter, done[target])
+
+    # The council: a timelock (the deployer its admin for two grants), the council seeded with the offices.
+    g = governance
+    deploy(TIMELOCK, [g.timelock_delay, deployer.address])
+    codes = list(g.offices)
+    deploy(COUNCIL, [done[TIMELOCK], done["IPRegistry"], [_office(c) for c in codes],
+                     [to_checksum_address(g.offices[c][0]) for c in codes], g.voting_delay, g.voting_period])
+    timelock = chain.w3.eth.contract(address=to_checksum_address(done[TIMELOCK]), abi=artifacts[TIMELOCK].abi)
+    for role in ("PROPOSER_ROLE", "CANCELLER_ROLE"):
+        send(TIMELOCK, "grantRole", getattr(timelock.functions, role)().call(), done[COUNCIL])
+    send(TIMELOCK, "renounceRole", timelock.functions.DEFAULT_ADMIN_ROLE().call(), deployer.address)
+    # The same offices in the registry, while the deployer is still the authority's admin (v2) or the governor.
+    registry_abi = artifacts["IPRegistry"].abi
+    v2 = _inputs(registry_abi, "addOffice") == 3
+    for code in codes:
+        admin, recordal = g.offices[code]
+        args = (_office(code), to_checksum_address(admin), recordal) if v2 else (_office(code), recordal)
+        send("IPRegistry", "addOffice", *args)
+    # Function roles, then the admin role to the timelock; the deployer renounces.
+    if v2:
+        send(AUTHORITY, "setTargetFunctionRole", done["IPRegistry"], _selectors(registry_abi, gov.COUNCIL_FUNCTIONS),
+             gov.COUNCIL_ROLE)
+    send(AUTHORITY, "grantRole", gov.COUNCIL_ROLE, done[COUNCIL], 0)
+    governed = [name for name, _, _ in SUITE if name in done and _has(artifacts[name].abi, "authority")]
+    for name in governed:
+        send(AUTHORITY, "setTargetFunctionRole", done[name], _selectors(artifacts[name].abi, gov.GUARDIAN_FUNCTIONS),
+             gov.GUARDIAN_ROLE)
+    if g.guardian is not None:
+        send(AUTHORITY, "grantRole", gov.GUARDIAN_ROLE, to_checksum_address(g.guardian), 0)
+    send(AUTHORITY, "grantRole", gov.ADMIN_ROLE, done[TIMELOCK], 0)
+    send(AUTHORITY, "renounceRole", gov.ADMIN_ROLE, deployer.address)
     deployment = Deployment(
         chain_id=chain.chain_id,
         network=chain.name,
         deployer=deployer.address,
         compiler=artifacts.compiler,
         contracts=contracts,
+        # a register still constructor-based (during the v2 change) keeps the deployer as its governor
+        deployer_renounced=len(governed) == sum(1 for name, _, _ in SUITE if name in done),
     )
     if persist is None:
         persist = chain.backend == "rpc"  # embedded and launched nodes end with the process
@@ -333,3 +443,25 @@ def deploy_suite(chain: Chain, deployer: LocalAccount, artifacts: CompileResult,
             raise DeploymentError("deploy_suite(persist=True) needs the config to know where to write")
         write_record(config, deployment)
     return deployment
+
+
+def _has(abi: list[dict[str, Any]], name: str) -> bool:
+    return any(item.get("type") == "function" and item.get("name") == name for item in abi)
+
+
+def _inputs(abi: list[dict[str, Any]], name: str) -> int:
+    """The number of inputs of the function ``name`` (-1: none of that name)."""
+    return next((len(i["inputs"]) for i in abi if i.get("type") == "function" and i.get("name") == name), -1)
+
+
+def _selectors(abi: list[dict[str, Any]], names: tuple[str, ...]) -> list[bytes]:
+    """The 4-byte selectors of the functions ``names`` in ``abi`` (computed from the ABI, never written by hand)."""
+    items = {i["name"]: i for i in abi if i.get("type") == "function" and i.get("name") in names}
+    missing = [n for n in names if n not in items]
+    if missing:
+        raise DeploymentError(f"the compiled contract has no {', '.join(missing)}; recompile with `ipledger compile`")
+    return [selector(items[n]) for n in names]
+
+
+def _office(code: str) -> bytes:
+    return types.office_bytes(code)

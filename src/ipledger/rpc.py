@@ -249,25 +249,36 @@ class RawLog:
     index: int
     topics: tuple[bytes, ...]
     data: bytes
+    address: str = ""  # lower-case 0x-hex: a query may name several contracts
+    tx_hash: bytes = b""
+    block_hash: bytes = b""
+    tx_index: int = 0
 
 
-def _logs_once(w3: Web3, address: str, topics: Sequence[Any], from_block: int, to_block: int) -> list[RawLog]:
+def _logs_once(w3: Web3, address: str | Sequence[str], topics: Sequence[Any], from_block: int, to_block: int) -> list[RawLog]:
     """One ``eth_getLogs`` request: raw over HTTP, through web3 on the in-process chain."""
     if not is_http(w3):
         query: Any = {"address": address, "fromBlock": from_block, "toBlock": to_block, "topics": list(topics)}
         return [RawLog(block=int(lg["blockNumber"]), index=int(lg["logIndex"]),
-                       topics=tuple(bytes(t) for t in lg["topics"]), data=bytes(lg["data"]))
+                       topics=tuple(bytes(t) for t in lg["topics"]), data=bytes(lg["data"]),
+                       address=str(lg["address"]).lower(), tx_hash=bytes(lg["transactionHash"]),
+                       block_hash=bytes(lg["blockHash"]), tx_index=int(lg["transactionIndex"]))
                 for lg in w3.eth.get_logs(query)]
     result = request(w3, "eth_getLogs", [{"address": address, "fromBlock": hex(from_block),
                                           "toBlock": hex(to_block), "topics": hexify(list(topics))}])
     return [RawLog(block=to_int(_get(lg, "blockNumber", "block_number")), index=to_int(_get(lg, "logIndex", "log_index")),
-                   topics=tuple(to_bytes(t) for t in lg["topics"]), data=to_bytes(lg["data"]))
+                   topics=tuple(to_bytes(t) for t in lg["topics"]), data=to_bytes(lg["data"]),
+                   address=str(lg["address"]).lower(),
+                   tx_hash=to_bytes(_get(lg, "transactionHash", "transaction_hash")),
+                   block_hash=to_bytes(_get(lg, "blockHash", "block_hash")),
+                   tx_index=to_int(_get(lg, "transactionIndex", "transaction_index")))
             for lg in result or []]
 
 
-def get_logs(w3: Web3, address: str, topics: Sequence[Any], from_block: int, to_block: int, *,
+def get_logs(w3: Web3, address: str | Sequence[str], topics: Sequence[Any], from_block: int, to_block: int, *,
              span: int = LOG_SPAN) -> list[RawLog]:
-    """Every log of ``address`` matching ``topics`` in ``[from_block, to_block]``, in chain order.
+    """Every log of ``address`` (one contract or several) matching ``topics`` in ``[from_block, to_block]``,
+    in chain order.
 
     ``topics`` follows ``eth_getLogs``: one entry per position, each a topic (bytes or hex), a
     list of alternatives, or None for any. The range is read ``span`` blocks at a time; a span
@@ -292,5 +303,47 @@ def get_logs(w3: Web3, address: str, topics: Sequence[Any], from_block: int, to_
     return out
 
 
-__all__ = ["CallResult", "RPCError", "RawLog", "RawReceipt", "call_fields", "eth_calls", "get_logs", "hexify",
+@dataclass(frozen=True)
+class BlockHeader:
+    """What the index keeps of a block: its hash (to notice a reorganisation) and its time."""
+
+    number: int
+    hash: bytes
+    timestamp: int
+
+
+def block_headers(w3: Web3, numbers: Sequence[int], *, batch: int = CALL_BATCH) -> dict[int, BlockHeader]:
+    """The headers of ``numbers`` (without transactions): JSON-RPC batches over HTTP, one by one in process.
+
+    A block the node does not have (past its head, or pruned) is missing from the answer.
+    """
+    out: dict[int, BlockHeader] = {}
+    wanted = sorted(set(numbers))
+    if not is_http(w3):
+        for n in wanted:
+            try:
+                b = retry(partial(w3.eth.get_block, n), "reading blocks")
+            except NetworkError:
+                raise
+            except Exception:  # noqa: BLE001 - eth-tester raises BlockNotFound past its head
+                continue
+            out[n] = BlockHeader(n, bytes(b["hash"]), int(b["timestamp"]))
+        return out
+    provider: Any = w3.provider
+    for start in range(0, len(wanted), batch):
+        part = wanted[start:start + batch]
+        resps = retry(partial(provider.make_batch_request, [("eth_getBlockByNumber", [hex(n), False]) for n in part]),
+                      "reading blocks")
+        if not isinstance(resps, list) or len(resps) != len(part):
+            raise NetworkError(f"reading blocks: the node answered a batch of {len(part)} with {resps!r:.200}")
+        for n, resp in zip(part, resps):
+            if resp.get("error"):
+                raise RPCError("eth_getBlockByNumber", resp["error"])
+            block = resp.get("result")
+            if block:
+                out[n] = BlockHeader(n, to_bytes(block["hash"]), to_int(block["timestamp"]))
+    return out
+
+
+__all__ = ["BlockHeader", "CallResult", "RPCError", "RawLog", "RawReceipt", "block_headers", "call_fields", "eth_calls", "get_logs", "hexify",
            "is_http", "is_in_process", "is_transport", "receipt", "request", "retry", "to_bytes", "to_int"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import REGISTRAR, World
-from helpers import IPLEDGER, ROOT
+from helpers import IPLEDGER, ROOT, RU_ADMIN
 from ipledger import bulk
 from ipledger.abi import ContractCodec
 from ipledger.build.compiler import CompileResult
@@ -77,8 +77,8 @@ def filing_of(rec: Record) -> Any:
 
 
 def office_registrar(world: World) -> IPLedger:
-    """Account 1 (EM registrar) also registers for RU in these tests."""
-    world.governor.grant_registrar("RU", world.registrar.address)
+    """Account 1 (EM registrar) also registers for RU in these tests (RU's admin names it)."""
+    world.ru_admin.grant_registrar("RU", world.registrar.address)
     return world.registrar
 
 
@@ -108,7 +108,8 @@ def assert_exactly_once(ipl: IPLedger, records: list[Record]) -> None:
 
 @dataclass
 class Node:
-    """An anvil with the suite deployed (record in deployments/), offices EM and RU, account 1 their registrar."""
+    """An anvil with the suite deployed (record in deployments/), the dev council's offices (EM, RU, US), account 1
+    the registrar of EM and RU."""
 
     url: str
     chain: Chain
@@ -136,9 +137,10 @@ def start_node(config: Config, artifacts: CompileResult) -> Iterator[Node]:
         governor = chain.accounts[0]
         deploy_suite(chain, governor, artifacts, config=config, persist=True)
         gov = IPLedger.connect(chain=chain, account=0, config=config)
-        for office in ("EM", "RU"):
-            gov.add_office(office)
-            gov.grant_registrar(office, chain.accounts[REGISTRAR].address)
+        # the deployment seeded the dev council's EM (its admin account 0) and RU (RU_ADMIN); each admin names
+        # account 1 its registrar
+        for office, admin in (("EM", 0), ("RU", RU_ADMIN)):
+            gov.as_account(admin).grant_registrar(office, chain.accounts[REGISTRAR].address)
         yield Node(url=url, chain=chain, ipl=gov.as_account(REGISTRAR), proc=proc)
     finally:
         if chain is not None:

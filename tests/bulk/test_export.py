@@ -9,6 +9,7 @@ import pytest
 
 from bulk_helpers import EXAMPLES, make_records, office_registrar, sha
 from conftest import REGISTRAR, World
+from helpers import RU_ADMIN
 from ipledger import bulk
 from ipledger.config import Config
 from ipledger.domain import Status
@@ -36,10 +37,9 @@ def test_export_import_export_is_byte_identical(world: World, config: Config) ->
     assert "filedAt" not in exported and "blockNumber" not in exported
 
     with IPLedger.connect("embedded", 0, config=config, deploy=True) as fresh:
-        fresh.add_office("EM")
-        fresh.add_office("RU")
+        # the dev council seeded EM (its admin account 0) and RU (RU_ADMIN); each admin names the registrar
         fresh.grant_registrar("EM", fresh.chain.accounts[REGISTRAR].address)
-        fresh.grant_registrar("RU", fresh.chain.accounts[REGISTRAR].address)
+        fresh.as_account(RU_ADMIN).grant_registrar("RU", fresh.chain.accounts[REGISTRAR].address)
         registrar = fresh.as_account(REGISTRAR)
         report = bulk.import_records(registrar, bulk.parse_records(exported, "json"))
         assert report.complete

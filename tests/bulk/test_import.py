@@ -84,7 +84,7 @@ def test_import_places_a_recurring_status_by_counting_its_events(world: World) -
 def test_import_on_a_paused_register_names_the_refusal_for_every_record(world: World) -> None:
     ipl = office_registrar(world)
     records = bulk.load_records(EXAMPLES / "records.json")
-    world.governor.pause()
+    world.guardian.pause()  # the guardian pauses every register
     report = bulk.import_records(ipl, records)
     assert not report.complete and report.filed == 0 and report.rounds == 2
     assert [p.record for p in report.problems] == list(range(1, 9))
@@ -95,9 +95,14 @@ def test_import_on_a_paused_register_names_the_refusal_for_every_record(world: W
 
 def test_import_by_a_non_registrar_is_refused_before_sending(world: World) -> None:
     records = make_records(3, [world.alice.address])
+    records.append(replace(records[1], office="AU", application_number="AU0000001"))  # AU is not on the register
     nonce = world.stranger.w3.eth.get_transaction_count(world.stranger.address)
-    with pytest.raises(bulk.ImportRefused, match="is not a registrar of EM"):
+    with pytest.raises(bulk.ImportRefused, match="is not a registrar of EM") as exc_info:
         bulk.import_records(world.stranger, records)
+    text = str(exc_info.value)  # each fault with the command that fixes it, by whom may run it
+    assert f"the office's admin grants it: ipledger office registrar grant EM {world.stranger.address}" in text
+    assert "office AU is not on the register; the council admits it by a vote: " \
+           "ipledger council propose admit-office AU ADMIN" in text
     assert world.stranger.w3.eth.get_transaction_count(world.stranger.address) == nonce
 
 

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 
 from helpers import node_pids, port_of
-from ipledger.chain import connect, free_port, launch_node
+from ipledger.chain import DEV_ACCOUNTS, connect, free_port, launch_node
 from ipledger.config import Config
 from ipledger.errors import ConfigError, NetworkError
 
@@ -16,7 +16,7 @@ from ipledger.errors import ConfigError, NetworkError
 def test_connect_embedded_gives_funded_signers(config: Config) -> None:
     with connect("embedded", config) as chain:
         assert chain.backend == "embedded"
-        assert len(chain.accounts) == 10
+        assert len(chain.accounts) == DEV_ACCOUNTS  # the test parties, two office admins and the guardian
         assert chain.w3.eth.get_balance(chain.accounts[0].address) > 10**21
 
 

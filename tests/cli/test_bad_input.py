@@ -91,7 +91,13 @@ def _cases() -> list[Case]:
         add(f"offer-licensee-{name}", "license", "offer", REF, value)
         add(f"transfer-to-{name}", "license", "transfer", "1", value)
         add(f"check-party-{name}", "check", REF, value, "--territory", "DE")
-        add(f"grant-{name}", "office", "grant", "EM", value, node=True)
+        add(f"grant-{name}", "office", "registrar", "grant", "EM", value, node=True)
+        add(f"revoke-{name}", "office", "registrar", "revoke", "EM", value, node=True)
+        add(f"admin-transfer-{name}", "office", "admin", "transfer", "EM", value, node=True)
+        add(f"admit-admin-{name}", "council", "propose", "admit-office", "AU", value, node=True)
+        add(f"replace-admin-{name}", "council", "propose", "replace-admin", "RU", value, node=True)
+        add(f"set-guardian-{name}", "council", "propose", "set-guardian", value, node=True)
+        add(f"unset-guardian-{name}", "council", "propose", "unset-guardian", value, node=True)
         add(f"holder-{name}", "register", "EM", "TM", "1", "--holder", value, node=True)
         add(f"verify-party-{name}", "profile", "verify", value, "EM", node=True)
         add(f"profile-show-{name}", "profile", "show", value, node=True)
@@ -160,8 +166,12 @@ def _cases() -> list[Case]:
         add(f"check-territory-{name}", "check", REF, ADDR, "--territory", value)
     for name in ("lower", "unknown", "digit"):
         value = bad_offices[name]
-        add(f"office-add-{name}", "office", "add", value, node=True)
-        add(f"office-grant-{name}", "office", "grant", value, ADDR, node=True)
+        add(f"office-admit-{name}", "council", "propose", "admit-office", value, ADDR, node=True)
+        add(f"office-remove-{name}", "council", "propose", "remove-office", value, node=True)
+        add(f"office-recordal-{name}", "council", "propose", "set-recordal", value, "on", node=True)
+        add(f"office-grant-{name}", "office", "registrar", "grant", value, ADDR, node=True)
+        add(f"office-revoke-{name}", "office", "registrar", "revoke", value, ADDR, node=True)
+        add(f"office-accept-{name}", "office", "admin", "accept", value, node=True)
         add(f"country-{name}", "profile", "publish", "did:web:x", value, node=True)
         add(f"verify-office-{name}", "profile", "verify", ADDR, value, node=True)
     # IP types, statuses, kinds
@@ -308,6 +318,21 @@ def _cases() -> list[Case]:
     add("export-network-unknown", "export", out_file, "--network", "mainnet-ish", creates=(out_file,))
     add("export-network-embedded", "export", out_file, "--network", "embedded", creates=(out_file,))
     add("export-format-unknown", "export", out_file, "--format", "xlsx", creates=(out_file,))
+    # the register index (issue #14): numbers of blocks and seconds, the network, the database
+    for name, value in {"negative": "-1", "word": "many", "float": "1.5"}.items():
+        add(f"index-confirmations-{name}", "index", "--confirmations", value)
+    for name, value in {"zero": "0", "negative": "-5", "word": "all"}.items():
+        add(f"index-span-{name}", "index", "--span", value)
+    add("index-interval-zero", "index", "--follow", "--interval", "0")
+    add("index-network-unknown", "index", "--network", "mainnet-ish")
+    add("index-network-embedded", "index", "--network", "embedded")
+    add("index-db-unreachable", "index", "--db", "postgresql://nobody@127.0.0.1:1/none", exit=(1,))
+    add("serve-port-zero", "serve", "--port", "0")
+    add("serve-port-over", "serve", "--port", "70000")
+    add("serve-port-word", "serve", "--port", "http")
+    add("serve-tx-url-without-placeholder", "serve", "--db", f"{TMP}/i.sqlite", "--tx-url", "https://x.example/tx/",
+        creates=(f"{TMP}/i.sqlite",))
+    add("serve-db-unreachable", "serve", "--db", "postgresql://nobody@127.0.0.1:1/none", exit=(1,))
     add("accounts-list-env-network-unknown", "accounts", "list", env={"IPLEDGER_NETWORK": "mainnet-ish"})
     # application requests, filing by the office, corrections and national codes (issue #12)
     for name, value in bad_offices.items():
@@ -343,6 +368,36 @@ def _cases() -> list[Case]:
     add("codes-set-code-newline", "office", "codes", "set", "EM", "F10", "A\nB")
     add("codes-show-office-unknown", "office", "codes", "show", "ZZ")
     add("codes-show-extra-argument", "office", "codes", "show", "EM", "F10")
+    # the council (issue #13): proposal ids, votes, thresholds, blocks, durations, deploy's council options
+    bad_ids = {"zero": "0", "negative": "-1", "word": "first", "float": "1.5", "huge": HUGE_ID, "empty": "",
+               "superscript": "\u00b2"}
+    for name, value in bad_ids.items():
+        add(f"council-vote-id-{name}", "council", "vote", value, "for")
+        add(f"council-execute-id-{name}", "council", "execute", value)
+        add(f"council-show-id-{name}", "council", "show", value)
+    for name, value in {"empty": "", "yes": "yes", "number": "7", "mixed": "for!"}.items():
+        add(f"council-vote-support-{name}", "council", "vote", "1", value)
+    for name, value in {"half": "1/2", "below": "0.4", "above-one": "3/2", "zero-den": "1/0", "word": "most",
+                        "percent-half": "50%", "huge": "70000/99999", "empty": ""}.items():
+        add(f"council-threshold-{name}", "council", "propose", "set-threshold", value)
+    for name, value in {"negative": "-1", "word": "soon", "float": "1.5", "huge": str(2**32)}.items():
+        add(f"council-voting-delay-{name}", "council", "propose", "set-voting-delay", value)
+        add(f"council-voting-period-{name}", "council", "propose", "set-voting-period", value)
+    add("council-voting-period-zero", "council", "propose", "set-voting-period", "0")
+    for name, value in {"negative": "-1", "unit": "2y", "word": "later", "empty": ""}.items():
+        add(f"council-timelock-delay-{name}", "council", "propose", "set-timelock-delay", value)
+        add(f"deploy-timelock-delay-{name}", "deploy", "--timelock-delay", value)
+    add("council-recordal-maybe", "council", "propose", "set-recordal", "US", "maybe")
+    add("council-unpause-extra-argument", "council", "propose", "unpause", "now")
+    add("council-list-extra-argument", "council", "list", "1")
+    add("council-list-network-unknown", "council", "list", "--network", "mainnet-ish")
+    add("pause-extra-argument", "pause", "now")
+    add("pause-network-unknown", "pause", "--network", "mainnet-ish")
+    for name, value in {"no-admin": "EM", "bad-admin": "EM=0x12", "bad-code": "em=" + ADDR,
+                        "bad-flag": f"EM={ADDR}:maybe"}.items():
+        add(f"deploy-office-{name}", "deploy", "--office", value)
+    add("deploy-guardian-short", "deploy", "--guardian", "0x1234")
+    add("deploy-voting-period-zero", "deploy", "--voting-period", "0")
     add("unknown-command", "registr", "EM", "TM", "1")
     # upgrade (refused before compiling or connecting)
     add("upgrade-check-reference-alone", "upgrade", "check", "--reference", "UpgradeProbe")
@@ -479,7 +534,7 @@ def test_every_command_is_in_the_sweep() -> None:
     from ipledger.cli import cli
 
     commands = _leaves(cli)
-    assert {("import",), ("export",), ("license", "offer"), ("office", "add")} <= commands, commands
+    assert {("import",), ("export",), ("license", "offer"), ("council", "propose", "admit-office")} <= commands, commands
     swept = {_leaf(c.args) for c in CASES}
     missing = sorted(" ".join(path) for path in commands - swept)
     assert not missing, f"commands without bad-input cases: {missing}; add cases for them to _cases()"
@@ -576,8 +631,7 @@ def node_register(config: Any, artifacts: Any, tmp_path_factory: pytest.TempPath
         wait_ready(url, None, 60)
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("IPLEDGER_DEPLOYMENTS_DIR", env["IPLEDGER_DEPLOYMENTS_DIR"])
-            gov = IPLedger.connect(url, 0, config=config, deploy=True)
-            gov.add_office("EM", recordal_required=True)
+            gov = IPLedger.connect(url, 0, config=config, deploy=True)  # the dev council: account 0 admins EM
             gov.grant_registrar("EM", ACCTS[1])
             alice = gov.as_account(2)
             rid = gov.as_account(1).file("EM", "TM", "018234567", holder=ACCTS[2]).right_id
@@ -597,7 +651,7 @@ def node_register(config: Any, artifacts: Any, tmp_path_factory: pytest.TempPath
 
 NODE_CASES: list[Case] = [c for c in CASES if c.node or c.chain] + [
     Case("keystore-missing", ("show", REF, "--account", "keystore:nobody")),
-    Case("zero-address-registrar", ("office", "grant", "EM", "0x" + "00" * 20), exit=frozenset({1})),
+    Case("zero-address-registrar", ("office", "registrar", "grant", "EM", "0x" + "00" * 20), exit=frozenset({1})),
     Case("zero-address-creditor", ("pledge", REF, "0x" + "00" * 20, "--account", "2"), exit=frozenset({1})),
     Case("assign-to-self", ("assign", REF, ACCTS[2], "--account", "2"), exit=frozenset({1})),
     Case("license-to-self", ("license", "offer", REF, ACCTS[2], "--account", "2"), exit=frozenset({1})),

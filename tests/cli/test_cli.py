@@ -56,7 +56,7 @@ def _seconds(args: list[str]) -> float:
 
 def test_every_command_help_shows_an_example() -> None:
     for cmd in (["compile"], ["deploy"], ["demo"], ["node"], ["register"], ["status"], ["assign"], ["accept"],
-                ["office", "add"], ["pledge"], ["history"], ["show"]):
+                ["office", "registrar", "grant"], ["pledge"], ["history"], ["show"]):
         res = run_cli(*cmd, "--help")
         assert res.returncode == 0, res.stderr
         assert "Example" in res.stdout, f"{cmd} help has no example"

@@ -130,7 +130,7 @@ def test_correct_filing_date_is_a_recorded_y_event_in_history(world: World, monk
 
 
 def test_office_codes_set_and_show_and_history_columns(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    ok(monkeypatch, world.registrar, "office", "codes", "set", "EM", "F10", "EM-REG")
+    ok(monkeypatch, world.governor, "office", "codes", "set", "EM", "F10", "EM-REG")  # the office's admin
     rows = ok(monkeypatch, world.stranger, "office", "codes", "show", "EM")
     registered = next(r for r in rows if r["event"] == "registered")
     assert (registered["key_event_code"], registered["national_code"]) == ("F10", "EM-REG")
@@ -142,7 +142,8 @@ def test_office_codes_set_and_show_and_history_columns(world: World, monkeypatch
     assert "EM-REG" in res.stdout and "Q document published" in res.stdout
     table = run(monkeypatch, world.stranger, "office", "codes", "show", "EM")
     assert "EM-REG" in table.stdout and "Y event information corrected or deleted" in table.stdout
-    assert "NotRegistrar" in refused(monkeypatch, world.ru_registrar, 1, "office", "codes", "set", "EM", "F10", "X")
+    assert "NotOfficeAdmin" in refused(monkeypatch, world.ru_registrar, 1, "office", "codes", "set", "EM", "F10", "X")
+    assert "NotOfficeAdmin" in refused(monkeypatch, world.registrar, 1, "office", "codes", "set", "EM", "F10", "X")
     assert "legal event" in refused(monkeypatch, world.registrar, 2, "office", "codes", "set", "EM", "granted", "X")
     assert "national code" in refused(monkeypatch, world.registrar, 2, "office", "codes", "set", "EM", "F10", "A B")
 

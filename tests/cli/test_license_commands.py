@@ -109,8 +109,8 @@ def test_license_grant_signed_by_licensee_file_then_granted_once(world: World, r
                 "--sign-as", "--out", str(consent), "--deadline", DEADLINE)
     saved = json.loads(consent.read_text())
     assert saved["right_id"] == int(signed.pop("right_id"), 16)  # --json prints 256-bit ids in hex
-    assert signed.items() <= saved.items() and set(saved) == {"right_id", "parent_id", "licensee", "terms_id", "sequence", "deadline",
-                                              "signature"}  # a signature and its message: no key
+    keys = {"right_id", "parent_id", "licensee", "terms_id", "sequence", "deadline", "signature"}
+    assert signed.items() <= saved.items() and set(saved) == keys  # a signature and its message: no key
     granted = ok(monkeypatch, world.alice, "license", "grant", ref, world.bob.address, "--terms-id", str(terms_id),
                  "--licensee-signature", str(consent))
     assert [e["name"] for e in granted["events"]] == ["LicenseGranted"]
@@ -128,8 +128,8 @@ def test_license_grant_with_bad_mode_or_consent_file_is_refused_in_one_line(
         {"right_id": 0, "parent_id": 0, "licensee": world.carol.address, "terms_id": 1, "sequence": 0, "deadline": 1,
          "signature": "0x" + "11" * 65})))
     args = {"both": ("--sign-as", "--licensee-signature", str(consent)), "neither": (),
-            "other_licensee": ("--licensee-signature", str(consent)), "not_json": ("--licensee-signature", str(consent)),
-            "missing": ("--licensee-signature", str(consent)),
+            "other_licensee": ("--licensee-signature", str(consent)),
+            "not_json": ("--licensee-signature", str(consent)), "missing": ("--licensee-signature", str(consent)),
             "no_file": ("--licensee-signature", str(tmp_path / "absent.json"))}[case]
     line = refused(monkeypatch, world.alice, 2, "license", "grant", ref, world.bob.address, "--terms-id", "1", *args)
     expected = {"both": "--sign-as", "neither": "--sign-as", "other_licensee": "another license",

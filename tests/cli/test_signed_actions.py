@@ -14,6 +14,7 @@ import pytest
 from helpers import World
 from helpers.incli import ok, refused, run
 from ipledger import types
+from ipledger.domain.rights import right_id
 
 DEED = "0x" + "de" * 32
 COURT_ORDER = "0x" + "c0" * 32
@@ -129,4 +130,51 @@ def test_release_by_creditor_and_by_court_order(world: World, ref: str, monkeypa
 def test_signed_action_misuse_is_one_line_exit_2(world: World, ref: str, monkeypatch: pytest.MonkeyPatch,
                                                  args: tuple[str, ...], needle: str) -> None:
     line = refused(monkeypatch, world.carol, 2, *(a.replace("{ref}", ref) for a in args))
+    assert needle in line
+
+
+# ---------------------------------------------------------------- one-transaction assignments
+
+
+def test_assign_in_one_transaction_with_the_assignees_signature_from_a_file(world: World, ref: str, tmp_path: Any,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    signed = ok(monkeypatch, world.bob, "assign", ref, world.bob.address, "--deed-hash", DEED,
+                "--sign-as", "assignee", "--deadline", DEADLINE)
+    assert (signed["holder"], signed["assignee"], signed["sequence"]) == (world.alice.address, world.bob.address, 0)
+    sig_file = tmp_path / "bob.sig"
+    sig_file.write_text(run(monkeypatch, world.bob, "assign", ref, world.bob.address, "--deed-hash", DEED,
+                            "--sign-as", "assignee", "--deadline", DEADLINE).stdout)
+    data = ok(monkeypatch, world.alice, "assign", ref, world.bob.address, "--deed-hash", DEED,
+              "--assignee-signature", str(sig_file), "--deadline", DEADLINE)
+    assert events(data) == ["Transfer", "AssignmentRecorded"]
+    assert world.ipl.right(right_id("RU", "TM", "2024900001")).holder == world.bob.address
+    # relayed again: the sequence moved on, the contract refuses it in one line
+    line = refused(monkeypatch, world.alice, 1, "assign", ref, world.bob.address, "--deed-hash", DEED,
+                   "--assignee-signature", signed["signature"], "--deadline", DEADLINE)
+    assert "NotHolder" in line or "InvalidSignature" in line or "InvalidAccount" in line
+
+
+def test_record_by_signatures_in_one_transaction_by_the_registrar(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    world.file_registered("018900001")
+    em = "EM/TM/018900001"
+    holder = ok(monkeypatch, world.alice, "assign", em, world.bob.address, "--sign-as", "holder",
+                "--deadline", DEADLINE)["signature"]
+    assignee = ok(monkeypatch, world.bob, "assign", em, world.bob.address, "--sign-as", "assignee",
+                  "--deadline", DEADLINE)["signature"]
+    data = ok(monkeypatch, world.registrar, "assign", em, world.bob.address, "--holder-signature", holder,
+              "--assignee-signature", assignee, "--deadline", DEADLINE)
+    recorded = next(e for e in data["events"] if e["name"] == "AssignmentRecorded")
+    assert recorded["args"]["recordedBy"] == world.registrar.address
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("--assignee-signature", "0x12"), "--assignee-signature"),
+    (("--assignee-signature", "/no/such/file"), "neither 0x"),
+    (("--holder-signature", "0x" + "11" * 65, "--deadline", DEADLINE), "needs --assignee-signature"),
+    (("--assignee-signature", "0x" + "11" * 65), "needs the --deadline"),
+    (("--sign-as", "holder", "--assignee-signature", "0x" + "11" * 65), "--sign-as prints a signature"),
+])
+def test_assign_signature_misuse_is_one_line_exit_2(world: World, ref: str, monkeypatch: pytest.MonkeyPatch,
+                                                    args: tuple[str, ...], needle: str) -> None:
+    line = refused(monkeypatch, world.alice, 2, "assign", ref, world.bob.address, *args)
     assert needle in line

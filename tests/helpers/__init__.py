@@ -15,11 +15,11 @@ from . import eip712
 from .licensing import LicenseDriver, license_driver
 from .processes import IPLEDGER, ROOT, node_pids, port_of, processes_with_env, run_cli
 from .reverts import assert_revert, error_of
-from .world import (ALICE, BOB, CAROL, DAVE, EVE, GOVERNOR, MALLORY, REGISTRAR, RU_REGISTRAR, STRANGER, World,
-                    make_world)
+from .world import (ALICE, BOB, CAROL, DAVE, EVE, GOVERNOR, GUARDIAN, MALLORY, REGISTRAR, RU_ADMIN, RU_REGISTRAR,
+                    STRANGER, US_ADMIN, World, make_world)
 
 __all__ = [
-    "ALICE", "BOB", "CAROL", "DAVE", "EVE", "GOVERNOR", "IPLEDGER", "MALLORY", "REGISTRAR", "ROOT", "RU_REGISTRAR",
-    "STRANGER", "LicenseDriver", "World", "assert_revert", "eip712", "error_of", "license_driver", "make_world",
+    "ALICE", "BOB", "CAROL", "DAVE", "EVE", "GOVERNOR", "GUARDIAN", "IPLEDGER", "MALLORY", "REGISTRAR", "ROOT",
+    "RU_ADMIN", "RU_REGISTRAR", "STRANGER", "US_ADMIN", "LicenseDriver", "World", "assert_revert", "eip712", "error_of", "license_driver", "make_world",
     "node_pids", "port_of", "processes_with_env", "run_cli",
 ]

@@ -1,8 +1,10 @@
 """The one world of the tests: a deployed register with one SDK client per role.
 
-``make_world`` turns a fresh deployment (embedded chain or a real node) into the standard cast: the governor
-(the deployer, still the authority's admin here) adds the offices EM (assignments need recordal by the office)
-and RU (acceptance moves title), both with the governor as their office admin, which grants one registrar each. Roles are dev-account indexes, so a test can also act as ``world.as_(ALICE)``.
+``make_world`` turns a fresh deployment (embedded chain or a real node) into the standard cast. The deployment
+seeded the dev council (``ipledger.deploy.dev_governance``): EM (assignments need recordal by the office; its
+admin is GOVERNOR, dev account 0), RU (acceptance moves title; admin RU_ADMIN) and US (admin US_ADMIN), guardian
+GUARDIAN; each office's admin grants its own registrar. Roles are dev-account indexes, so a test can also act as
+``world.as_(ALICE)``.
 tests/conftest.py deploys one world per module and snapshots it per test.
 """
 
@@ -15,6 +17,7 @@ from ipledger.sdk import IPLedger
 
 GOVERNOR, REGISTRAR, ALICE, BOB, CAROL, DAVE, RU_REGISTRAR, STRANGER = range(8)
 EVE, MALLORY = 8, 9  # two more parties without a role (dev accounts 8 and 9)
+RU_ADMIN, US_ADMIN, GUARDIAN = 10, 11, 12  # the RU and US office admins and the guardian of the dev council
 TEN_YEARS = 10 * 365 * 86400
 
 
@@ -31,6 +34,9 @@ class World:
     dave: IPLedger
     ru_registrar: IPLedger
     stranger: IPLedger
+    ru_admin: IPLedger
+    us_admin: IPLedger
+    guardian: IPLedger
 
     def as_(self, index: int) -> IPLedger:
         """The client of dev account ``index`` (a role constant of this module)."""
@@ -68,12 +74,15 @@ class World:
 
 
 def make_world(ipl: IPLedger) -> World:
-    """The standard cast on ``ipl``'s fresh deployment: offices EM (recordal) and RU, one registrar each."""
+    """The standard cast on ``ipl``'s fresh deployment (the dev council's offices EM, RU and US): each office's
+    admin grants one registrar of EM and RU."""
     g = ipl.as_account(GOVERNOR)
-    g.add_office("EM", recordal_required=True, admin=g.address)
-    g.add_office("RU", recordal_required=False, admin=g.address)
+    ru_admin = ipl.as_account(RU_ADMIN)
+    # A registry still constructor-based (during the v2 change) has one governor that grants every registrar.
+    governed = bool(ipl.governed_registers()) and "IPRegistry" in ipl.governed_registers()
     g.grant_registrar("EM", ipl.chain.accounts[REGISTRAR].address)
-    g.grant_registrar("RU", ipl.chain.accounts[RU_REGISTRAR].address)
+    (ru_admin if governed else g).grant_registrar("RU", ipl.chain.accounts[RU_REGISTRAR].address)
     return World(ipl=ipl, governor=g, registrar=ipl.as_account(REGISTRAR), alice=ipl.as_account(ALICE),
                  bob=ipl.as_account(BOB), carol=ipl.as_account(CAROL), dave=ipl.as_account(DAVE),
-                 ru_registrar=ipl.as_account(RU_REGISTRAR), stranger=ipl.as_account(STRANGER))
+                 ru_registrar=ipl.as_account(RU_REGISTRAR), stranger=ipl.as_account(STRANGER), ru_admin=ru_admin,
+                 us_admin=ipl.as_account(US_ADMIN), guardian=ipl.as_account(GUARDIAN))

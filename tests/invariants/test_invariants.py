@@ -85,7 +85,7 @@ GHOST_RIGHT = domain.right_id("EM", "TM", "NEVER-FILED")
 GHOST_LICENSE = 999
 MAX_TIME_TRAVELS = 1
 AUTH_ERRORS = frozenset({"NotApplicant", "NotHolder", "NotRegistrar", "StatusMoveNotAllowed", "NotAssignee", "NotCreditor",
-                         "NotLicensor", "NotLicensee", "NotHolderOrRegistrar", "AccessControlUnauthorizedAccount",
+                         "NotLicensor", "NotLicensee", "NotHolderOrRegistrar", "AccessManagedUnauthorized", "NotOfficeAdmin",
                          "InvalidSignature"})
 STATS: Counter[str] = Counter()
 REFUSALS: Counter[str] = Counter()
@@ -277,8 +277,13 @@ class LedgerMachine(RuleBasedStateMachine):
         caller = GOVERNOR if authorised else caller
         c = self.clients[caller]
         expected: str | None
-        if caller != GOVERNOR:
-            expected = "AccessControlUnauthorizedAccount"
+        # The governor is the authority's admin (recordal, pause, unpause are restricted) and both offices' admin
+        # (grant): the authority answers before the pause, the pause before the office-admin check.
+        if action == "grant":
+            expected = ("EnforcedPause" if m.paused else "NotOfficeAdmin" if caller != GOVERNOR
+                        else "RegistrarExists" if account in m.registrars[office] else None)
+        elif caller != GOVERNOR:
+            expected = "AccessManagedUnauthorized"
         elif action == "unpause":
             expected = None if m.paused else "ExpectedPause"
         else:
@@ -322,10 +327,8 @@ class LedgerMachine(RuleBasedStateMachine):
         rid = domain.right_id(office, "TM", number)
         if m.paused:
             expected: str | None = "EnforcedPause"
-        elif office not in m.recordal:
-            expected = "UnknownOffice"
-        elif caller not in m.registrars[office]:
-            expected = "NotRegistrar"  # only the office accords numbers and filing dates
+        elif office not in m.recordal or caller not in m.registrars[office]:
+            expected = "NotRegistrar"  # only the office accords numbers and dates (an unknown one has no registrars)
         elif rid in m.rights:
             expected = "RightExists"
         else:

@@ -49,10 +49,24 @@ def test_keystore_account_deploys_and_files_on_live_network(sepolia: dict[str, s
     dev = run_cli("office", "list", "--network", "sepolia", "--account", "0")
     assert dev.returncode == 2 and "has no dev accounts" in dev.stderr
 
-    dep = run_cli("deploy", "--network", "sepolia", "--account", "keystore:office-em", "--json")
+    other = run_cli("accounts", "new", "office-us", "--json")
+    us_admin = json.loads(other.stdout)["address"]
+    # a live network's council is given: its offices, their admins, the guardian, a real timelock delay
+    bare = run_cli("deploy", "--network", "sepolia", "--account", "keystore:office-em")
+    assert bare.returncode == 2 and "needs its council" in bare.stderr
+    council = ("--office", f"EM={gov}:recordal", "--office", f"US={us_admin}", "--guardian", us_admin)
+    no_delay = run_cli("deploy", "--network", "sepolia", "--account", "keystore:office-em", *council,
+                       "--timelock-delay", "0")
+    assert no_delay.returncode == 2 and "local dev chains only" in no_delay.stderr
+    dep = run_cli("deploy", "--network", "sepolia", "--account", "keystore:office-em", *council,
+                  "--timelock-delay", "2d", "--voting-period", "50", "--json")
     assert dep.returncode == 0, dep.stderr
     assert json.loads(dep.stdout)["chain_id"] == 11155111
-    for args in (["office", "add", "EM"], ["office", "grant", "EM", gov],
+    shown_council = json.loads(run_cli("council", "show", "--network", "sepolia", "--account", "keystore:office-em",
+                                       "--json").stdout)
+    assert shown_council["timelock_delay"] == 2 * 86400 and shown_council["voting_period"] == 50
+    assert {o["office"]: o["admin"] for o in shown_council["offices"]} == {"EM": gov, "US": us_admin}
+    for args in (["office", "registrar", "grant", "EM", gov],
                  ["register", "EM", "TM", "018234567", "--holder", gov, "--content-hash", "0x" + "12" * 32]):
         res = run_cli(*args, "--network", "sepolia", "--account", "keystore:office-em")
         assert res.returncode == 0, res.stderr
@@ -74,11 +88,12 @@ def test_raw_key_needs_explicit_flag_and_never_shows(sepolia: dict[str, str]) ->
     env = {"IPLEDGER_PRIVATE_KEY": TEST_KEY}
     refused = run_cli("deploy", "--network", "sepolia", "--account", "env", env=env)
     assert refused.returncode == 2 and "--allow-env-key" in refused.stderr
-    ok = run_cli("deploy", "--network", "sepolia", "--account", "env", "--allow-env-key", env=env)
+    ok = run_cli("deploy", "--network", "sepolia", "--account", "env", "--allow-env-key", "--office", f"EM={addr}",
+                 env=env)
     assert ok.returncode == 0, ok.stderr
-    bad = run_cli("register", "EM", "TM", "1", "--holder", addr, "--network", "sepolia", "--account", "env",
+    bad = run_cli("register", "AU", "TM", "1", "--holder", addr, "--network", "sepolia", "--account", "env",
                   "--allow-env-key", env=env)
-    assert bad.returncode == 1 and "UnknownOffice(" in bad.stderr
+    assert bad.returncode == 1 and ("UnknownOffice(" in bad.stderr or "NotRegistrar(" in bad.stderr), bad.stderr
     imported = run_cli("accounts", "import", "k", "--from-env", env=env)
     assert imported.returncode == 0 and addr in imported.stdout
     for res in (refused, ok, bad, imported):

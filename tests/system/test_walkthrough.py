@@ -18,7 +18,9 @@ from ipledger.chain import dev_accounts, free_port, wait_ready
 pytestmark = pytest.mark.nodes
 
 ACCTS = [a.address for a in dev_accounts()]
-GOV, REG, ALICE, BOB, CREDITOR, CAROL, DAVE = 0, 1, 2, 3, 4, 5, 6
+GOV, REG, ALICE, BOB, CREDITOR, CAROL, DAVE = 0, 1, 2, 3, 4, 5, 6  # GOV: the EM office's admin
+RU_ADMIN, US_ADMIN, GUARDIAN, AU_ADMIN = 10, 11, 12, 9  # the dev council's other admins, its guardian, a newcomer
+NEW_RU = 8  # RU's admin key after its rotation
 
 
 class Node:
@@ -79,8 +81,9 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
     assert (Path(os.environ["IPLEDGER_DEPLOYMENTS_DIR"]) / f"{node.chain_id}.json").is_file()
     again = json.loads(node.ok("deploy", "--json"))
     assert again["reused"] is True, "a valid record is reused, not redeployed"
-    node.ok("office", "add", "EM", "--recordal")
-    node.ok("office", "grant", "EM", ACCTS[REG])
+    offices = {o["office"]: o for o in json.loads(node.ok("office", "list", "--json"))}
+    assert offices["EM"]["recordal_required"] is True and offices["EM"]["admin"] == ACCTS[GOV]
+    node.ok("office", "registrar", "grant", "EM", ACCTS[REG])  # EM's admin names EM's registrar
     node.ok("office", "codes", "set", "EM", "registered", "EM-REG", account=REG)  # the office's own code
     node.ok("profile", "publish", "did:web:alice.example", "DE", account=ALICE)
     node.ok("profile", "verify", ACCTS[ALICE], "EM", account=REG)
@@ -168,8 +171,7 @@ def test_walkthrough_full_scenario_on_ipledger_node(node: Node, tmp_path: Path) 
 
 def test_refusals_exit_1_with_decoded_error(node: Node) -> None:
     node.ok("deploy")
-    node.ok("office", "add", "EM")
-    node.ok("office", "grant", "EM", ACCTS[REG])
+    node.ok("office", "registrar", "grant", "EM", ACCTS[REG])
     self_filed = node.cli("register", "EM", "TM", "1", "--holder", ACCTS[ALICE], account=ALICE)
     assert self_filed.returncode == 1 and f"NotRegistrar(office=EM, account={ACCTS[ALICE]})" in self_filed.stderr
     filed = node.cli("register", "EM", "TM", "1", "--holder", ACCTS[ALICE], account=REG)
@@ -180,8 +182,8 @@ def test_refusals_exit_1_with_decoded_error(node: Node) -> None:
     assert "Traceback" not in res.stderr
     twice = node.cli("register", "EM", "TM", "1", "--holder", ACCTS[BOB], account=REG)
     assert twice.returncode == 1 and "RightExists(" in twice.stderr
-    not_gov = node.cli("office", "add", "RU", account=BOB)
-    assert not_gov.returncode == 1 and "AccessControlUnauthorizedAccount(" in not_gov.stderr
+    not_an_office = node.cli("council", "propose", "admit-office", "AU", ACCTS[BOB], account=BOB)
+    assert not_an_office.returncode == 1 and "GovernorInsufficientProposerVotes(" in not_an_office.stderr
     unknown = node.cli("show", "EM/TM/404")
     assert unknown.returncode == 1 and "RightNotFound(" in unknown.stderr
 
@@ -196,3 +198,57 @@ def test_wrong_network_refused_before_sending(node: Node) -> None:
     record.write_text(json.dumps(data))
     res = node.cli("office", "list")
     assert res.returncode == 1 and "record is for chain 31337" in res.stderr
+
+
+def _registry_is_governed() -> bool:
+    from ipledger.build.compiler import compile_project
+    from ipledger.config import load_config
+
+    return any(i.get("name") == "authority" for i in compile_project(load_config())["IPRegistry"].abi)
+
+
+def test_council_walkthrough_on_ipledger_node(node: Node) -> None:
+    """The README's council walk-through: three offices admit a fourth by 2 of 3 votes; the guardian pauses; the
+    offices vote to unpause."""
+    node.ok("deploy")
+    shown = json.loads(node.ok("council", "show", "--json"))
+    assert shown["threshold"] == "2/3" and [o["office"] for o in shown["offices"]] == ["EM", "RU", "US"]
+    # a rule of the council itself: a longer vote
+    rule = json.loads(node.ok("council", "propose", "set-voting-period", "30", "--json", account=US_ADMIN))
+    node.ok("council", "vote", str(rule["proposal"]), "for", account=US_ADMIN)
+    node.ok("council", "vote", str(rule["proposal"]), "against", "--reason", "too long", account=RU_ADMIN)
+    node.ok("council", "vote", str(rule["proposal"]), "for")
+    node.ok("council", "execute", str(rule["proposal"]))
+    assert json.loads(node.ok("council", "show", "--json"))["voting_period"] == 30
+    text = node.ok("council", "show", str(rule["proposal"]))
+    assert "executed" in text and "2 for, 1 against" in text and "OfficeCouncil.setVotingPeriod(30)" in text
+    node.ok("office", "admin", "transfer", "RU", ACCTS[NEW_RU], account=RU_ADMIN)  # RU offers its seat to a new key
+    stolen = node.cli("office", "admin", "accept", "RU", account=BOB)
+    assert stolen.returncode == 1 and "CouncilNotPendingAdmin(" in stolen.stderr  # a stranger cannot take it
+    if not _registry_is_governed():
+        pytest.skip("the registry on this branch is still constructor-based: the council cannot admit to it yet")
+    node.ok("office", "admin", "accept", "RU", account=NEW_RU)  # the new key takes RU's seat (registry too)
+    seats = {o["office"]: o["admin"] for o in json.loads(node.ok("council", "show", "--json"))["offices"]}
+    assert seats["RU"] == ACCTS[NEW_RU]
+    made = json.loads(node.ok("council", "propose", "admit-office", "AU", ACCTS[AU_ADMIN], "--json"))
+    pid = str(made["proposal"])
+    early = node.cli("council", "execute", pid)
+    assert early.returncode == 2 and "only a passed proposal executes" in early.stderr
+    node.ok("council", "vote", pid, "for")
+    stranger = node.cli("council", "vote", pid, "for", account=BOB)
+    assert stranger.returncode == 1 and "CouncilNoSeat(" in stranger.stderr
+    node.ok("council", "vote", pid, "for", account=NEW_RU)  # 2 of 3: passed
+    assert json.loads(node.ok("council", "show", pid, "--json"))["state"] == "succeeded"
+    node.ok("council", "execute", pid, account=BOB)  # anyone executes
+    offices = {o["office"]: o for o in json.loads(node.ok("office", "list", "--json"))}
+    assert offices["AU"]["admin"] == ACCTS[AU_ADMIN]
+    node.ok("office", "registrar", "grant", "AU", ACCTS[DAVE], account=AU_ADMIN)
+    # the guardian pauses; only the council unpauses
+    assert node.cli("pause", account=BOB).returncode == 1
+    node.ok("pause", account=GUARDIAN)
+    unpause = json.loads(node.ok("council", "propose", "unpause", "--json", account=NEW_RU))
+    for who in (NEW_RU, US_ADMIN, GOV):  # four offices now: 3 of 4
+        node.ok("council", "vote", str(unpause["proposal"]), "for", account=who)
+    node.ok("council", "execute", str(unpause["proposal"]))
+    listed = json.loads(node.ok("council", "list", "--json"))
+    assert [p["state"] for p in listed] == ["executed", "executed", "executed"]

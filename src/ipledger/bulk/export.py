@@ -16,7 +16,7 @@ from ipledger.bulk.reader import read_states
 from ipledger.bulk.records import Record, StatusEvent
 from ipledger.domain import IPType, Status
 from ipledger.errors import IPLedgerError
-from ipledger.rpc import LOG_SPAN, get_logs, retry
+from ipledger.rpc import get_logs, retry
 
 if TYPE_CHECKING:
     from ipledger.sdk import IPLedger
@@ -99,7 +99,7 @@ def _mismatch(w3: Any, latest: int, record: Record, status: Status) -> IPLedgerE
     return IPLedgerError(f"{said}; the node's event index looks incomplete (try another node)")
 
 
-def export_records(ipl: IPLedger, office: str | None = None, *, chunk: int = LOG_SPAN) -> list[Record]:
+def export_records(ipl: IPLedger, office: str | None = None, *, chunk: int | None = None) -> list[Record]:
     """Every right on the register (or one office's) as records, from events and current state.
 
     Chain-specific values (block numbers, transaction hashes, ``filedAt``) are left out, and
@@ -112,7 +112,8 @@ def export_records(ipl: IPLedger, office: str | None = None, *, chunk: int = LOG
     codec = ContractCodec(ipl.registry.abi)
     topics = [codec.event_topic(n) for n in EXPORT_EVENTS]
     latest = int(retry(lambda: w3.eth.block_number, "reading the block number"))
-    logs = get_logs(w3, ipl.registry.address, [topics], ipl.deployment.first_block, latest, span=chunk)
+    logs = get_logs(w3, ipl.registry.address, [topics], ipl.deployment.first_block, latest,
+                    span=chunk or ipl.chain.settings.max_log_span)
     logs.sort(key=lambda lg: (lg.block, lg.index))
     rebuild = _Rebuild(office)
     for lg in logs:

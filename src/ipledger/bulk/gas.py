@@ -9,20 +9,18 @@ with the node's estimate (plus the sender's ``GAS_MARGIN``, ``ipledger.tx.gas_li
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 
 from ipledger.bulk.records import Record, StatusEvent
 from ipledger.domain import Status
 
 TX_BASE_GAS = 21_000
-FILE_EXEC_GAS = 86_500         # one filing after the first for its holder: 3 new slots (2 for the Right, the owner),
-#                                the holder's balance update, cold reads, 4 logs, calldata copies
+FILE_EXEC_GAS = 42_000         # one filing after the first for its holder: 1 new slot (the right's record), the
+#                                holder's balance update, cold reads, 4 logs, calldata copies (the URI is not stored)
 NEW_HOLDER_GAS = 22_500        # the first filing for a holder: its ERC-721 balance slot is new (and its account cold)
-SLOT_GAS = 22_500              # each storage slot of a metadata URI (1 if shorter than 32 bytes, else 1 + words)
-STRING_BYTE_GAS = 24           # copying and hashing each byte of the strings
+STRING_BYTE_GAS = 24           # copying, hashing and logging each byte of the strings
 BATCH_OVERHEAD_GAS = 30_000
-MOVE_EXEC_GAS = 45_000         # changeStatus: cold reads, one slot update, the StatusChanged log
+MOVE_EXEC_GAS = 30_000         # changeStatus: the proxy, cold reads, one slot update, the StatusChanged log
 REGISTER_EXEC_GAS = 60_000     # register: the same plus dates and the RightRegistered log
 REGISTRATION_BYTE_GAS = 16     # each byte of a registration number
 ARRAY_HEAD_GAS = 16 * 32       # the offset word of each filing in the batch's calldata
@@ -40,10 +38,8 @@ def calldata_gas(data: bytes) -> int:
 
 def filing_exec_gas(rec: Record, new_holder: bool = False) -> int:
     """What filing ``rec`` costs inside a batch (execution only); ``new_holder``: the holder's first title."""
-    uri = len(rec.metadata_uri.encode())
-    slots = 0 if uri == 0 else 1 if uri < 32 else 1 + math.ceil(uri / 32)
-    strings = len(rec.application_number.encode()) + uri
-    return FILE_EXEC_GAS + NEW_HOLDER_GAS * new_holder + SLOT_GAS * slots + STRING_BYTE_GAS * strings
+    strings = len(rec.application_number.encode()) + len(rec.metadata_uri.encode())
+    return FILE_EXEC_GAS + NEW_HOLDER_GAS * new_holder + STRING_BYTE_GAS * strings
 
 
 def empty_batch_gas() -> int:

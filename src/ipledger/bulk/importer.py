@@ -142,13 +142,13 @@ class Importer:
         self.ipl.sender.checked_chain_id("import")
         problems = []
         for office in sorted({r.office for r in records}):
-            exists, _ = self.ipl.call(self.ipl.registry.functions.officeInfo(types.office_bytes(office)), "office")
+            exists, _, _ = self.ipl.call(self.ipl.registry.functions.officeInfo(types.office_bytes(office)), "office")
             if not exists:
-                problems.append(f"office {office} is not on the register; the governor adds it: "
-                                f"ipledger office add {office}")
+                problems.append(f"office {office} is not on the register; the council admits it by a vote: "
+                                f"ipledger council propose admit-office {office} ADMIN")
             elif not self.ipl.is_registrar(office, self.ipl.address):
-                problems.append(f"{self.ipl.address} is not a registrar of {office}; the governor grants it: "
-                                f"ipledger office grant {office} {self.ipl.address}")
+                problems.append(f"{self.ipl.address} is not a registrar of {office}; the office's admin grants it: "
+                                f"ipledger office registrar grant {office} {self.ipl.address}")
         if problems:
             raise ImportRefused("the register would refuse this import (nothing was sent):\n  " + "\n  ".join(problems))
 

@@ -6,7 +6,8 @@ does it without being deployed: its creation code, with the registry address and
 ``READER_CHUNK`` right ids as constructor arguments, is sent as an ``eth_call`` without
 ``to``; the constructor calls ``holderAndStatus`` for each id (and ``rightOf`` for those filed)
 and reverts with the custom error ``RightStates(holders, statuses, filingDates,
-registrationDates, contentHashes)``. The filing data lets the importer tell a right filed with
+registrationDates)``. The content hash is not stored on chain (only in ``RightFiled``): it is read
+from those events, in bounded block spans, for the rights found filed. The filing data lets the importer tell a right filed with
 the record's data (done already) from one filed with other data (a conflict). Revert data is not capped the way
 returned code is (EIP-170: 24,576 bytes, 384 answers); the ids travel in the creation data,
 which EIP-3860 caps at 49,152 bytes, hence 1,400 ids per call (the contract's ``MAX_IDS``). The
@@ -30,7 +31,7 @@ from eth_abi import decode, encode
 from ipledger.abi import ContractCodec, canonical_type, selector
 from ipledger.domain import Status
 from ipledger.errors import IPLedgerError, NetworkError
-from ipledger.rpc import eth_calls
+from ipledger.rpc import eth_calls, get_logs, retry
 
 if TYPE_CHECKING:
     from web3 import Web3
@@ -83,10 +84,10 @@ class _Reader:
         """The states in the reader's revert data; None if it reverted with anything else."""
         if revert[:4] != self.selector:
             return None
-        holders, statuses, filed, registered, contents = decode(self.answer_types, revert[4:])
+        holders, statuses, filed, registered = decode(self.answer_types, revert[4:])
         members = list(Status)
-        return [RightState(h.lower(), members[s], int(f), int(r), bytes(c))
-                for h, s, f, r, c in zip(holders, statuses, filed, registered, contents)]
+        return [RightState(h.lower(), members[s], int(f), int(r))
+                for h, s, f, r in zip(holders, statuses, filed, registered)]
 
 
 def _reader_of(ipl: IPLedger) -> _Reader | None:
@@ -143,13 +144,13 @@ def call_rights(ipl: IPLedger, right_ids: Sequence[int]) -> list[RightState]:
     filed = [rid for rid, (_, status) in zip(right_ids, states) if status is not Status.NONE]
     calls = [{"from": ipl.address, "to": ipl.registry.address, "data": codec.encode_call("rightOf", [rid])}
              for rid in filed]
-    data: dict[int, tuple[int, int, bytes]] = {}
+    data: dict[int, tuple[int, int]] = {}
     for rid, result in zip(filed, eth_calls(ipl.w3, calls, batch=CALL_BATCH, what="reading the register")):
         if result.reverted:
             raise IPLedgerError(f"rightOf(0x{rid:064x}) reverted although the right is filed")
         (rec,) = codec.decode_output("rightOf", result.output)
-        data[rid] = (int(rec[4]), int(rec[5]), bytes(rec[7]))
-    return [RightState(h, s, *data.get(rid, (0, 0, b"\x00" * 32))) for rid, (h, s) in zip(right_ids, states)]
+        data[rid] = (int(rec[4]), int(rec[7]))
+    return [RightState(h, s, *data.get(rid, (0, 0))) for rid, (h, s) in zip(right_ids, states)]
 
 
 def call_states(ipl: IPLedger, right_ids: Sequence[int]) -> list[State]:
@@ -166,12 +167,32 @@ def call_states(ipl: IPLedger, right_ids: Sequence[int]) -> list[State]:
     return out
 
 
+def content_hashes(ipl: IPLedger, right_ids: Sequence[int]) -> dict[int, bytes]:
+    """The content hash each of ``right_ids`` was filed with, from its ``RightFiled`` event (read in bounded spans
+    from the deployment's first block; rights without one are left out)."""
+    wanted = set(right_ids)
+    if not wanted:
+        return {}
+    codec = ContractCodec(ipl.registry.abi)
+    latest = int(retry(lambda: ipl.w3.eth.block_number, "reading the block number"))
+    out: dict[int, bytes] = {}
+    for lg in get_logs(ipl.w3, ipl.registry.address, [codec.event_topic("RightFiled")],
+                       ipl.deployment.first_block, latest):
+        decoded = codec.decode_log(lg.topics, lg.data)
+        if decoded is not None and int(decoded.args["rightId"]) in wanted:
+            out[int(decoded.args["rightId"])] = bytes(decoded.args["contentHash"])
+    return out
+
+
 def read_rights(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READER_CHUNK) -> dict[int, RightState]:
-    """Holder, status and filing data of each right (zeros and Status.NONE when not filed)."""
+    """Holder, status and filing data of each right (zeros and Status.NONE when not filed); the content hash of a
+    filed right comes from its ``RightFiled`` event."""
     rights = reader_rights(ipl, right_ids, chunk=chunk)
     if rights is None:
         rights = call_rights(ipl, right_ids)
-    return dict(zip(right_ids, rights))
+    filed = [rid for rid, r in zip(right_ids, rights) if r.status is not Status.NONE]
+    contents = content_hashes(ipl, filed)
+    return {rid: r._replace(content_hash=contents.get(rid, r.content_hash)) for rid, r in zip(right_ids, rights)}
 
 
 def read_states(ipl: IPLedger, right_ids: Sequence[int], *, chunk: int = READER_CHUNK) -> dict[int, State]:

@@ -56,7 +56,9 @@ def embedded_web3() -> tuple[Web3, list[LocalAccount]]:
     from web3 import EthereumTesterProvider, Web3
     from web3.providers.eth_tester.defaults import API_ENDPOINTS
 
-    backend = PyEVMBackend()
+    from ipledger.chain.nodes import DEV_ACCOUNTS
+
+    backend = PyEVMBackend(genesis_state=PyEVMBackend.generate_genesis_state(num_accounts=DEV_ACCOUNTS))
     tester = EthereumTester(backend)
     endpoints = {ns: dict(calls) for ns, calls in API_ENDPOINTS.items()}
     for name in ("call", "estimateGas"):

@@ -21,7 +21,7 @@ from ipledger.errors import ConfigError, NetworkError
 log = logging.getLogger(__name__)
 
 DEV_MNEMONIC = "test test test test test test test test test test test junk"
-DEV_ACCOUNTS = 10
+DEV_ACCOUNTS = 13  # 0-9 the test parties, 10-11 the RU and US office admins, 12 the guardian
 
 _LIVE_PROCESSES: set[subprocess.Popen[bytes]] = set()
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from ipledger.cli import accounts, assignments, bulk, licenses, offices, pledges, profiles, requests, rights, setup
+from ipledger.cli import (accounts, assignments, bulk, council, index, licenses, offices, pledges, profiles, requests,
+                          rights, serve, setup)
 from ipledger.cli.output import handled, one_line, usage_in_one_line
 from ipledger.cli.upgrade import upgrade_group
 
@@ -41,7 +42,7 @@ def cli(verbose: bool) -> None:
     \b
     Try it:      ipledger demo
     Local node:  ipledger node            (another terminal)
-                 ipledger deploy && ipledger office add EM --recordal
+                 ipledger deploy && ipledger office registrar grant EM 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
                  ipledger apply EM TM --content mark.png --account 2      (request 1)
                  ipledger accord 1 018234567 --account 1                  (the office)
                  ipledger history EM/TM/018234567
@@ -55,7 +56,7 @@ def cli(verbose: bool) -> None:
 #: Every command of ``ipledger``, by module (``--help`` lists them alphabetically).
 COMMANDS: tuple[click.Command, ...] = (
     setup.compile_cmd, setup.deploy, setup.demo, setup.node,
-    offices.office,
+    offices.office, council.council, council.pause_cmd,
     rights.register_cmd, rights.status_cmd, rights.anchor, rights.show, rights.history,
     requests.apply_cmd, requests.accord_cmd, requests.refuse_cmd, requests.withdraw_request_cmd, requests.request_cmd,
     requests.correct,
@@ -64,6 +65,7 @@ COMMANDS: tuple[click.Command, ...] = (
     profiles.profile,
     licenses.license_group, licenses.check,
     bulk.import_cmd, bulk.export_cmd,
+    index.index_cmd, serve.serve_cmd,
     accounts.accounts,
     upgrade_group,
 )

@@ -15,44 +15,8 @@ import click
 
 from ipledger import types
 from ipledger.cli.context import Session, chain_options
-from ipledger.cli.output import emit, one_line, show_table
+from ipledger.cli.output import ProgressBar, emit, one_line, show_table
 from ipledger.cli.params import NewFile, Office
-
-
-class _RichProgress:
-    """A rich progress bar on stderr: done/total actions, rate, elapsed time and ETA."""
-
-    def __init__(self, label: str) -> None:
-        from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
-        from rich.text import Text
-
-        class RateColumn(ProgressColumn):
-            def render(self, task: Task) -> Text:
-                speed = task.finished_speed or task.speed
-                return Text(f"{speed:,.0f}/s" if speed else "–/s", style="progress.data.speed")
-
-        self._progress = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("actions"),
-            RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-            console=Console(stderr=True), transient=False, refresh_per_second=8, speed_estimate_period=10,
-        )
-        self._label = label
-        self._task: Any = None
-
-    def start(self, total: int, completed: int) -> None:
-        from rich.markup import escape
-
-        self._progress.start()
-        self._task = self._progress.add_task(escape(self._label), total=total, completed=completed)
-
-    def update(self, completed: int) -> None:
-        if self._task is not None:
-            self._progress.update(self._task, completed=completed)
-
-    def stop(self) -> None:
-        self._progress.stop()
 
 
 @click.command("import")
@@ -105,7 +69,7 @@ def import_cmd(session: Session, file: str, fmt: str | None, batch_size: int, wi
         return
     options = ImportOptions(batch_size=batch_size, window=window, receipt_timeout=receipt_timeout,
                             journal=Path(journal) if journal else None, skip_conflicts=skip_conflicts)
-    progress = None if no_progress else _RichProgress(f"importing {types.escape(Path(file).name)}")
+    progress = None if no_progress else ProgressBar(f"importing {types.escape(Path(file).name)}")
     report = import_records(session.ledger(), records, options, progress=progress)
     if session.as_json:
         r.print_json({"file": file, "complete": report.complete, "records": report.records, "filed": report.filed,
@@ -138,10 +102,10 @@ def import_cmd(session: Session, file: str, fmt: str | None, batch_size: int, wi
                    "written with a leading ' (docs/bulk.md).")
 @click.option("--office", "office_code", metavar="OFFICE", type=Office(empty_ok=True),
               help="Only this office's rights (ST.3 code, e.g. EM).")
-@click.option("--chunk", default=10_000, show_default=True, type=click.IntRange(1, 10_000_000),
+@click.option("--chunk", default=None, show_default="the network's max_log_span", type=click.IntRange(1, 10_000_000),
               help="Blocks per eth_getLogs query (smaller for nodes that limit log queries).")
 @chain_options
-def export_cmd(session: Session, file: str, fmt: str | None, office_code: str | None, chunk: int) -> None:
+def export_cmd(session: Session, file: str, fmt: str | None, office_code: str | None, chunk: int | None) -> None:
     """Export the register (or one office) as the import JSON (or CSV), in canonical form.
 
     Records come from events (RightFiled, StatusChanged, RightRegistered, ...) and the

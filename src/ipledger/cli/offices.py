@@ -1,5 +1,7 @@
-"""The ``ipledger office`` group: add offices (by WIPO ST.3 code), grant their registrar role, list them, and each
-office's national codes for legal events (``office codes set|show``)."""
+"""The ``ipledger office`` group: list the offices (by WIPO ST.3 code) with their admins, what an office's admin does
+in its own office (``office registrar grant|revoke``, national codes for legal events ``office codes set|show``),
+and the admin's two-step key rotation (``office admin transfer|accept``). Offices join and leave by a council
+vote (``ipledger council propose admit-office|remove-office``)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from ipledger import types
 from ipledger.cli.context import Session, chain_options
 from ipledger.cli.output import emit, show_table, tx_out
 from ipledger.cli.params import Address, LegalEventName, NationalCode, Office
@@ -20,44 +23,86 @@ def office() -> None:
     """Offices (by WIPO ST.3 code) and their registrars."""
 
 
-@office.command("add")
-@click.argument("code", type=Office())
-@click.option("--recordal/--no-recordal", default=False, show_default=True,
-              help="Whether assignments need recordal by the office's registrar.")
-@chain_options
-def office_add(session: Session, code: str, recordal: bool) -> None:
-    """Add an office (governor).
-
-    \b
-    Example:  ipledger office add EM --recordal
-    """
-    tx_out(session.as_json, f"office {code} added", session.ledger().add_office(code, recordal))
+@office.group("registrar")
+def office_registrar() -> None:
+    """An office's registrars (its admin names them; they file and record in the office's number space)."""
 
 
-@office.command("grant")
+@office_registrar.command("grant")
 @click.argument("code", type=Office())
 @click.argument("registrar", type=Address("registrar"))
 @chain_options
-def office_grant(session: Session, code: str, registrar: str) -> None:
-    """Grant an office's registrar role to an address (governor).
+def office_registrar_grant(session: Session, code: str, registrar: str) -> None:
+    """Make REGISTRAR a registrar of office CODE (the office's admin).
 
     \b
-    Example:  ipledger office grant EM 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+    Example:  ipledger office registrar grant EM 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
     """
     tx_out(session.as_json, f"registrar of {code} granted", session.ledger().grant_registrar(code, registrar))
+
+
+@office_registrar.command("revoke")
+@click.argument("code", type=Office())
+@click.argument("registrar", type=Address("registrar"))
+@chain_options
+def office_registrar_revoke(session: Session, code: str, registrar: str) -> None:
+    """Take the registrar role of office CODE from REGISTRAR (the office's admin); it stops at once.
+
+    \b
+    Example:  ipledger office registrar revoke EM 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
+    """
+    tx_out(session.as_json, f"registrar of {code} revoked", session.ledger().revoke_registrar(code, registrar))
+
+
+@office.group("admin")
+def office_admin() -> None:
+    """An office's admin key: the admin offers its seat to a new key, which accepts (a lost key: the council)."""
+
+
+@office_admin.command("transfer")
+@click.argument("code", type=Office())
+@click.argument("new_admin", metavar="NEW-ADMIN", type=Address("new admin"))
+@chain_options
+def office_admin_transfer(session: Session, code: str, new_admin: str) -> None:
+    """Offer office CODE's seat to NEW-ADMIN (the office's admin); NEW-ADMIN then runs `office admin accept`.
+    The zero address withdraws the offer.
+
+    \b
+    Example:  ipledger office admin transfer RU 0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc --account 10
+    """
+    fn = session.ledger().council.contract.functions.transferOfficeAdmin(types.office_bytes(code),
+                                                                          types.address(new_admin))
+    tx_out(session.as_json, f"{code}'s seat offered to {new_admin}", session.ledger().transact(fn, "offer seat"))
+
+
+@office_admin.command("accept")
+@click.argument("code", type=Office())
+@chain_options
+def office_admin_accept(session: Session, code: str) -> None:
+    """Take office CODE's seat offered to you: you cast its vote and name its registrars from now on.
+
+    \b
+    Example:  ipledger office admin accept RU --account 8
+    """
+    fn = session.ledger().council.contract.functions.acceptOfficeAdmin(types.office_bytes(code))
+    tx_out(session.as_json, f"admin of {code} is now {session.ledger().address}",
+           session.ledger().transact(fn, "accept seat"))
 
 
 @office.command("list")
 @chain_options
 def office_list(session: Session) -> None:
-    """List the offices.
+    """List the offices with their recordal setting and admin.
 
     \b
     Example:  ipledger office list --json
     """
-    rows = session.ledger().offices()
+    ipl = session.ledger()
+    admins = {o["office"]: o["admin"] for o in ipl.council.offices()}
+    rows = [{**o, "admin": admins.get(o["office"])} for o in ipl.offices()]
     emit(session.as_json, rows, lambda: show_table(
-        "Offices", ("office", "recordal required"), [(o["office"], o["recordal_required"]) for o in rows]))
+        "Offices", ("office", "recordal required", "admin"),
+        [(o["office"], o["recordal_required"], o["admin"] or "") for o in rows]))
 
 
 @office.group("codes")

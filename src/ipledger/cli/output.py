@@ -115,3 +115,39 @@ def show_table(title: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
     from ipledger.cli.render import console, table
 
     console().print(table(title, columns, rows))
+
+
+class ProgressBar:
+    """A rich progress bar on stderr: done/total ``unit``, rate, elapsed time and ETA (import, index)."""
+
+    def __init__(self, label: str, unit: str = "actions") -> None:
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.text import Text
+
+        class RateColumn(ProgressColumn):
+            def render(self, task: Task) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text(f"{speed:,.0f}/s" if speed else "–/s", style="progress.data.speed")
+
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn(unit),
+            RateColumn(), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            console=Console(stderr=True), transient=False, refresh_per_second=8, speed_estimate_period=10,
+        )
+        self._label = label
+        self._task: Any = None
+
+    def start(self, total: int, completed: int) -> None:
+        from rich.markup import escape
+
+        self._progress.start()
+        self._task = self._progress.add_task(escape(self._label), total=total, completed=completed)
+
+    def update(self, completed: int) -> None:
+        if self._task is not None:
+            self._progress.update(self._task, completed=completed)
+
+    def stop(self) -> None:
+        self._progress.stop()

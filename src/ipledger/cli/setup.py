@@ -10,6 +10,7 @@ import click
 
 from ipledger.cli.context import EPHEMERAL_BACKENDS, Session, chain_options, json_option
 from ipledger.cli.output import emit
+from ipledger.cli.params import Address
 from ipledger.errors import IPLedgerError, UsageError
 
 
@@ -37,14 +38,57 @@ def compile_cmd(session: Session, force: bool) -> None:
     emit(session.as_json, data, show)
 
 
+class OfficeSeat(click.ParamType):
+    """``CODE=ADMIN`` or ``CODE=ADMIN:recordal``: an initial office of the council and its admin."""
+
+    name = "CODE=ADMIN[:recordal]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ipledger import types
+        from ipledger.errors import InvalidInput
+
+        code, sep, rest = str(value).partition("=")
+        admin, _, flag = rest.partition(":")
+        if not sep or flag not in ("", "recordal"):
+            raise InvalidInput(f"an office is given as CODE=ADMIN or CODE=ADMIN:recordal, not {value!r}")
+        return types.office(code), types.address(admin, f"admin of {code}"), flag == "recordal"
+
+
+class Seconds(click.ParamType):
+    """Seconds, or a duration such as 15m, 2h or 2d."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from ipledger.domain.governance import duration
+
+        return duration(value, "timelock delay")
+
+
 @click.command()
 @chain_options
 @click.option("--force", is_flag=True, help="Deploy again even if a valid deployment exists.")
-def deploy(session: Session, force: bool) -> None:
-    """Deploy the contract suite and write deployments/<chain-id>.json.
+@click.option("--office", "offices", multiple=True, type=OfficeSeat(),
+              help="An initial office of the council and its admin, CODE=ADMIN[:recordal] (repeat it). Default on "
+                   "local chains: the dev council EM/RU/US.")
+@click.option("--guardian", type=Address("guardian"), default=None, help="The account that may pause every register.")
+@click.option("--timelock-delay", type=Seconds(), default=None,
+              help="Delay between a passed vote and its execution (default 2d; 0 on local dev chains).")
+@click.option("--voting-delay", type=click.IntRange(0, 2**48 - 1), default=None, help="Blocks before a vote opens.")
+@click.option("--voting-period", type=click.IntRange(1, 2**32 - 1), default=None, help="Blocks a vote stays open.")
+@click.option("--allow-zero-delay", is_flag=True, help="Allow --timelock-delay 0 on a chain that is not a dev chain.")
+def deploy(session: Session, force: bool, offices: tuple[tuple[str, str, bool], ...], guardian: str | None,
+           timelock_delay: int | None, voting_delay: int | None, voting_period: int | None,
+           allow_zero_delay: bool) -> None:
+    """Deploy the contract suite, hand its governance to the office council, and write deployments/<chain-id>.json.
+
+    Afterwards the deployer holds no role: offices join, rules change and registers unpause or upgrade only by a
+    council vote and the timelock delay.
 
     \b
-    Example:  ipledger deploy --network local
+    Examples:  ipledger deploy --network local                     # the dev council EM, RU, US
+               ipledger deploy --network sepolia --account keystore:deployer \\
+                   --office EM=0xAb…:recordal --office US=0xCd… --guardian 0xEf… --timelock-delay 2d
     """
     from ipledger.accounts import resolve_account
     from ipledger.build.compiler import compile_project
@@ -68,8 +112,10 @@ def deploy(session: Session, force: bool) -> None:
                 existing = load_record(config, chain, artifacts)
             except IPLedgerError:
                 existing = None
+        governance = _governance(chain, offices, guardian, timelock_delay, voting_delay, voting_period,
+                                 allow_zero_delay)
         dep = existing or deploy_suite(chain, signer, artifacts, config=config,
-                                       confirmations=settings.confirmations)
+                                       confirmations=settings.confirmations, governance=governance)
     data = {"chain_id": dep.chain_id, "network": dep.network, "reused": existing is not None,
             "record": str(record_path(config, dep.chain_id)),
             "contracts": {n: c.address for n, c in dep.contracts.items()}}
@@ -81,6 +127,31 @@ def deploy(session: Session, force: bool) -> None:
                                   [(n, c.address, c.block) for n, c in dep.contracts.items()]))
 
     emit(session.as_json, data, show)
+
+
+def _governance(chain: Any, offices: tuple[tuple[str, str, bool], ...], guardian: str | None,
+                timelock_delay: int | None, voting_delay: int | None, voting_period: int | None,
+                allow_zero_delay: bool) -> Any:
+    """The council options of ``deploy``: the dev council on a local chain without --office, else what was given."""
+    import dataclasses
+
+    from ipledger.deploy import GovernanceOptions, dev_governance
+
+    if offices:
+        base = GovernanceOptions(offices={c: (a, r) for c, a, r in offices}, guardian=guardian)
+    elif chain.is_local and len(chain.accounts) >= 13:
+        base = dev_governance(chain.accounts)
+        # a local chain (loopback node or launched): the dev council, no delay unless one is given
+        base = dataclasses.replace(base, guardian=guardian or base.guardian, allow_zero_delay=True)
+    else:
+        raise UsageError(f"a deployment on {chain.name} needs its council: give the initial offices with "
+                         "--office CODE=ADMIN[:recordal] (repeat it) and a --guardian")
+    chosen = dataclasses.replace(
+        base, allow_zero_delay=allow_zero_delay or base.allow_zero_delay,
+        timelock_delay=base.timelock_delay if timelock_delay is None else timelock_delay,
+        voting_delay=base.voting_delay if voting_delay is None else voting_delay,
+        voting_period=base.voting_period if voting_period is None else voting_period)
+    return chosen.checked(chain.chain_id)
 
 
 @click.command()
@@ -104,7 +175,7 @@ def demo(session: Session, network: str) -> None:
                       "right": result.right, "title": result.history.title, "gas": result.gas,
                       "status_events": [e.args for e in result.history.status_events],
                       "legal_events": result.history.legal_events, "request": result.request,
-                      "licenses": result.license_tree})
+                      "licenses": result.license_tree, "council": result.council})
         return
     con = r.console()
     con.print(f"IP Ledger demo on [bold]{result.network}[/] (chain id {result.chain_id})")
@@ -116,6 +187,10 @@ def demo(session: Session, network: str) -> None:
     con.print(r.status_table(result.history))
     if result.license_tree:
         con.print(r.license_tree_table(result.license_tree, result.names))
+    if result.council:
+        con.print(r.table("Council (3 offices, 2 of 3 pass)", ("proposal", "description", "state", "for", "actions"),
+                          [(p["id"], p["description"], p["state"], p["votes"]["for"], "; ".join(p["actions"]))
+                           for p in result.council]))
     con.print(r.table("Gas used (from receipts)", ("action", "gas"), [(k, f"{v:,}") for k, v in result.gas.items()]))
 
 

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from eth_utils import to_checksum_address
 from typing_extensions import Self
 
-from ipledger import types
+from ipledger import rpc, types
 from ipledger.abi import ErrorDecoder, topic
 from ipledger.build.compiler import CompileResult, compile_project
 from ipledger.config import Config, load_config
 from ipledger.deploy import Deployment, deploy_suite, load_record
-from ipledger.errors import DeploymentError, UsageError
+from ipledger.errors import DeploymentError, NetworkError, UsageError
 from ipledger.sdk import signing
 from ipledger.sdk.results import Event, TxResult
 from ipledger.tx.sender import Sender, translated
@@ -210,29 +210,42 @@ class ClientBase:
 
     # ------------------------------------------------------------ events
 
+    def logs(self, addresses: list[str], topics: list[Any], what: str) -> list[dict[str, Any]]:
+        """Every log of ``addresses`` matching ``topics`` since the deployment, in web3's form, read in spans of
+        the network's ``max_log_span`` blocks (halved when the node refuses; ``ipledger.rpc.get_logs``)."""
+        from hexbytes import HexBytes
+
+        with translated(self.decoder, what):
+            head = int(self.w3.eth.block_number)
+            raw = rpc.get_logs(self.w3, addresses, topics, self.deployment.first_block, head,
+                               span=self.chain.settings.max_log_span)
+        return [{"address": to_checksum_address(r.address), "topics": [HexBytes(t) for t in r.topics],
+                 "data": HexBytes(r.data), "blockNumber": r.block, "logIndex": r.index,
+                 "transactionHash": HexBytes(r.tx_hash), "blockHash": HexBytes(r.block_hash),
+                 "transactionIndex": r.tx_index} for r in raw]
+
     def right_events(self, right_id: int, names: set[str] | None = None) -> list[Event]:
         """The register's events of a right (its security interests' included), oldest first."""
-        topic = "0x" + right_id.to_bytes(32, "big").hex()
+        topic = right_id.to_bytes(32, "big")
         addresses = [self.contracts[n].address for n in ("IPRegistry", "SecurityInterests") if n in self.contracts]
-        with translated(self.decoder, "reading events"):
-            logs = self.w3.eth.get_logs({"address": addresses, "fromBlock": self.deployment.first_block,
-                                         "toBlock": "latest", "topics": [None, topic]})
-        events = self.decode_logs(logs)
+        events = self.decode_logs(self.logs(addresses, [None, topic], "reading events"))
         if names is not None:
             events = [e for e in events if e.name in names]
         return sorted(events, key=lambda e: (e.block, e.log_index))
 
     def license_events(self, right_id: int) -> list[Event]:
-        topic = "0x" + right_id.to_bytes(32, "big").hex()
-        with translated(self.decoder, "reading license events"):
-            logs = self.w3.eth.get_logs({"address": self.contracts["LicenseRegistry"].address,
-                                         "fromBlock": self.deployment.first_block, "toBlock": "latest",
-                                         "topics": [None, topic]})
+        topic = right_id.to_bytes(32, "big")
+        logs = self.logs([self.contracts["LicenseRegistry"].address], [None, topic], "reading license events")
         return sorted(self.decode_logs(logs), key=lambda e: (e.block, e.log_index))
 
     def block_times(self, blocks: set[int]) -> dict[int, int]:
+        """The timestamps of ``blocks``: JSON-RPC batches of headers over HTTP (not one request per block)."""
         with translated(self.decoder, "reading blocks"):
-            return {b: int(self.w3.eth.get_block(b)["timestamp"]) for b in blocks}
+            headers = rpc.block_headers(self.w3, sorted(blocks))
+        missing = sorted(set(blocks) - set(headers))
+        if missing:
+            raise NetworkError(f"the node has no block {missing[0]} any more (a reorganisation?); try again")
+        return {n: h.timestamp for n, h in headers.items()}
 
     # ------------------------------------------------------------ EIP-712
 

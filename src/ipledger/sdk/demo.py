@@ -1,12 +1,16 @@
-"""The story of one trade mark, end to end; the demo and scripts/register_and_transfer.py tell it.
+"""The story of one trade mark, end to end, and of the council that governs the register; the demo tells both.
 
-The EUIPO (EM, recordal required) is added if missing and account 1 made its registrar;
+The deployment seated three offices in the council (EM with recordal required, RU and US; ``ipledger.deploy``).
+The EUIPO's admin (account 0) makes account 1 its registrar;
 Alice (account 2) requests an application for a trade mark (its block time is her proof of
 existence), the office accords it an application number and a filing date (the right is filed
 for Alice), then publishes and registers it; Alice assigns
 it to Bob (account 3), Bob accepts by an EIP-712 signature that the registrar relays, and the
 registrar records it; Bob licenses Carol (account 4: exclusive in DE, FR and IT, software,
 sublicensable), who sublicenses Dave (account 5) in DE.
+
+Then the council (``council_story``): EM proposes to admit IP Australia (AU), EM and RU vote for (2 of 3 pass at
+once), anyone executes it; the guardian pauses every register; the offices vote to unpause (3 of the 4 now).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class DemoResult:
     gas: dict[str, int]
     license_tree: tuple[Any, ...] = ()
     request: RequestInfo | None = None  # the applicant's request the office accorded
+    council: tuple[dict[str, Any], ...] = ()  # the council story's proposals (id, description, state, votes)
 
 
 def trade_mark_story(ipl: IPLedger, application_number: str = "018234567") -> StoryResult:
@@ -53,8 +58,6 @@ def trade_mark_story(ipl: IPLedger, application_number: str = "018234567") -> St
     names = {governor.address: "governor", registrar.address: f"{OFFICE} registrar", alice.address: "Alice",
              bob.address: "Bob", carol.address: "Carol", dave.address: "Dave"}
     gas: dict[str, int] = {}
-    if not any(o["office"] == OFFICE for o in governor.offices()):
-        governor.add_office(OFFICE, recordal_required=True)
     if not governor.is_registrar(OFFICE, registrar.address):
         governor.grant_registrar(OFFICE, registrar.address)
 
@@ -102,6 +105,36 @@ def _licenses(bob: IPLedger, carol: IPLedger, dave: IPLedger, rid: int, gas: dic
     return tuple(bob.license_tree(rid))
 
 
+def council_story(ipl: IPLedger, gas: dict[str, int]) -> tuple[dict[str, Any], ...]:
+    """The dev council at work: admit AU by a 2-of-3 vote, the guardian pauses, 3 of the 4 offices vote to unpause.
+
+    Needs the dev council (EM: account 0, RU: 10, US: 11, guardian: 12) and a registry behind the authority."""
+    from ipledger.sdk.council import Council
+
+    em, ru, us, guardian = ipl.as_account(0), ipl.as_account(10), ipl.as_account(11), ipl.as_account(12)
+    au_admin = ipl.chain.accounts[9].address
+    done = []
+    c: Council = em.council
+    proposal = c.propose([c.admit_office("AU", au_admin, recordal=False)], "Admit IP Australia (AU)")
+    gas["council: propose"] = proposal.gas_used
+    gas["council: vote"] = em.council.vote(proposal.proposal_id, "for").gas_used
+    ru.council.vote(proposal.proposal_id, "for")  # 2 of 3: passed at once
+    gas["council: queue + execute"] = c.execute(proposal.proposal_id).gas_used
+    done.append(proposal.proposal_id)
+    gas["guardian: pause (each register)"] = guardian.pause().gas_used
+    unpause = c.propose(c.unpause(), "Resume the register after the guardian's pause")
+    for admin in (em, ru, us):  # four offices now: 3 of 4 pass
+        admin.council.vote(unpause.proposal_id, "for")
+    c.execute(unpause.proposal_id)
+    done.append(unpause.proposal_id)
+    out = []
+    for pid in done:
+        p = c.show(pid)
+        out.append({"id": pid, "description": p.description, "state": p.state.name.lower(), "votes": p.votes,
+                    "needed": p.needed, "actions": list(p.actions)})
+    return tuple(out)
+
+
 def run_demo(network: str | None = None, *, ipl: IPLedger | None = None) -> DemoResult:
     """Deploys afresh on ``network`` (not recorded), tells the story, and reads back what it made (the request,
     the right, its history)."""
@@ -109,11 +142,14 @@ def run_demo(network: str | None = None, *, ipl: IPLedger | None = None) -> Demo
     ipl = ipl or IPLedger.connect(network or "embedded", 0, deploy=True, persist=False)
     try:
         story = trade_mark_story(ipl)
+        council: tuple[dict[str, Any], ...] = ()
+        if "IPRegistry" in ipl.governed_registers():  # the registry answers to the council (issue #13)
+            council = council_story(ipl, story.gas)
         return DemoResult(
             network=ipl.chain.name, chain_id=ipl.chain.chain_id,
             contracts={k: v.address for k, v in ipl.deployment.contracts.items()},
             right=ipl.right(story.right_id), history=ipl.history(story.right_id), names=story.names,
-            gas=story.gas, license_tree=story.license_tree, request=ipl.request(story.request_id),
+            gas=story.gas, license_tree=story.license_tree, request=ipl.request(story.request_id), council=council,
         )
     finally:
         if owns:

@@ -187,7 +187,7 @@ class LicensingActions(ClientBase):
             head = int(self.w3.eth.block_number)
         ids_topics = ["0x" + i.to_bytes(32, "big").hex() for i in sorted(set(ids)) if 0 <= i < 2**256]
         logs = rpc.get_logs(self.w3, self.licenses.address, [self._event_topic("TermsRegistered"), ids_topics],
-                            self.deployment.first_block, head)
+                            self.deployment.first_block, head, span=self.chain.settings.max_log_span)
         codec = ContractCodec(self.licenses.abi)
         out = {}
         for lg in logs:
@@ -365,7 +365,7 @@ class LicensingActions(ClientBase):
         with translated(self.decoder, "reading the latest block"):
             head = int(self.w3.eth.block_number)
         logs = rpc.get_logs(self.w3, self.licenses.address, [names, right, None, party], self.deployment.first_block,
-                            head)
+                            head, span=self.chain.settings.max_log_span)
         return sorted({int.from_bytes(lg.topics[2], "big") for lg in logs})
 
     def open_licenses(self, right_id: int, parent_id: int = 0) -> list[int]:

@@ -17,7 +17,7 @@ from ipledger.domain import (
     legal_event_of, national_code_text,
 )
 from ipledger.errors import UsageError
-from ipledger.rpc import LOG_SPAN, get_logs, retry
+from ipledger.rpc import get_logs, retry
 from ipledger.sdk.base import ClientBase
 from ipledger.sdk.results import AnchorInfo, Event, History, LegalEventEntry, RequestInfo, RightInfo, TitleEntry
 
@@ -103,10 +103,11 @@ class RegisterReads(ClientBase):
 
     def anchors(self, right_id: int | None = None, *, document_hash: bytes | str | None = None,
                 anchored_by: str | None = None, from_block: int | None = None, to_block: int | None = None,
-                span: int = LOG_SPAN) -> list[AnchorInfo]:
+                span: int | None = None) -> list[AnchorInfo]:
         """Documents anchored against ``right_id`` (or anywhere, by ``document_hash``), oldest first.
 
-        Read from ``DocumentAnchored`` events in spans of ``span`` blocks (halved when a node
+        Read from ``DocumentAnchored`` events in spans of ``span`` blocks (default: the network's
+        ``max_log_span``; halved when a node
         refuses): pass ``from_block``/``to_block`` to page through a long register. Each anchor
         says whether the holder, the office or a third party made it.
         """
@@ -123,7 +124,8 @@ class RegisterReads(ClientBase):
         first = self.deployment.first_block if from_block is None else int(from_block)
         last = int(retry(lambda: self.w3.eth.block_number, "reading the block number")) if to_block is None \
             else int(to_block)
-        logs = get_logs(self.w3, self.registry.address, topics, first, last, span=span)
+        logs = get_logs(self.w3, self.registry.address, topics, first, last,
+                        span=span or self.chain.settings.max_log_span)
         times = self.block_times({lg.block for lg in logs})
         out = []
         for lg in logs:
@@ -146,7 +148,7 @@ class RegisterReads(ClientBase):
             latest = int(retry(lambda: self.w3.eth.block_number, "reading the block number"))
             logs = get_logs(self.w3, self.registry.address,
                             [codec.event_topic("ApplicationAccorded"), int(request_id).to_bytes(32, "big")],
-                            self.deployment.first_block, latest)
+                            self.deployment.first_block, latest, span=self.chain.settings.max_log_span)
             for lg in logs:
                 decoded = codec.decode_log(lg.topics, lg.data)
                 if decoded is not None:

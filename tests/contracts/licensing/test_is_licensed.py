@@ -63,7 +63,8 @@ def test_is_licensed_after_right_revoked_returns_false(lg: LicenseDriver) -> Non
 
 def test_is_licensed_after_right_expiry_date_returns_false(lg: LicenseDriver) -> None:
     lid = lg.grant(ALICE, BOB)
-    expiry = lg.reg.functions.rightOf(lg.right).call()[6]
+    names = [c["name"] for c in lg.reg.get_function_by_name("rightOf").abi["outputs"][0]["components"]]
+    expiry = dict(zip(names, lg.reg.functions.rightOf(lg.right).call()))["expiryDate"]
     assert lg.licensed(BOB, time=expiry) == (True, lid)
     assert lg.licensed(BOB, time=expiry + 1) == (False, 0)
     assert lg.licensed(ALICE, time=expiry + 1) == (False, 0)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the index schema (env.py, script template, versions/)."""
