@@ -9,7 +9,7 @@ PY := $(BIN)/python
 SOLC_VERSION := 0.8.28
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test test-fast compile fuzz bench slither clean brownie-compile brownie-test brownie-test-ganache \
+.PHONY: setup demo test test-fast compile fuzz bench slither upgrade-check clean brownie-compile brownie-test brownie-test-ganache \
         brownie-run brownie-ci brownie-networks
 
 setup: $(VENV)/.installed node_modules/.installed .solcx/solc-v$(SOLC_VERSION)
@@ -51,6 +51,10 @@ bench: setup
 
 slither: setup
 	$(PY) -m pytest tests/system/test_slither.py -q
+
+# OpenZeppelin upgrades-core over the build-info (docs/upgrades.md); one line per problem, exit 1 if any
+upgrade-check: setup
+	$(BIN)/ipledger upgrade check
 
 clean:
 	rm -rf build .solcx .pytest_cache .hypothesis

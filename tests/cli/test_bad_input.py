@@ -399,6 +399,14 @@ def _cases() -> list[Case]:
     add("deploy-guardian-short", "deploy", "--guardian", "0x1234")
     add("deploy-voting-period-zero", "deploy", "--voting-period", "0")
     add("unknown-command", "registr", "EM", "TM", "1")
+    # upgrade (refused before compiling or connecting)
+    add("upgrade-check-reference-alone", "upgrade", "check", "--reference", "UpgradeProbe")
+    add("upgrade-propose-neither-deploy-nor-implementation", "upgrade", "propose", "IPRegistry")
+    add("upgrade-both-deploy-and-implementation", "upgrade", "IPRegistry", "--deploy", "--implementation", ADDR)
+    add("upgrade-implementation-short", "upgrade", "propose", "IPRegistry", "--implementation", "0x12")
+    for command in ("propose", "record", "remember"):
+        add(f"upgrade-{command}-unknown-register", "upgrade", command, "IPRegistri",
+            *(("--deploy",) if command == "propose" else ()))
     add("unknown-option", "show", REF, "--colour")
     add("missing-argument", "assign", REF)
     return out

@@ -10,7 +10,9 @@ The compiler binary is chosen in this order, and the choice is logged:
    ``SOLCX_BINARY_PATH`` when the project has none.
 
 Artifacts are cached by a hash of the sources, the settings and the compiler version, so a
-warm compile with nothing changed makes no compiler call at all.
+warm compile with nothing changed makes no compiler call at all. Each compile also writes one Hardhat-format
+build-info file (``build/build-info/<cache key>.json``, see :mod:`ipledger.build.buildinfo`) with the AST and
+the storage layouts, which OpenZeppelin upgrades-core validates; the per-contract artifacts stay small.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ import shutil
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ipledger.build.buildinfo import build_info_path, write_build_info
 from ipledger.config import CompilerSettings, Config
 from ipledger.errors import CompilerError
 
@@ -35,6 +38,18 @@ log = logging.getLogger(__name__)
 SHIM_SOURCE = Path(__file__).with_name("_shim") / "solc-cli.js"
 SHIM_MARKER = "# ipledger solcjs shim"
 MAX_CODE_SIZE = 24_576  # EIP-170
+# Bumped when the artifacts' or the build-info's shape changes, so an older cache is recompiled.
+ARTIFACT_FORMAT = 2
+# What each contract's output holds (the AST is per source): what upgrades-core's validate needs, and the
+# artifacts' fields. Issue #13 names this selection.
+OUTPUT_SELECTION = (
+    "abi",
+    "evm.bytecode",
+    "evm.deployedBytecode",
+    "evm.methodIdentifiers",
+    "metadata",
+    "storageLayout",
+)
 
 
 @dataclass(frozen=True)
@@ -56,10 +71,24 @@ class Artifact:
     bytecode: str
     deployed_bytecode: str
     metadata: str
+    # Where the deployed code holds immutables (set by the constructor): {ast id: [{start, length}]} in bytes.
+    immutable_references: dict[str, list[dict[str, int]]] = field(default_factory=dict)
 
     @property
     def code_size(self) -> int:
         return len(self.deployed_bytecode) // 2
+
+    def runtime_matches(self, code: bytes) -> bool:
+        """Whether ``code`` (read from the chain) is this contract's deployed code, its immutables aside."""
+        expected = bytearray(bytes.fromhex(self.deployed_bytecode))
+        actual = bytearray(code)
+        if len(actual) != len(expected) or not expected:
+            return False
+        for refs in self.immutable_references.values():
+            for ref in refs:
+                start, end = ref["start"], ref["start"] + ref["length"]
+                actual[start:end] = expected[start:end]
+        return actual == expected
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +98,7 @@ class Artifact:
             "bytecode": self.bytecode,
             "deployedBytecode": self.deployed_bytecode,
             "metadata": self.metadata,
+            "immutableReferences": self.immutable_references,
         }
 
     @classmethod
@@ -80,6 +110,7 @@ class Artifact:
             bytecode=data["bytecode"],
             deployed_bytecode=data["deployedBytecode"],
             metadata=data["metadata"],
+            immutable_references=data.get("immutableReferences", {}),
         )
 
 
@@ -217,9 +248,7 @@ def standard_input(config: Config, sources: dict[str, str]) -> dict[str, Any]:
             "evmVersion": s.evm_version,
             "optimizer": {"enabled": s.optimizer_enabled, "runs": s.optimizer_runs},
             "remappings": list(s.remappings),
-            "outputSelection": {
-                "*": {"*": ["abi", "metadata", "evm.bytecode.object", "evm.deployedBytecode.object"]}
-            },
+            "outputSelection": {"*": {"*": list(OUTPUT_SELECTION), "": ["ast"]}},
         },
     }
 
@@ -235,7 +264,8 @@ def _library_versions(root: Path) -> dict[str, str]:
 def cache_key(config: Config, std_input: dict[str, Any]) -> str:
     """Hash of sources, settings, library versions and the pinned compiler version."""
     blob = json.dumps(
-        {"input": std_input, "libs": _library_versions(config.root), "solc": config.compiler.version},
+        {"input": std_input, "libs": _library_versions(config.root), "solc": config.compiler.version,
+         "format": ARTIFACT_FORMAT},
         sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
@@ -252,7 +282,7 @@ def _read_cache(config: Config, key: str) -> tuple[dict[str, Artifact], str] | N
         data = json.loads(index.read_text())
     except (OSError, ValueError):
         return None
-    if data.get("key") != key:
+    if data.get("key") != key or not build_info_path(config, key).is_file():
         return None
     artifacts = {}
     for name in data.get("contracts", []):
@@ -334,6 +364,7 @@ def compile_project(config: Config, *, force: bool = False) -> CompileResult:
                 bytecode=c["evm"]["bytecode"]["object"],
                 deployed_bytecode=c["evm"]["deployedBytecode"]["object"],
                 metadata=c["metadata"],
+                immutable_references=c["evm"]["deployedBytecode"].get("immutableReferences", {}),
             )
     for art in artifacts.values():
         if art.code_size > MAX_CODE_SIZE:
@@ -342,6 +373,7 @@ def compile_project(config: Config, *, force: bool = False) -> CompileResult:
                 "split the contract or lower optimizer runs"
             )
     label = f"{binary.version} ({binary.kind})"
+    write_build_info(config, key, binary.version, std_input, output)
     _write_cache(config, key, artifacts, label)
     return CompileResult(artifacts=artifacts, cached=False, compiler=label, cache_key=key)
 

@@ -17,6 +17,7 @@ import click
 from ipledger.cli import (accounts, assignments, bulk, council, index, licenses, offices, pledges, profiles, requests,
                           rights, serve, setup)
 from ipledger.cli.output import handled, one_line, usage_in_one_line
+from ipledger.cli.upgrade import upgrade_group
 
 
 class RootGroup(click.Group):
@@ -66,6 +67,7 @@ COMMANDS: tuple[click.Command, ...] = (
     bulk.import_cmd, bulk.export_cmd,
     index.index_cmd, serve.serve_cmd,
     accounts.accounts,
+    upgrade_group,
 )
 for _command in COMMANDS:
     cli.add_command(_command)

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.24;
+
+import {Governed} from "../governance/Governed.sol";
+
+/// @title UpgradeProbeNext (test double)
+/// @notice A compatible next version of {UpgradeProbe}: the same namespaced struct with one field appended at
+/// its end, and a `version()`. Not for production.
+contract UpgradeProbeNext is Governed {
+    /// @custom:storage-location erc7201:ipledger.storage.UpgradeProbe
+    struct ProbeStorage {
+        address keeper;
+        uint64 count;
+        uint256 note;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("ipledger.storage.UpgradeProbe")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant _STORAGE = 0xa08ef568019362872895c86b8d3afd00665c7bdee8f800fe4ebeea96eaa4ab00;
+
+    function _probe() private pure returns (ProbeStorage storage $) {
+        assembly {
+            $.slot := _STORAGE
+        }
+    }
+
+    /// @param authority The access manager.
+    function initialize(address authority) external initializer {
+        __Governed_init(authority);
+    }
+
+    /// @notice Adds one to the counter.
+    function bump() external whenNotPaused {
+        _probe().count += 1;
+    }
+
+    /// @notice The counter.
+    function count() external view returns (uint64) {
+        return _probe().count;
+    }
+
+    /// @notice Sets the appended field.
+    function setNote(uint256 note_) external whenNotPaused {
+        _probe().note = note_;
+    }
+
+    /// @notice The appended field.
+    function note() external view returns (uint256) {
+        return _probe().note;
+    }
+
+    /// @notice The version of this implementation.
+    function version() external pure returns (uint256) {
+        return 2;
+    }
+}

@@ -1,0 +1,137 @@
+"""The upgrade path of sdk/upgrades on the embedded chain, on the UpgradeProbe register behind a RegisterProxy.
+
+Deploy the next implementation, check it against the running one, refuse an incompatible one, refuse an
+upgrade by anyone but the authority's admin, run it as the admin (the council's timelock once the council
+is deployed; the deployer holds the role on a bare deployment), and record it. The state survives.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from eth_abi import decode
+
+from helpers import STRANGER, World, assert_revert
+from ipledger.deploy import DeployedContract
+from ipledger.errors import ContractRevert, UsageError
+from ipledger.sdk import IPLedger, upgrades
+
+
+def _deploy(ipl: IPLedger, name: str, *args: Any) -> Any:
+    art = ipl.artifacts[name]
+    receipt = ipl.sender.send(ipl.w3.eth.contract(abi=art.abi, bytecode=art.bytecode).constructor(*args),
+                              label=f"deploy {name}")
+    return receipt["contractAddress"]
+
+
+@pytest.fixture(scope="module")
+def probe_world(module_world: World) -> World:
+    """The world with an UpgradeProbe behind a RegisterProxy (authority: the deployment's), counted to 3."""
+    ipl = module_world.ipl
+    authority = ipl.deployment.contracts["RegisterAuthority"].address
+    impl = _deploy(ipl, "UpgradeProbe")
+    init = ipl.w3.eth.contract(abi=ipl.artifacts["UpgradeProbe"].abi).encode_abi("initialize", [authority])
+    proxy = _deploy(ipl, "RegisterProxy", impl, init)
+    entry = DeployedContract(address=proxy, tx_hash="0x" + "00" * 32, block=0, creation_code_hash="0x" + "00" * 32,
+                             runtime_code_hash="0x" + "00" * 32, implementation=impl,
+                             implementation_code_hash="0x" + "00" * 32)
+    ipl.deployment = dataclasses.replace(ipl.deployment, contracts={**ipl.deployment.contracts, "UpgradeProbe": entry})
+    probe = _probe(ipl)
+    for _ in range(3):
+        ipl.transact(probe.functions.bump(), "bump")
+    return module_world
+
+
+@pytest.fixture
+def pw(probe_world: World) -> Iterator[World]:
+    snap = probe_world.tester.take_snapshot()
+    deployment = probe_world.ipl.deployment
+    try:
+        yield probe_world
+    finally:
+        probe_world.tester.revert_to_snapshot(snap)
+        probe_world.ipl.reset_nonces()
+        probe_world.ipl.deployment = deployment
+
+
+def _probe(ipl: IPLedger, artifact: str = "UpgradeProbe") -> Any:
+    return ipl.w3.eth.contract(address=ipl.deployment.contracts["UpgradeProbe"].address,
+                               abi=ipl.artifacts[artifact].abi)
+
+
+def test_prepare_deploys_checks_and_encodes_upgrade_to_and_call(pw: World) -> None:
+    ipl = pw.ipl
+    before = upgrades.current_implementation(ipl, "UpgradeProbe")
+    assert before == ipl.deployment.contracts["UpgradeProbe"].implementation
+    plan = upgrades.prepare(ipl, "UpgradeProbe", artifact="UpgradeProbeNext")
+    assert plan.report.ok and plan.current == before and plan.implementation != before
+    assert upgrades.code_matches(ipl, plan.implementation, "UpgradeProbeNext")
+    ((target, value, data),) = plan.calls()
+    assert (target, value) == (plan.proxy, 0)
+    assert data == bytes.fromhex(_probe(ipl).encode_abi("upgradeToAndCall", [plan.implementation, b""])[2:])
+    assert decode(["address", "bytes"], data[4:]) == (plan.implementation.lower(), b"")
+    assert "UpgradeProbe" in plan.description and plan.implementation in plan.description
+
+
+def test_incompatible_next_version_is_refused_before_anything_is_deployed(pw: World) -> None:
+    ipl = pw.ipl
+    nonce = ipl.w3.eth.get_transaction_count(ipl.address)
+    with pytest.raises(upgrades.UpgradeRefused) as exc:
+        upgrades.prepare(ipl, "UpgradeProbe", artifact="UpgradeProbeBrokenHead")
+    assert exc.value.details == ("UpgradeProbeBrokenHead: contracts/mocks/UpgradeProbeBrokenHead.sol:12: "
+                                 "Inserted `inserted`",)
+    assert ipl.w3.eth.get_transaction_count(ipl.address) == nonce
+
+
+def test_upgrade_by_a_stranger_reverts(pw: World) -> None:
+    plan = upgrades.prepare(pw.ipl, "UpgradeProbe", artifact="UpgradeProbeNext")
+    stranger = pw.stranger
+    with pytest.raises(ContractRevert) as exc:
+        stranger.transact(_probe(pw.ipl).functions.upgradeToAndCall(plan.implementation, b""), "upgrade")
+    assert_revert(exc, "AccessManagedUnauthorized", caller=stranger.address)
+    assert upgrades.current_implementation(pw.ipl, "UpgradeProbe") == plan.current
+    assert pw.ipl.chain.accounts[STRANGER].address == stranger.address
+
+
+def test_upgrade_by_the_admin_keeps_state_and_adds_the_field_then_record(pw: World) -> None:
+    ipl = pw.ipl
+    plan = upgrades.prepare(ipl, "UpgradeProbe", artifact="UpgradeProbeNext")
+    with pytest.raises(UsageError, match="execute the proposal first"):
+        upgrades.record(ipl, "UpgradeProbe", "UpgradeProbeNext")
+    # The authority's admin makes the call the timelock would make after the vote.
+    ipl.transact(_probe(ipl).functions.upgradeToAndCall(plan.implementation, plan.data), "upgrade")
+    assert upgrades.current_implementation(ipl, "UpgradeProbe") == plan.implementation
+    nxt = _probe(ipl, "UpgradeProbeNext")
+    assert nxt.functions.count().call() == 3 and nxt.functions.version().call() == 2
+    ipl.transact(nxt.functions.setNote(42), "note")
+    ipl.transact(nxt.functions.bump(), "bump")
+    assert (nxt.functions.note().call(), nxt.functions.count().call()) == (42, 4)
+    dep = upgrades.record(ipl, "UpgradeProbe", "UpgradeProbeNext")
+    assert dep.contracts["UpgradeProbe"].implementation == plan.implementation
+    assert ipl.deployment is dep
+    with pytest.raises(UsageError, match="nothing to upgrade"):
+        upgrades.prepare(ipl, "UpgradeProbe", artifact="UpgradeProbeNext", implementation=plan.implementation)
+
+
+def test_given_implementation_must_hold_the_checked_code(pw: World) -> None:
+    other = _deploy(pw.ipl, "UpgradeProbeBrokenSelfdestruct")
+    with pytest.raises(UsageError, match="does not hold the code of UpgradeProbeNext"):
+        upgrades.prepare(pw.ipl, "UpgradeProbe", artifact="UpgradeProbeNext", implementation=other)
+
+
+def test_not_behind_a_proxy_and_not_uups_are_usage_errors(pw: World) -> None:
+    with pytest.raises(UsageError, match="not behind a proxy"):
+        upgrades.current_implementation(pw.ipl, "NoSuchRegister")
+    with pytest.raises(UsageError, match="not a UUPS implementation"):
+        upgrades.deploy_implementation(pw.ipl, "RegisterAuthority")
+
+
+def test_propose_needs_the_council(pw: World) -> None:
+    plan = upgrades.prepare(pw.ipl, "UpgradeProbe", artifact="UpgradeProbeNext")
+    if getattr(pw.ipl, "council", None) is not None:
+        pytest.skip("the council is deployed: tests/contracts/upgrade/test_upgrade_populated.py proposes")
+    with pytest.raises(UsageError, match="no office council"):
+        upgrades.propose(pw.ipl, plan)
