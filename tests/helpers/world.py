@@ -52,6 +52,23 @@ class World:
         """The latest block's timestamp."""
         return int(self.ipl.w3.eth.get_block("latest")["timestamp"])
 
+    def vote(self, *calls: Any) -> Any:
+        """The council passes ``calls`` (dev chain: EM's admin proposes, every seated office's admin votes for) and
+        executes them; returns the execution's TxResult (its events are the registers' and the council's)."""
+        from ipledger.domain.governance import ProposalState
+
+        c = self.governor.council
+        flat = [x for call in calls for x in (call if isinstance(call, list) else [call])]
+        pid = c.propose(flat).proposal_id
+        by_address = {a.address.lower(): a for a in self.ipl.chain.accounts}
+        for office in c.offices():
+            if c.state(pid) not in (ProposalState.PENDING, ProposalState.ACTIVE):
+                break
+            admin = by_address.get(office["admin"].lower())
+            if admin is not None:
+                self.ipl.as_account(admin).council.vote(pid, "for")
+        return c.execute(pid)
+
     def registrar_of(self, office: str) -> IPLedger:
         """The registrar client of ``office`` (EM or RU)."""
         return self.registrar if office == "EM" else self.ru_registrar
