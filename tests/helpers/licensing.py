@@ -18,7 +18,7 @@ from web3.logs import DISCARD
 
 from . import eip712
 from .reverts import error_of
-from .world import GOVERNOR, World
+from .world import GUARDIAN, World
 
 EXCLUSIVE, SOLE, NONEXCLUSIVE = 0, 1, 2  # ILicenseRegistry.LicenseKind
 NONE, OFFERED, ACTIVE, WITHDRAWN, TERMINATED, SURRENDERED = range(6)  # ILicenseRegistry.LicenseState
@@ -146,11 +146,13 @@ class LicenseDriver:
         return int(ev["args"]["licenseId"]), receipt
 
     def pause(self) -> Any:
-        """Pauses the license register (the deployer still holds the authority's admin role in these worlds)."""
-        return self.send(self.lic.functions.pause(), GOVERNOR)
+        """The guardian pauses the license register (pausing is the guardian's, and nothing else is)."""
+        return self.send(self.lic.functions.pause(), GUARDIAN)
 
     def unpause(self) -> Any:
-        return self.send(self.lic.functions.unpause(), GOVERNOR)
+        """The council unpauses it: a proposal, the offices' votes, the timelock (zero delay on the dev chain)."""
+        council = self.world.ipl.council
+        return council.pass_(council.call("LicenseRegistry", "unpause"), "unpause the licence register")
 
     def offer(self, licensor: int, licensee: int, **kw: Any) -> tuple[int, Any]:
         """Offers a license; returns its id and the receipt."""

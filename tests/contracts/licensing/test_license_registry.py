@@ -14,7 +14,7 @@ import pytest
 from eth_utils import keccak
 
 from helpers import (
-    ALICE, BOB, CAROL, DAVE, GOVERNOR, MALLORY, REGISTRAR, STRANGER, LicenseDriver, error_of, license_driver,
+    ALICE, BOB, CAROL, DAVE, GOVERNOR, GUARDIAN, MALLORY, REGISTRAR, STRANGER, LicenseDriver, error_of, license_driver,
     make_world,
 )
 from helpers.licensing import DAY, EXCLUSIVE, ZERO
@@ -125,7 +125,8 @@ def test_every_state_change_while_paused_reverts_enforced_pause(lg: LicenseDrive
 
 
 def test_registry_pause_does_not_stop_licenses_each_register_has_its_own(lg: LicenseDriver) -> None:
-    lg.send(lg.reg.functions.pause(), GOVERNOR)
+    lg.send(lg.reg.functions.pause(), GUARDIAN)
+    assert lg.reg.functions.paused().call()
     lid = lg.grant(ALICE, BOB)
     assert lg.active(lid) and not lg.lic.functions.paused().call()
 
