@@ -183,7 +183,7 @@ def test_record_pledge_on_lapsed_right_succeeds(world: World, rights: Rights) ->
 
 
 def test_record_pledge_while_paused_reverts_enforced_pause(world: World, rights: Rights) -> None:
-    world.governor.pause()
+    world.guardian.pause()
     with pytest.raises(ContractRevert) as exc_info:
         world.alice.record_pledge(rights.em, world.carol.address, AGREEMENT)
     assert_revert(exc_info, "EnforcedPause")

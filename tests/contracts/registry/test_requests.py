@@ -61,8 +61,8 @@ def test_request_never_occupies_an_office_number(world: World) -> None:
 
 def test_request_at_unknown_office_reverts_unknown_office(world: World) -> None:
     with pytest.raises(ContractRevert) as exc_info:
-        world.alice.request_application("US", "PT")
-    assert_revert(exc_info, "UnknownOffice", code="US")
+        world.alice.request_application("AU", "PT")
+    assert_revert(exc_info, "UnknownOffice", code="AU")
 
 
 def test_request_unknown_id_reads_as_usage_error(world: World) -> None:
