@@ -63,7 +63,7 @@ def index_cmd(session: Session, db: str | None, confirmations: int | None, span:
             bar = None if no_progress else ProgressBar("indexing", unit="blocks")
             started = False
 
-            def progress(done: int, total: int) -> None:
+            def progress(done: int, total: int, bar: ProgressBar | None = bar) -> None:
                 nonlocal started
                 if bar is None:
                     return
