@@ -136,9 +136,9 @@ def test_revoke_signature_while_paused_succeeds(world: World, rights: Rights) ->
     world.alice.request_assignment(rid, world.bob.address, DEED)
     deadline = world.now() + 3600
     sig = world.bob.sign_assignment_acceptance(rid, deadline)
-    world.governor.pause()
+    world.guardian.pause()
     world.bob.revoke_assignment_acceptance(rid, deadline)
-    world.governor.unpause()
+    world.vote(world.governor.council.unpause())
     with pytest.raises(ContractRevert) as exc_info:
         world.stranger.accept_assignment_by_sig(rid, deadline, sig)
     assert_revert(exc_info, "RevokedSignature", signer=world.bob.address)
@@ -242,8 +242,12 @@ def test_registry_is_wired_to_its_security_interests(world: World) -> None:
 
 def test_set_security_interests_again_reverts_security_interests_set(world: World) -> None:
     other = deploy_proxied(world.governor, "SecurityInterests", authority(world), world.ipl.registry.address)
-    with pytest.raises(ContractRevert) as exc_info:
+    with pytest.raises(ContractRevert) as exc_info:  # the deployer has no power left
         world.governor.transact(world.governor.registry.functions.setSecurityInterests(other.address), "rewire")
+    assert_revert(exc_info, "AccessManagedUnauthorized", caller=world.governor.address)
+    c = world.governor.council
+    with pytest.raises(ContractRevert) as exc_info:  # and the council cannot rewire it either
+        world.vote(c.call("IPRegistry", "setSecurityInterests", other.address))
     assert_revert(exc_info, "SecurityInterestsSet", current=world.ipl.interests.address)
 
 
@@ -252,19 +256,21 @@ def test_set_security_interests_of_other_register_or_account_reverts_invalid_acc
                                                                                     target: str) -> None:
     fresh = deploy_proxied(world.governor, "IPRegistry", authority(world))
     address = world.ipl.interests.address if target == "other-registry" else world.dave.address
+    c = world.governor.council
     with pytest.raises(ContractRevert) as exc_info:
-        world.governor.transact(fresh.functions.setSecurityInterests(address), "wire")
+        world.vote(c.call(fresh, "setSecurityInterests", address))
     assert_revert(exc_info, "InvalidAccount", account=address)
 
 
 def test_set_security_interests_while_paused_reverts_enforced_pause(world: World) -> None:
     fresh = deploy_proxied(world.governor, "IPRegistry", authority(world))
     interests = deploy_proxied(world.governor, "SecurityInterests", authority(world), fresh.address)
-    world.governor.transact(fresh.functions.pause(), "pause")
+    c = world.governor.council
+    world.vote(c.call(fresh, "pause"))  # a register without function roles: its pause is the authority admin's
     with pytest.raises(ContractRevert) as exc_info:
-        world.governor.transact(fresh.functions.setSecurityInterests(interests.address), "wire")
+        world.vote(c.call(fresh, "setSecurityInterests", interests.address))
     assert_revert(exc_info, "EnforcedPause")
-    world.governor.transact(fresh.functions.unpause(), "unpause")
-    res = world.governor.transact(fresh.functions.setSecurityInterests(interests.address), "wire")
+    world.vote(c.call(fresh, "unpause"))
+    res = world.vote(c.call(fresh, "setSecurityInterests", interests.address))
     assert fresh.functions.securityInterests().call() == interests.address
     assert res.gas_used > 0

@@ -127,7 +127,7 @@ def test_legal_event_names_and_codes_are_checked(world: World, bad: str) -> None
 
 
 def test_assignment_recorded_carries_category_r_key_code_and_national_code(world: World) -> None:
-    world.governor.set_national_code("RU", LegalEvent.ASSIGNMENT_RECORDED, "RU-R10")
+    world.ru_admin.set_national_code("RU", LegalEvent.ASSIGNMENT_RECORDED, "RU-R10")
     rid = world.file_registered("2023101234", office="RU")
     world.alice.request_assignment(rid, world.bob.address)
     res = world.bob.accept_assignment(rid)  # RU needs no recordal: acceptance moves title

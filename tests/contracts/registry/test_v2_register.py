@@ -219,7 +219,7 @@ def test_record_assignment_by_sig_by_removed_office_registrar_reverts_not_regist
     deadline = world.now() + 3600
     holder = title_sig(world, world.alice, rid, world.bob.address, deadline)
     assignee = title_sig(world, world.bob, rid, world.bob.address, deadline)
-    world.governor.remove_office("EM")
+    world.vote(world.governor.council.remove_office("EM"))
     with pytest.raises(ContractRevert) as exc_info:
         world.registrar.record_assignment_by_sig(rid, world.bob.address, deadline, holder, assignee, deed_hash=DEED)
     assert_revert(exc_info, "NotRegistrar", office="EM", account=world.registrar.address)
