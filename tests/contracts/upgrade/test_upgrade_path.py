@@ -1,8 +1,8 @@
 """The upgrade path of sdk/upgrades on the embedded chain, on the UpgradeProbe register behind a RegisterProxy.
 
 Deploy the next implementation, check it against the running one, refuse an incompatible one, refuse an
-upgrade by anyone but the authority's admin, run it as the admin (the council's timelock once the council
-is deployed; the deployer holds the role on a bare deployment), and record it. The state survives.
+upgrade by anyone but the authority's admin (the deployer, an office admin, the guardian, a stranger), run it
+through a passed vote of the council (its timelock holds the admin role), and record it. The state survives.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from helpers import STRANGER, World, assert_revert
 from ipledger.deploy import DeployedContract
 from ipledger.errors import ContractRevert, UsageError
 from ipledger.sdk import IPLedger, upgrades
+from ipledger.sdk.council import Call
 
 
 def _deploy(ipl: IPLedger, name: str, *args: Any) -> Any:
@@ -101,8 +102,16 @@ def test_upgrade_by_the_admin_keeps_state_and_adds_the_field_then_record(pw: Wor
     plan = upgrades.prepare(ipl, "UpgradeProbe", artifact="UpgradeProbeNext")
     with pytest.raises(UsageError, match="execute the proposal first"):
         upgrades.record(ipl, "UpgradeProbe", "UpgradeProbeNext")
-    # The authority's admin makes the call the timelock would make after the vote.
-    ipl.transact(_probe(ipl).functions.upgradeToAndCall(plan.implementation, plan.data), "upgrade")
+    # The deployer is no longer the authority's admin (it renounced to the timelock): neither it (also EM's
+    # office admin), another office's admin nor the guardian may upgrade directly.
+    for who in (ipl, pw.ru_admin, pw.us_admin, pw.guardian):
+        with pytest.raises(ContractRevert) as exc:
+            who.transact(_probe(ipl).functions.upgradeToAndCall(plan.implementation, plan.data), "upgrade")
+        assert_revert(exc, "AccessManagedUnauthorized", caller=who.address)
+        assert upgrades.current_implementation(ipl, "UpgradeProbe") == plan.current
+    # A passed vote of the council, executed by its timelock, upgrades.
+    ((target, _, data),) = plan.calls()
+    ipl.council.pass_(Call(target, data, f"upgrade UpgradeProbe to {plan.implementation}"), plan.description)
     assert upgrades.current_implementation(ipl, "UpgradeProbe") == plan.implementation
     nxt = _probe(ipl, "UpgradeProbeNext")
     assert nxt.functions.count().call() == 3 and nxt.functions.version().call() == 2
