@@ -1,14 +1,10 @@
-"""The council rig: the suite deployed by ``ipledger.deploy.deploy_suite`` with a v2-shaped registry stand-in.
-
-Until the registry's v2 office API (addOffice(office, admin, recordal), removeOffice, setOfficeAdmin, restricted by
-the authority) is merged, ``CouncilRegistryMock`` takes IPRegistry's place in the artifacts, so the deployment runs
-its governed path (proxy, seeding, function roles, hand-over) and the council drives a registry. The deployer is a
-dev account without a seat (MALLORY), so "the deployer has no power" is tested on its own.
+"""The council rig: the suite deployed by ``ipledger.deploy.deploy_suite`` (the real registers behind their proxies,
+seeded, function roles set, handed over to the timelock). The deployer is a dev account without a seat (MALLORY),
+so "the deployer has no power" is tested on its own.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +27,6 @@ from .world import (
 )
 
 DEPLOYER = MALLORY
-REGISTRY_STAND_IN = "CouncilRegistryMock"
 
 
 @dataclass
@@ -61,18 +56,12 @@ class Rig:
         return self.ipl.contracts[name]
 
 
-def rig_artifacts(artifacts: CompileResult) -> CompileResult:
-    """The artifacts with the registry stand-in in IPRegistry's place."""
-    return dataclasses.replace(artifacts, artifacts={**artifacts.artifacts,
-                                                     "IPRegistry": artifacts[REGISTRY_STAND_IN]})
-
-
 def make_rig(config: Config, artifacts: CompileResult, *, timelock_delay: int = 0, voting_delay: int = 0,
              voting_period: int = 20) -> Rig:
-    """Deploys the suite with the stand-in registry; EM (GOVERNOR), RU (RU_ADMIN), US (US_ADMIN), guardian GUARDIAN."""
+    """Deploys the suite; EM (GOVERNOR), RU (RU_ADMIN), US (US_ADMIN), guardian GUARDIAN."""
     from eth.estimators.gas import binary_gas_search
 
-    arts = rig_artifacts(artifacts)
+    arts = artifacts
     chain = connect("embedded", config)
     acc = chain.accounts
     options = GovernanceOptions(offices={"EM": (acc[GOVERNOR].address, True), "RU": (acc[RU_ADMIN].address, False),
@@ -87,4 +76,4 @@ def make_rig(config: Config, artifacts: CompileResult, *, timelock_delay: int = 
 
 
 __all__ = ["ALICE", "BOB", "DEPLOYER", "EVE", "GOVERNOR", "GUARDIAN", "MALLORY", "RU_ADMIN", "STRANGER", "US_ADMIN",
-           "Rig", "make_rig", "rig_artifacts"]
+           "Rig", "make_rig"]

@@ -334,7 +334,14 @@ class Council:
         if name in self.ipl.contracts:
             try:
                 fn, args = self.ipl.contracts[name].decode_function_input(bytes(data))
-                return f"{name}.{fn.fn_name}({', '.join(_show(v) for v in args.values())})"
+                values = list(args.values())
+                inputs = fn.abi.get("inputs", [])
+                if len(values) != len(inputs):  # unnamed parameters (IPRegistry's delegating stubs) share one key
+                    from eth_abi import decode as abi_decode
+
+                    from ipledger.abi import canonical_type
+                    values = list(abi_decode([canonical_type(i) for i in inputs], bytes(data)[4:]))
+                return f"{name}.{fn.fn_name}({', '.join(_show(v) for v in values)})"
             except ValueError:
                 pass
         return f"{name}: 0x{bytes(data)[:4].hex()}… ({len(data)} bytes)"

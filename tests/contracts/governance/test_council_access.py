@@ -122,11 +122,13 @@ def test_stranger_is_refused_by_every_privileged_function(rig: Rig) -> None:
 
 def test_guardian_pauses_and_nothing_else(rig: Rig) -> None:
     guardian = rig.as_(GUARDIAN)
-    res = guardian.pause()
-    assert res.event("PausedSet").args["paused"] is True
-    assert rig.contract("IPRegistry").functions.paused().call() is True
     for label, fn, expected in privileged_calls(rig, rig.address(GUARDIAN)):
         _refused(rig, GUARDIAN, fn, expected)
+    res = guardian.pause()
+    assert res.event("Paused").args == {"account": rig.address(GUARDIAN)}
+    assert rig.contract("IPRegistry").functions.paused().call() is True
+    for label, fn, expected in privileged_calls(rig, rig.address(GUARDIAN)):  # paused: still refused
+        _refused(rig, GUARDIAN, fn, "EnforcedPause" if expected == "NotOfficeAdmin" else expected)
     # unpausing is the council's: a vote and the timelock
     rig.as_(GOVERNOR).council.pass_(rig.as_(GOVERNOR).council.unpause())
     assert rig.contract("IPRegistry").functions.paused().call() is False
@@ -164,9 +166,9 @@ def test_office_admin_cannot_act_in_another_offices_number_space(rig: Rig) -> No
 def test_deployment_record_names_the_council_and_says_who_renounced(rig: Rig) -> None:
     dep = rig.ipl.deployment
     assert {"RegisterAuthority", "CouncilTimelock", "OfficeCouncil"} <= set(dep.contracts)
-    assert dep.contracts["IPRegistry"].implementation is not None  # the stand-in sits behind a RegisterProxy
-    # the other registers are still constructor-based on this branch: their deployer governor remains
-    assert dep.deployer_renounced is False
+    for name in ("IPRegistry", "SecurityInterests", "PartyRegistry"):  # every register behind a RegisterProxy
+        assert dep.contracts[name].implementation is not None
+    assert dep.deployer_renounced is True
     c = rig.ipl.council
     assert {o["office"]: o["admin"] for o in c.offices()} == {
         "EM": rig.address(GOVERNOR), "RU": rig.address(RU_ADMIN), "US": rig.address(US_ADMIN)}

@@ -47,7 +47,7 @@ def test_early_success_with_two_of_three_and_execution(rig: Rig) -> None:
         rig.as_(US_ADMIN).council.vote(pid, "against")
     assert type(exc.value).__name__ == "GovernorUnexpectedProposalState"
     res = rig.as_(STRANGER).council.execute(pid)  # anyone executes a passed proposal
-    assert res.event("RecordalRequirementSet").args == {"office": "US", "required": True}
+    assert res.event("RecordalRequirementSet").args == {"office": "US", "recordalRequired": True}
     assert rig.ipl.council.state(pid) == S.EXECUTED
 
 
