@@ -319,7 +319,7 @@ class LedgerMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------ rights
 
-    @rule(caller=st.integers(0, ACTORS - 1), office=st.sampled_from(("EM", "EM", "RU", "US")),
+    @rule(caller=st.integers(0, ACTORS - 1), office=st.sampled_from(("EM", "EM", "RU", "AU")),
           number=st.sampled_from(APP_NUMBERS), for_other=st.one_of(st.none(), st.integers(0, ACTORS - 1)))
     def file(self, caller: int, office: str, number: str, for_other: int | None) -> None:
         m = self.model
@@ -340,7 +340,7 @@ class LedgerMachine(RuleBasedStateMachine):
             m.rights[rid] = RightM(rid, office, holder)
             self.touched.add(rid)
 
-    @rule(caller=st.integers(0, ACTORS - 1), office=st.sampled_from(("EM", "RU", "US")))
+    @rule(caller=st.integers(0, ACTORS - 1), office=st.sampled_from(("EM", "RU", "AU")))
     def request_application(self, caller: int, office: str) -> None:
         """Anyone asks an office for a number; the request occupies none (no right appears)."""
         m = self.model
@@ -836,7 +836,7 @@ class LedgerMachine(RuleBasedStateMachine):
             if lic is not None:  # the SDK signs the message naming the offer (its licensee and terms hash)
                 sig = self.clients[caller].sign_license_acceptance(lid, deadline)
             else:  # an offer that does not exist: sign some message for it (the relay must name the error)
-                message = {"licenseId": lid, "licensee": self.addr[caller], "termsHash": b"\0" * 32,
+                message = {"licenseId": lid, "licensee": self.addr[caller], "termsId": 0,
                            "deadline": deadline}
                 sig = eip712.sign(self.w.ipl.licenses, "AcceptLicense", message, self.clients[caller].account)
             call = functools.partial(self.clients[relayer].accept_license_by_sig, lid, deadline, sig)
