@@ -22,37 +22,17 @@ if TYPE_CHECKING:
     from ipledger.sdk.council import Call, Proposal
 
 
-class ThresholdType(click.ParamType):
-    """A pass threshold: 2/3, 0.75 or 75% (above one half, at most one)."""
+class GovernanceValue(click.ParamType):
+    """A value parsed by ``ipledger.domain.governance``: a threshold (2/3, 0.75, 75%), a duration (seconds, 15m,
+    2h, 2d) or a vote (for, against, abstain). The parser is imported on use, so ``--help`` stays light."""
 
-    name = "fraction"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from ipledger.domain.governance import threshold  # imported on use: `--help` stays light
-
-        return threshold(value)
-
-
-class DurationType(click.ParamType):
-    """Seconds, or a duration such as 15m, 2h or 2d."""
-
-    name = "duration"
+    def __init__(self, name: str, parser: str, *args: Any) -> None:
+        self.name, self._parser, self._args = name, parser, args
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from ipledger.domain.governance import duration
+        from ipledger.domain import governance
 
-        return duration(value, "timelock delay")
-
-
-class VoteType(click.ParamType):
-    """for, against or abstain."""
-
-    name = "for|against|abstain"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from ipledger.domain.governance import vote
-
-        return vote(value)
+        return getattr(governance, self._parser)(value, *self._args)
 
 
 class ProposalId(click.ParamType):
@@ -200,7 +180,7 @@ def propose_unpause(session: Session, description: str | None) -> None:
 
 
 @council_propose.command("set-threshold")
-@click.argument("fraction", type=ThresholdType())
+@click.argument("fraction", type=GovernanceValue("fraction", "threshold"))
 @_description_option
 @chain_options
 def propose_threshold(session: Session, fraction: Any, description: str | None) -> None:
@@ -239,7 +219,7 @@ def propose_voting_period(session: Session, blocks: int, description: str | None
 
 
 @council_propose.command("set-timelock-delay")
-@click.argument("delay", type=DurationType())
+@click.argument("delay", type=GovernanceValue("duration", "duration", "timelock delay"))
 @_description_option
 @chain_options
 def propose_timelock_delay(session: Session, delay: int, description: str | None) -> None:
@@ -253,7 +233,7 @@ def propose_timelock_delay(session: Session, delay: int, description: str | None
 
 @council.command("vote")
 @click.argument("proposal", type=ProposalId())
-@click.argument("support", type=VoteType())
+@click.argument("support", type=GovernanceValue("for|against|abstain", "vote"))
 @click.option("--reason", default="", help="A reason, recorded in the VoteCast event.")
 @chain_options
 def council_vote(session: Session, proposal: int, support: Vote, reason: str) -> None:
