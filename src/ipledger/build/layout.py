@@ -9,12 +9,10 @@
 Without ``contract`` every upgradeable contract of the build is checked for what makes an implementation
 unsafe behind a proxy (a constructor, an immutable, a selfdestruct or delegatecall, a missing initializer),
 except the deliberately broken test doubles (``contracts/mocks/*Broken*.sol``) and the delegatecall target of
-IPRegistry (``NOT_BEHIND_A_PROXY``) and the council tests' never-upgraded registry stand-in
-(``NEVER_UPGRADED_DOUBLES``). With ``contract`` and
-``reference`` the storage layout of ``contract`` is also compared with ``reference``'s: a field inserted,
-removed, retyped or reordered in a namespaced (ERC-7201) struct or in plain storage is refused. A reference
-from an earlier build (the implementation a proxy runs today) is named ``<dir>:<Contract>`` with its build-info
-directory in ``reference_dirs``.
+IPRegistry (``NOT_BEHIND_A_PROXY``). With ``contract`` and ``reference`` the storage layout of ``contract``
+is also compared with ``reference``'s: a field inserted, removed, retyped or reordered in a namespaced
+(ERC-7201) struct or in plain storage is refused. A reference from an earlier build (the implementation a
+proxy runs today) is named ``<dir>:<Contract>`` with its build-info directory in ``reference_dirs``.
 """
 
 from __future__ import annotations
@@ -36,10 +34,6 @@ UNSAFE_ON_PURPOSE = ("contracts/mocks/*Broken*.sol",)
 #: apply: IPRegistryExtension is the code IPRegistry runs by delegatecall on the proxy's storage (created by each
 #: implementation, refusing direct calls); its storage is IPRegistryBase's, which IPRegistry's check covers.
 NOT_BEHIND_A_PROXY = ("contracts/registry/IPRegistryExtension.sol",)
-#: Test doubles that sit behind a proxy in council tests but are never upgraded: CouncilRegistryMock's
-#: ``upgradeToAndCall`` only records the address (so upgrades-core takes it for UUPS), and it builds on the
-#: non-upgradeable AccessManaged (a constructor). Left out of the whole-build check, checked when named.
-NEVER_UPGRADED_DOUBLES = ("contracts/mocks/CouncilRegistryMock.sol",)
 TIMEOUT_SECONDS = 300
 
 _CONTRACT = re.compile(r"^\s*(?P<mark>[✔✘])\s+(?P<fqn>\S+?:\S+)(?:\s+\(upgrades from (?P<ref>[^)]+)\))?\s*$")
@@ -156,7 +150,7 @@ def validate(
         if reference is not None:
             args += ["--reference", reference]
     else:
-        for pattern in UNSAFE_ON_PURPOSE + NOT_BEHIND_A_PROXY + NEVER_UPGRADED_DOUBLES:
+        for pattern in UNSAFE_ON_PURPOSE + NOT_BEHIND_A_PROXY:
             args += ["--exclude", pattern]
     for folder in reference_dirs:
         args += ["--referenceBuildInfoDirs", str(folder)]
