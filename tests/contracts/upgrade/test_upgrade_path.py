@@ -13,9 +13,11 @@ from typing import Any
 
 import pytest
 from eth_abi import decode
+from eth_utils import keccak
 
 from helpers import STRANGER, World, assert_revert
 from ipledger.deploy import DeployedContract
+from ipledger.domain.governance import ProposalState
 from ipledger.errors import ContractRevert, UsageError
 from ipledger.sdk import IPLedger, upgrades
 from ipledger.sdk.council import Call
@@ -41,6 +43,7 @@ def probe_world(module_world: World) -> World:
                              implementation_code_hash="0x" + "00" * 32)
     ipl.deployment = dataclasses.replace(ipl.deployment, contracts={**ipl.deployment.contracts, "UpgradeProbe": entry})
     probe = _probe(ipl)
+    ipl.contracts["UpgradeProbe"] = probe  # ipl.council builds its actions from the client's contracts
     for _ in range(3):
         ipl.transact(probe.functions.bump(), "bump")
     return module_world
@@ -139,8 +142,43 @@ def test_not_behind_a_proxy_and_not_uups_are_usage_errors(pw: World) -> None:
 
 
 def test_propose_needs_the_council(pw: World) -> None:
-    plan = upgrades.prepare(pw.ipl, "UpgradeProbe", artifact="UpgradeProbeNext")
-    if getattr(pw.ipl, "council", None) is not None:
-        pytest.skip("the council is deployed: tests/contracts/upgrade/test_upgrade_populated.py proposes")
-    with pytest.raises(UsageError, match="no office council"):
-        upgrades.propose(pw.ipl, plan)
+    """``propose`` puts the upgrade to the council, and nothing short of a passed vote runs it: executing or queuing
+    it before the vote, with one for-vote of the three (2 needed), after a defeat, or scheduling it in the timelock
+    directly all revert, and the proxy keeps its implementation."""
+    ipl = pw.ipl
+    plan = upgrades.prepare(ipl, "UpgradeProbe", artifact="UpgradeProbeNext")
+    c = ipl.council
+    proposal = upgrades.propose(ipl, plan)
+    pid = proposal.proposal_id
+    p = c.show(pid)
+    assert p.targets == (plan.proxy,) and p.calldatas == (plan.data_for_proxy,)
+    assert p.description == plan.description and p.offices == 3 and p.needed == 2
+    args = ([plan.proxy], [0], [plan.data_for_proxy], keccak(text=plan.description))
+
+    def refused(fn: Any, error: str, what: str, by: IPLedger = ipl) -> None:
+        with pytest.raises(ContractRevert) as exc:
+            by.transact(fn, what)
+        assert type(exc.value).__name__ == error, f"{what}: {exc.value}"
+        assert upgrades.current_implementation(ipl, "UpgradeProbe") == plan.current
+
+    refused(c.contract.functions.execute(*args), "GovernorUnexpectedProposalState", "execute before the vote")
+    c.vote(pid, "for")  # EM (the deployer's account is EM's admin): one of the two for-votes it needs
+    assert c.state(pid) == ProposalState.ACTIVE
+    refused(c.contract.functions.queue(*args), "GovernorUnexpectedProposalState", "queue with one for-vote")
+    refused(c.contract.functions.execute(*args), "GovernorUnexpectedProposalState", "execute with one for-vote")
+    with pytest.raises(UsageError, match="only a passed proposal executes"):
+        c.execute(pid)
+    pw.ru_admin.council.vote(pid, "against")
+    pw.us_admin.council.vote(pid, "against")
+    pw.tester.mine_blocks(25)  # past the 20-block voting period
+    assert c.state(pid) == ProposalState.DEFEATED
+    refused(c.contract.functions.queue(*args), "GovernorUnexpectedProposalState", "queue a defeated upgrade")
+    refused(c.contract.functions.execute(*args), "GovernorUnexpectedProposalState", "execute a defeated upgrade")
+    # The timelock takes proposals from the council alone; the authority's admin role is the timelock's.
+    zero = b"\0" * 32
+    for who in (ipl, pw.stranger):
+        refused(c.timelock.functions.schedule(plan.proxy, 0, plan.data_for_proxy, zero, zero, 0),
+                "AccessControlUnauthorizedAccount", "schedule the upgrade in the timelock directly", by=who)
+    refused(c.timelock.functions.execute(plan.proxy, 0, plan.data_for_proxy, zero, zero),
+            "TimelockUnexpectedOperationState", "execute an upgrade the timelock never scheduled")
+    assert _probe(ipl).functions.count().call() == 3
