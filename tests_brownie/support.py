@@ -8,6 +8,10 @@ rid, bob)):`` asserts the error's name and every argument value.
 Signatures: the pytest suite's one EIP-712 helper (tests/helpers/eip712.py) signs here too,
 with the key of the brownie dev account (``ipledger.integrations.brownie.brownie_signer``).
 
+Council votes: ``council_vote(council, call(registry, "unpause"))`` passes a proposal the way the dev council
+does (EM's admin proposes, the seated admins vote for, the timelock queues and executes); ``propose`` and
+``sign_ballot`` are its parts for the tests of the vote itself.
+
 Coverage of the contracts' actions: conftest.py records every contract call each test sent
 (``record_calls``); test_abi_coverage.py checks that every state-changing function of the
 ABIs was called through brownie at least once.
@@ -15,13 +19,14 @@ ABIs was called through brownie at least once.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
-from brownie import web3
-from eth_utils import is_address
+from brownie import accounts, web3
+from eth_utils import is_address, keccak, to_checksum_address
 
 from ipledger.domain import IPType
 from ipledger.types import office_bytes
@@ -77,7 +82,7 @@ def signer_of(account: Any) -> Any:
     from ipledger.chain import dev_accounts
     from ipledger.integrations.brownie import brownie_signer
 
-    return brownie_signer(account, dev_accounts(10))
+    return brownie_signer(account, dev_accounts(13))
 
 
 def acceptance_message(registry: Any, right: int, deed_hash: bytes, deadline: int) -> dict[str, Any]:
@@ -111,9 +116,9 @@ def sign_consent(interests: Any, registry: Any, signer: Any, pledge_id: int, dea
 
 
 def license_acceptance_message(licenses: Any, license_id: int, deadline: int) -> dict[str, Any]:
-    """The ``AcceptLicense`` message of the offer: its id, its licensee and its terms hash (no nonce)."""
+    """The ``AcceptLicense`` message of the offer: its id, its licensee and its interned terms' id (no nonce)."""
     offer = licenses.licenseOf(license_id).dict()
-    return {"licenseId": license_id, "licensee": str(offer["licensee"]), "termsHash": bytes(offer["termsHash"]),
+    return {"licenseId": license_id, "licensee": str(offer["licensee"]), "termsId": int(offer["termsId"]),
             "deadline": deadline}
 
 
@@ -128,3 +133,75 @@ def record_calls(history: Any) -> None:
     for tx in history:
         if tx.receiver is not None and tx.contract_name and tx.input and len(tx.input) >= 10:
             CALLED.add((str(tx.contract_name), str(tx.input)[:10].lower()))
+
+
+# ---------------------------------------------------------------- the council
+
+FOR, AGAINST, ABSTAIN = 1, 0, 2  # GovernorCountingSimple.VoteType
+PENDING, ACTIVE, SUCCEEDED, QUEUED, EXECUTED = 0, 1, 4, 5, 7  # IGovernor.ProposalState
+_PROPOSALS = itertools.count(1)
+
+
+def call(contract: Any, function: str, *args: Any) -> tuple[str, str]:
+    """One action of a proposal: ``(target, calldata)`` of ``contract.function(*args)``."""
+    return str(contract.address), getattr(contract, function).encode_input(*args)
+
+
+def seated_admins(council: Any) -> list[Any]:
+    """The brownie accounts of the council's seated office admins, in the council's order of offices."""
+    return [accounts.at(str(council.officeAdmin(code))) for code in council.offices()]
+
+
+def propose(council: Any, *calls: tuple[str, str], proposer: Any = None) -> tuple[int, list[Any], str]:
+    """Proposes ``calls`` (by the first seated admin unless ``proposer``); returns (id, the proposal's arguments
+    for queue/execute, its description)."""
+    targets, calldatas = [t for t, _ in calls], [d for _, d in calls]
+    description = f"brownie proposal #{next(_PROPOSALS)}"
+    tx = council.propose(targets, [0] * len(calls), calldatas, description,
+                         {"from": proposer or seated_admins(council)[0]})
+    proposal_id = int(tx.events["ProposalCreated"]["proposalId"])
+    return proposal_id, [targets, [0] * len(calls), calldatas, keccak(text=description)], description
+
+
+def council_vote(council: Any, *calls: tuple[str, str]) -> Any:
+    """The council passes ``calls``: proposed by EM's admin, voted for by the seated admins until the proposal
+    succeeds (the super-quorum ends the vote early), queued in the timelock (no delay on a dev chain) and executed;
+    returns the execution's transaction (its events are those of the calls' targets)."""
+    proposal_id, args, _ = propose(council, *calls)
+    for admin in seated_admins(council):  # bounded: one vote per seat
+        if council.state(proposal_id) not in (PENDING, ACTIVE):
+            break
+        council.castVote(proposal_id, FOR, {"from": admin})
+    assert council.state(proposal_id) == SUCCEEDED, f"proposal {proposal_id} did not pass"
+    first = seated_admins(council)[0]
+    council.queue(*args, {"from": first})
+    tx = council.execute(*args, {"from": first})
+    assert council.state(proposal_id) == EXECUTED
+    return tx
+
+
+def sign_ballot(council: Any, voter: Any, proposal_id: int, support: int, *, reason: str | None = None,
+                params: bytes = b"") -> bytes:
+    """``voter``'s EIP-712 ``Ballot`` (or, with a reason, ``ExtendedBallot``) for the council, at its current
+    nonce: what ``castVoteBySig`` (``castVoteWithReasonAndParamsBySig``) relays."""
+    from eth_account import Account
+
+    fields = [{"name": "proposalId", "type": "uint256"}, {"name": "support", "type": "uint8"},
+              {"name": "voter", "type": "address"}, {"name": "nonce", "type": "uint256"}]
+    message: dict[str, Any] = {"proposalId": proposal_id, "support": support, "voter": str(voter),
+                               "nonce": int(council.nonces(voter))}
+    primary = "Ballot"
+    if reason is not None:
+        primary = "ExtendedBallot"
+        fields += [{"name": "reason", "type": "string"}, {"name": "params", "type": "bytes"}]
+        message.update(reason=reason, params=params)
+    signed = Account.sign_typed_data(signer_of(voter).key, eip712.domain(council), {primary: fields}, message)
+    return bytes(signed.signature)
+
+
+def extension_of(implementation: str) -> str:
+    """The IPRegistryExtension an IPRegistry implementation created in its constructor (its second CREATE, after
+    the metadata renderer): the address ``CREATE`` gives for the implementation's nonce 2."""
+    import rlp
+
+    return to_checksum_address(keccak(rlp.encode([bytes.fromhex(implementation[2:]), 2]))[12:])

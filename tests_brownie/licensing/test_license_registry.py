@@ -1,5 +1,6 @@
-"""LicenseRegistry: licences and sublicences of a registered right (a tree per right), offers with a deadline,
-acceptances signed for the offer itself (in any order, revocable), and answers for the whole scope asked."""
+"""LicenseRegistry: licences and sublicences of a registered right (a tree per right), terms interned by content
+and referred to by id, offers with a deadline, acceptances signed for the offer itself (in any order, revocable),
+one-transaction grants signed by the licensee, and answers for the whole scope asked."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 import brownie
 import pytest
 from eth_utils import keccak
-from support import ZERO32, custom_error, eip712, license_acceptance_message, now, sign_license_acceptance
+from support import (ZERO32, custom_error, eip712, license_acceptance_message, now, sign_license_acceptance,
+                     signer_of)
 
 from ipledger.domain import Status
 
@@ -28,11 +30,6 @@ def terms(kind: int = NON_EXCLUSIVE, territories: tuple[bytes, ...] = (b"EM",), 
             keccak(text="licence agreement"))
 
 
-@pytest.fixture(scope="module")
-def licenses(registry: Any, LicenseRegistry: Any, governor: Any) -> Any:
-    return LicenseRegistry.deploy(registry, {"from": governor})
-
-
 @pytest.fixture
 def right(registered_tm: Callable[..., int]) -> int:
     """Alice's registered EM trade mark."""
@@ -41,12 +38,13 @@ def right(registered_tm: Callable[..., int]) -> int:
 
 @pytest.fixture
 def offer(licenses: Any, right: int, alice: Any) -> Callable[..., int]:
-    """Offers a licence under Alice's right (by Alice, or by ``by`` under ``parent``); returns its id."""
+    """Offers a licence under Alice's right (by Alice, or by ``by`` under ``parent``) with its terms, interned in
+    the same transaction; returns its id."""
 
     def offer_(licensee: Any, t: tuple[Any, ...] | None = None, *, parent: int = 0, by: Any = None,
                label: str = FIELD) -> int:
-        tx = licenses.offerLicense(right, parent, licensee, t or terms(), now() + 30 * DAY, label,
-                                   "ipfs://agreement", {"from": by or alice})
+        tx = licenses.offerLicenseWithTerms(right, parent, licensee, t or terms(), now() + 30 * DAY, label,
+                                            "ipfs://agreement", {"from": by or alice})
         return int(tx.return_value)
 
     return offer_
@@ -79,18 +77,58 @@ def test_license_and_sublicense_of_registered_right(licenses: Any, right: int, a
     assert licensed is False
 
 
-def test_offer_emits_license_offered_with_terms(licenses: Any, right: int, alice: Any, carol: Any) -> None:
+def test_offer_with_terms_interns_them_and_emits_terms_registered_and_license_offered(licenses: Any, right: int,
+                                                                                     alice: Any, carol: Any) -> None:
     deadline = now() + 7 * DAY
-    tx = licenses.offerLicense(right, 0, carol, terms(), deadline, FIELD, "ipfs://agreement", {"from": alice})
+    tx = licenses.offerLicenseWithTerms(right, 0, carol, terms(), deadline, FIELD, "ipfs://agreement",
+                                        {"from": alice})
 
+    registered = tx.events["TermsRegistered"]
+    assert registered["fieldLabel"] == FIELD
+    assert registered["termsURI"] == "ipfs://agreement"
     event = tx.events["LicenseOffered"]
     assert event["deadline"] == deadline
     assert event["rightId"] == right
     assert event["licenseId"] == tx.return_value
     assert event["licensee"] == carol
     assert event["licensor"] == alice
-    assert event["fieldLabel"] == FIELD
-    assert licenses.licenseOf(tx.return_value).dict()["state"] == OFFERED
+    assert event["termsId"] == registered["termsId"] == licenses.termsCount() == 1
+    record = licenses.licenseOf(tx.return_value).dict()
+    assert (record["state"], record["termsId"], record["deadline"]) == (OFFERED, 1, deadline)
+
+
+def test_register_terms_once_then_offer_by_terms_id(licenses: Any, right: int, alice: Any, carol: Any,
+                                                    dave: Any) -> None:
+    tx = licenses.registerTerms(terms(), FIELD, "ipfs://agreement", {"from": alice})
+    terms_id = tx.return_value
+    assert tx.events["TermsRegistered"]["termsId"] == terms_id == 1
+    again = licenses.registerTerms(terms(), FIELD, "ipfs://agreement", {"from": dave})
+    assert again.return_value == terms_id and "TermsRegistered" not in again.events  # interned by content
+
+    offered = licenses.offerLicense(right, 0, carol, terms_id, now() + DAY, {"from": alice})
+
+    assert offered.events["LicenseOffered"]["termsId"] == terms_id
+    assert licenses.licenseOf(offered.return_value).dict()["termsId"] == terms_id
+    with brownie.reverts(custom_error("TermsNotFound", 9)):
+        licenses.offerLicense(right, 0, dave, 9, now() + DAY, {"from": alice})
+
+
+def test_grant_by_signature_of_the_licensee_activates_in_one_transaction(licenses: Any, right: int, alice: Any,
+                                                                         carol: Any) -> None:
+    terms_id = licenses.registerTerms(terms(), FIELD, "", {"from": alice}).return_value
+    deadline = now() + DAY
+    message = {"rightId": right, "parentId": 0, "licensee": str(carol), "termsId": terms_id,
+               "sequence": licenses.grantSequenceOf(right, 0), "deadline": deadline}
+    signature = eip712.sign(licenses, "GrantLicense", message, signer_of(carol))
+
+    tx = licenses.grantLicenseBySig(right, 0, carol, terms_id, deadline, signature, {"from": alice})
+
+    granted = tx.events["LicenseGranted"]
+    assert (granted["licensee"], granted["licensor"], granted["termsId"]) == (carol, alice, terms_id)
+    assert licenses.isLicenseActive(tx.return_value) is True
+    assert licenses.grantSequenceOf(right, 0) == 1
+    with brownie.reverts(revert_pattern=rf"InvalidSignature: {str(carol).lower()}, 0x[0-9a-f]{{40}}"):
+        licenses.grantLicenseBySig(right, 0, carol, terms_id, deadline, signature, {"from": alice})  # replayed
 
 
 def test_terminating_license_ends_its_sublicenses(licenses: Any, alice: Any, carol: Any, dave: Any,
@@ -122,19 +160,19 @@ def test_assignment_of_right_moves_licensor_position(registry: Any, licenses: An
 
 def test_offer_by_non_holder_reverts_not_holder(licenses: Any, right: int, stranger: Any, carol: Any) -> None:
     with brownie.reverts(custom_error("NotHolder", right, stranger)):
-        licenses.offerLicense(right, 0, carol, terms(), now() + DAY, FIELD, "", {"from": stranger})
+        licenses.offerLicenseWithTerms(right, 0, carol, terms(), now() + DAY, FIELD, "", {"from": stranger})
 
 
 def test_offer_under_unknown_right_reverts_right_not_found(licenses: Any, alice: Any, carol: Any) -> None:
     with brownie.reverts(custom_error("RightNotFound", 7)):
-        licenses.offerLicense(7, 0, carol, terms(), now() + DAY, FIELD, "", {"from": alice})
+        licenses.offerLicenseWithTerms(7, 0, carol, terms(), now() + DAY, FIELD, "", {"from": alice})
 
 
 def test_offer_under_ended_right_reverts_right_ended(registry: Any, licenses: Any, right: int, registrar: Any,
                                                     alice: Any, carol: Any) -> None:
     registry.changeStatus(right, Status.REVOKED, 0, ZERO32, {"from": registrar})
     with brownie.reverts(custom_error("RightEnded", right, Status.REVOKED)):
-        licenses.offerLicense(right, 0, carol, terms(), now() + DAY, FIELD, "", {"from": alice})
+        licenses.offerLicenseWithTerms(right, 0, carol, terms(), now() + DAY, FIELD, "", {"from": alice})
 
 
 def test_accept_by_other_account_reverts_not_licensee(licenses: Any, carol: Any, dave: Any,
@@ -147,14 +185,14 @@ def test_accept_by_other_account_reverts_not_licensee(licenses: Any, carol: Any,
 def test_offer_with_royalty_above_100_percent_reverts_royalty_too_high(licenses: Any, right: int, alice: Any,
                                                                         carol: Any) -> None:
     with brownie.reverts(custom_error("RoyaltyTooHigh", 10_001)):
-        licenses.offerLicense(right, 0, carol, terms(royalty_bps=10_001), now() + DAY, FIELD, "",
-                              {"from": alice})
+        licenses.offerLicenseWithTerms(right, 0, carol, terms(royalty_bps=10_001), now() + DAY, FIELD, "",
+                                       {"from": alice})
 
 
 def test_offer_with_wrong_field_label_reverts_field_label_mismatch(licenses: Any, right: int, alice: Any,
                                                                    carol: Any) -> None:
     with brownie.reverts(custom_error("FieldLabelMismatch", FIELD_HASH, keccak(text="hardware"))):
-        licenses.offerLicense(right, 0, carol, terms(), now() + DAY, "hardware", "", {"from": alice})
+        licenses.offerLicenseWithTerms(right, 0, carol, terms(), now() + DAY, "hardware", "", {"from": alice})
 
 
 def test_sublicense_outside_parent_territory_reverts_exceeds_parent_territory(
@@ -231,7 +269,7 @@ def test_revoked_acceptance_signature_reverts_revoked_signature(licenses: Any, c
 def test_accept_after_offer_deadline_reverts_offer_expired(licenses: Any, right: int, alice: Any, carol: Any,
                                                            chain: Any) -> None:
     deadline = now() + 100
-    lid = licenses.offerLicense(right, 0, carol, terms(), deadline, FIELD, "", {"from": alice}).return_value
+    lid = licenses.offerLicenseWithTerms(right, 0, carol, terms(), deadline, FIELD, "", {"from": alice}).return_value
     chain.sleep(200)
     chain.mine()
     with brownie.reverts(revert_pattern=rf"OfferExpired: {lid}, {deadline}, \d+"):

@@ -8,7 +8,8 @@ from typing import Any
 
 import brownie
 import pytest
-from support import ZERO32, acceptance_message, consent_message, custom_error, now, sign_acceptance, sign_consent
+from support import (ZERO32, acceptance_message, call, consent_message, council_vote, custom_error, now,
+                     sign_acceptance, sign_consent)
 
 from helpers import eip712
 
@@ -17,14 +18,6 @@ from ipledger.domain import Status
 DEED = b"\xde" * 32
 REQUESTED, ACCEPTED = 1, 2  # IIPRegistry.AssignmentState
 COURT_ORDER = b"\xc0" * 32
-
-
-@pytest.fixture(scope="module")
-def interests(registry: Any, SecurityInterests: Any, governor: Any) -> Any:
-    """SecurityInterests wired to the module's register (as ``ipledger.deploy`` wires them)."""
-    contract = SecurityInterests.deploy(registry, {"from": governor})
-    registry.setSecurityInterests(contract, {"from": governor})
-    return contract
 
 
 @pytest.fixture
@@ -324,7 +317,11 @@ def test_surrender_with_active_pledge_reverts_pledge_active(registry: Any, inter
         registry.changeStatus(em_right, Status.SURRENDERED, 0, ZERO32, {"from": alice})
 
 
-def test_security_interests_wired_once(registry: Any, interests: Any, governor: Any) -> None:
+def test_security_interests_wired_once(registry: Any, interests: Any, council: Any, em_admin: Any) -> None:
+    """The deployment wired them; a council vote to wire them again is refused, and no office admin may."""
     assert registry.securityInterests() == interests
+    assert interests.registry() == registry
     with brownie.reverts(custom_error("SecurityInterestsSet", interests)):
-        registry.setSecurityInterests(interests, {"from": governor})
+        council_vote(council, call(registry, "setSecurityInterests", interests))
+    with brownie.reverts(custom_error("AccessManagedUnauthorized", em_admin)):
+        registry.setSecurityInterests(interests, {"from": em_admin})

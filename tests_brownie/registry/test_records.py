@@ -1,4 +1,5 @@
-"""IPRegistry: the metadata of a right, documents anchored against it, and the locked title's safe transfers."""
+"""IPRegistry: the metadata of a right (in events; the token URI rendered on chain or under the office's base
+URI), documents anchored against it, and the locked title's safe transfers."""
 
 from __future__ import annotations
 
@@ -18,16 +19,27 @@ def test_update_metadata_by_holder_changes_token_uri_and_emits_events(registry: 
 
     tx = registry.updateMetadata(rid, "ipfs://new", digest, {"from": alice})
 
-    assert registry.tokenURI(rid) == "ipfs://new"
-    assert tx.events["MetadataChanged"]["metadataURI"] == "ipfs://new"
+    assert tx.events["MetadataChanged"]["rightId"] == rid
+    assert tx.events["MetadataChanged"]["metadataURI"] == "ipfs://new"  # in the event only: nothing is stored
     assert tx.events["MetadataChanged"]["metadataHash"] == "0x" + digest.hex()
     assert tx.events["MetadataUpdate"]["_tokenId"] == rid  # ERC-4906
 
 
 def test_update_metadata_by_registrar_succeeds(registry: Any, registrar: Any, file_tm: Callable[..., int]) -> None:
     rid = file_tm()
-    registry.updateMetadata(rid, "ipfs://office", b"\x00" * 32, {"from": registrar})
-    assert registry.tokenURI(rid) == "ipfs://office"
+    tx = registry.updateMetadata(rid, "ipfs://office", b"\x00" * 32, {"from": registrar})
+    assert tx.events["MetadataChanged"]["metadataURI"] == "ipfs://office"
+    assert tx.events["MetadataUpdate"]["_tokenId"] == rid
+
+
+def test_token_uri_is_the_office_base_uri_and_the_id_once_the_admin_sets_one(registry: Any, em_admin: Any,
+                                                                             file_tm: Callable[..., int]) -> None:
+    rid = file_tm()
+    assert registry.tokenURI(rid).startswith("data:application/json;base64,")  # rendered on chain by default
+
+    registry.setBaseURI(b"EM", "https://em.example/titles/", {"from": em_admin})
+
+    assert registry.tokenURI(rid) == f"https://em.example/titles/{rid}"
 
 
 def test_update_metadata_by_stranger_reverts_not_holder_or_registrar(registry: Any, stranger: Any,

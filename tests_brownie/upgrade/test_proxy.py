@@ -1,7 +1,7 @@
 """brownie and a register behind its proxy: the proxy's address with the implementation's ABI.
 
 UpgradeProbe (contracts/mocks/, a Governed register) behind a RegisterProxy, its authority a RegisterAuthority
-whose admin is the governor account: brownie calls the implementation's functions at the proxy's address, a
+whose admin is the deployer account (this module's own authority, not the suite's): brownie calls the implementation's functions at the proxy's address, a
 stranger's upgrade reverts with the authority's error, the admin's upgrade to UpgradeProbeNext keeps the state
 and adds the new functions at the same address.
 """
@@ -17,16 +17,16 @@ from support import custom_error
 
 
 @pytest.fixture(scope="module")
-def authority(module_isolation: None, RegisterAuthority: Any, governor: Any) -> Any:
-    return RegisterAuthority.deploy(governor, {"from": governor})
+def authority(module_isolation: None, RegisterAuthority: Any, deployer: Any) -> Any:
+    return RegisterAuthority.deploy(deployer, {"from": deployer})
 
 
 @pytest.fixture(scope="module")
-def probe(authority: Any, UpgradeProbe: Any, RegisterProxy: Any, governor: Any, alice: Any) -> Any:
+def probe(authority: Any, UpgradeProbe: Any, RegisterProxy: Any, deployer: Any, alice: Any) -> Any:
     """The proxy, seen with UpgradeProbe's ABI, counted to 2 by Alice."""
-    implementation = UpgradeProbe.deploy({"from": governor})
+    implementation = UpgradeProbe.deploy({"from": deployer})
     proxy = RegisterProxy.deploy(implementation, implementation.initialize.encode_input(authority),
-                                 {"from": governor})
+                                 {"from": deployer})
     register = Contract.from_abi("UpgradeProbe", proxy.address, UpgradeProbe.abi)
     register.bump({"from": alice})
     register.bump({"from": alice})
@@ -45,16 +45,16 @@ def test_implementation_cannot_be_initialized(probe: Any, UpgradeProbe: Any, aut
         implementation.initialize(authority, {"from": stranger})
 
 
-def test_upgrade_by_a_stranger_reverts(probe: Any, UpgradeProbeNext: Any, governor: Any, stranger: Any) -> None:
-    nxt = UpgradeProbeNext.deploy({"from": governor})
+def test_upgrade_by_a_stranger_reverts(probe: Any, UpgradeProbeNext: Any, deployer: Any, stranger: Any) -> None:
+    nxt = UpgradeProbeNext.deploy({"from": deployer})
     with brownie.reverts(custom_error("AccessManagedUnauthorized", stranger)):
         probe.upgradeToAndCall(nxt, b"", {"from": stranger})
 
 
-def test_upgrade_by_the_admin_keeps_state_at_the_same_address(probe: Any, UpgradeProbeNext: Any, governor: Any,
+def test_upgrade_by_the_admin_keeps_state_at_the_same_address(probe: Any, UpgradeProbeNext: Any, deployer: Any,
                                                               bob: Any) -> None:
-    nxt = UpgradeProbeNext.deploy({"from": governor})
-    tx = probe.upgradeToAndCall(nxt, b"", {"from": governor})
+    nxt = UpgradeProbeNext.deploy({"from": deployer})
+    tx = probe.upgradeToAndCall(nxt, b"", {"from": deployer})
     assert tx.events["Upgraded"]["implementation"] == nxt
     upgraded = Contract.from_abi("UpgradeProbeNext", probe.address, UpgradeProbeNext.abi)
     assert upgraded.count() == 2 and upgraded.version() == 2
