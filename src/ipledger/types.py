@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -406,17 +407,32 @@ def _shown(value: str, limit: int = 40) -> str:
 
 def right_id(office_: str, kind: Any, number: str) -> int:
     """The id of the right (office, IP type, application number), each validated first."""
-    from ipledger.domain.rights import right_id as compute
-
-    return compute(office(office_), ip_type(kind), application_number(number))
+    return RightKey(office=office(office_), ip_type=int(ip_type(kind)), number=application_number(number)).id
 
 
-def right_ref(ref: str) -> int:
-    """A right id from ``0x…`` hex, a decimal id, or ``OFFICE/TYPE/APPLICATION-NUMBER``."""
+@dataclass(frozen=True)
+class RightKey:
+    """A right as the user named it: by its id, or by office, IP type and application number (each validated);
+    ``id`` is computed on first use (hashing needs eth-abi, a slow import a read from the index does without)."""
+
+    office: str = ""
+    ip_type: int = 0
+    number: str = ""
+    given_id: int | None = None
+
+    @property
+    def id(self) -> int:
+        from ipledger.domain.rights import right_id as compute
+
+        return self.given_id if self.given_id is not None else compute(str(self.office), self.ip_type, self.number)
+
+
+def right_key(ref: str) -> RightKey:
+    """A ``RightKey`` from ``0x…`` hex, a decimal id, or ``OFFICE/TYPE/APPLICATION-NUMBER``."""
     text = ref.strip()
     if text.count("/") >= 2:
         office_, kind, number = text.split("/", 2)
-        return right_id(office_, kind, number)
+        return RightKey(office=office(office_), ip_type=int(ip_type(kind)), number=application_number(number))
     try:
         value = int(text, 16) if text.lower().startswith("0x") else int(text)
     except ValueError:
@@ -425,7 +441,12 @@ def right_ref(ref: str) -> int:
         ) from None
     if not 0 < value <= MAX_UINT256:
         raise InvalidInput(f"right id '{ref}' is out of range (1 .. 2**256-1)")
-    return value
+    return RightKey(given_id=value)
+
+
+def right_ref(ref: str) -> int:
+    """A right id from ``0x…`` hex, a decimal id, or ``OFFICE/TYPE/APPLICATION-NUMBER``."""
+    return right_key(ref).id
 
 
 def legal_event(value: Any) -> Any:

@@ -41,15 +41,17 @@ class _Checked(click.ParamType):
 
 
 class RightRef(_Checked):
-    """A right as ``0x…`` id, decimal id or ``OFFICE/TYPE/APPLICATION-NUMBER``; gives the id (``int``)."""
+    """A right as ``0x…`` id, decimal id or ``OFFICE/TYPE/APPLICATION-NUMBER``; gives the id (``int``), or with
+    ``key`` the ``types.RightKey`` as named (its id hashed only when asked: the index finds it by number)."""
 
     name = "right"
 
-    def __init__(self) -> None:
+    def __init__(self, *, key: bool = False) -> None:
         super().__init__("right")
+        self.key = key
 
-    def check(self, value: Any) -> int:
-        return types.right_ref(value)
+    def check(self, value: Any) -> Any:
+        return types.right_key(value) if self.key else types.right_ref(value)
 
 
 class Address(_Checked):

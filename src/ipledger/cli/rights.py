@@ -7,14 +7,26 @@ from typing import TYPE_CHECKING
 import click
 
 from ipledger.cli.context import Session, chain_options
+from ipledger.cli.indexed import source_option
 from ipledger.cli.output import tx_out
 from ipledger.cli.params import (
-    Address, ApplicationNumber, Date, Hash32, IPTypeName, Office, RightRef, StatusName, Tag, Uri, digest,
+    Address,
+    ApplicationNumber,
+    Date,
+    Hash32,
+    IPTypeName,
+    Office,
+    RightRef,
+    StatusName,
+    Tag,
+    Uri,
+    digest,
 )
 from ipledger.errors import UsageError
 
 if TYPE_CHECKING:
     from ipledger.domain import Status
+    from ipledger.types import RightKey
 
 
 @click.command("register")
@@ -109,43 +121,61 @@ def anchor(session: Session, right: int, document: str | None, document_hash: by
 
 
 @click.command()
-@click.argument("right", type=RightRef())
+@click.argument("right", type=RightRef(key=True))
+@source_option
 @chain_options
-def show(session: Session, right: int) -> None:
+def show(session: Session, right: RightKey, source: str) -> None:
     """Show a right (by 0x id or OFFICE/TYPE/NUMBER) with its ST.27 state and its anchored documents.
+
+    Read from the network's index when it is fresh (`ipledger index`), else from the chain (--from).
 
     \b
     Example:  ipledger show EM/TM/018234567
     """
+    from ipledger.cli import indexed
     from ipledger.cli import render as r
 
-    ipl = session.ledger()
-    info = ipl.right(right)
-    anchors = ipl.anchors(right)
+    found = indexed.read(session, right, source)
+    if found is not None:
+        info, anchors = indexed.record(found)
+    else:
+        ipl = session.ledger()
+        info, anchors = ipl.right(right.id), ipl.anchors(right.id)
     if session.as_json:
-        r.print_json({**r.plain(info), "anchors": anchors})
+        extra = {"token_uri": None} if found is not None and info.token_uri == indexed.ON_CHAIN_URI else {}
+        source_ = {"source": found.source} if found is not None else {}
+        r.print_json({**r.plain(info), **extra, "anchors": anchors, **source_})
         return
     con = r.console()
     con.print(r.right_table(info))
     if anchors:
         con.print(r.anchor_table(anchors))
+    if found is not None:
+        con.print(found.note(), style="dim")
 
 
 @click.command()
-@click.argument("right", type=RightRef())
+@click.argument("right", type=RightRef(key=True))
+@source_option
 @chain_options
-def history(session: Session, right: int) -> None:
+def history(session: Session, right: RightKey, source: str) -> None:
     """A right's chain of title, legal events (ST.27 codes), anchors (holder, office or third party) and licences.
+
+    Read from the network's index when it is fresh (`ipledger index`), else from the chain (--from).
 
     \b
     Example:  ipledger history EM/TM/018234567
     """
+    from ipledger.cli import indexed
     from ipledger.cli import render as r
 
-    h = session.ledger().history(right)
+    found = indexed.read(session, right, source)
+    h = indexed.history(found) if found is not None else session.ledger().history(right.id)
     if session.as_json:
+        source_ = {"source": found.source} if found is not None else {}
         r.print_json({"right_id": h.right_id, "title": h.title, "legal_events": h.legal_events, "anchors": h.anchors,
-                      "events": [{"block": e.block, "name": e.name, "args": e.args} for e in h.events + h.licenses]})
+                      "events": [{"block": e.block, "name": e.name, "args": e.args} for e in h.events + h.licenses],
+                      **source_})
         return
     con = r.console()
     con.print(r.title_table(h))
@@ -153,3 +183,5 @@ def history(session: Session, right: int) -> None:
     if h.anchors:
         con.print(r.anchor_table(h.anchors))
     con.print(r.timeline_table(h))
+    if found is not None:
+        con.print(found.note(), style="dim")

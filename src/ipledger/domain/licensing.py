@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from eth_utils import keccak
 
 
 
@@ -28,4 +27,8 @@ class LicenseState(IntEnum):
 
 def field_hash(label: str) -> bytes:
     """keccak256 of a field-of-use label; the empty label (all fields) is zero."""
-    return bytes(32) if not label else keccak(text=label)
+    if not label:
+        return bytes(32)
+    from eth_utils import keccak  # on first use (a slow import)
+
+    return keccak(text=label)

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from eth_abi import encode
-from eth_utils import keccak
-
 
 class IPType(IntEnum):
     """Kinds of IP right (Solidity ``IIPRegistry.IPType``)."""
@@ -201,6 +198,9 @@ def right_id(office: str, kind: IPType | int | str, application_number: str) -> 
         if key not in IP_TYPE_ALIASES:
             raise ValueError(f"IP type '{kind}' is unknown")
         kind = IP_TYPE_ALIASES[key]
+    from eth_abi import encode  # on first use: eth-abi and eth-utils take ~0.2 s to import
+    from eth_utils import keccak
+
     data = encode(["bytes2", "uint8", "string"], [office.encode("ascii"), int(IPType(kind)), application_number])
     return int.from_bytes(keccak(data), "big")
 

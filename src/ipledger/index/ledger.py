@@ -11,17 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ipledger.config import Config
 from ipledger.index.follower import Decoder, SyncResult, sync
+from ipledger.index.local import default_location
 from ipledger.index.store import Store
 
 if TYPE_CHECKING:
     from ipledger.sdk import IPLedger
-
-
-def default_location(config: Config, chain_id: int) -> Path:
-    """Where an index lives unless ``--db`` says otherwise."""
-    return config.root / ".ipledger" / "index" / f"{chain_id}.sqlite"
 
 
 def decoder_for(ipl: IPLedger) -> Decoder:

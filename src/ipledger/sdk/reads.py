@@ -13,24 +13,19 @@ from typing import Any
 from ipledger import types
 from ipledger.abi import ContractCodec
 from ipledger.domain import (
-    KEY_EVENT_CODES, AnchorRole, IPType, LegalEvent, RequestState, St27State, Status, format_right_id,
-    legal_event_of, national_code_text,
+    IPType,
+    LegalEvent,
+    RequestState,
+    St27State,
+    Status,
+    format_right_id,
+    national_code_text,
 )
 from ipledger.errors import UsageError
 from ipledger.rpc import get_logs, retry
 from ipledger.sdk.base import ClientBase
-from ipledger.sdk.results import AnchorInfo, Event, History, LegalEventEntry, RequestInfo, RightInfo, TitleEntry
-
-# Events that carry an ST.27 key event code, and the legal event each records (StatusChanged: by its target).
-_CODED: dict[str, LegalEvent] = {
-    "FilingDateCorrected": LegalEvent.FILING_DATE_CORRECTED,
-    "AssignmentRecorded": LegalEvent.ASSIGNMENT_RECORDED,
-    "PledgeRecorded": LegalEvent.SECURITY_INTEREST_RECORDED,
-    "PledgeReleased": LegalEvent.SECURITY_INTEREST_RELEASED,
-    "LicenseAccepted": LegalEvent.LICENCE_RECORDED,
-    "LicenseTerminated": LegalEvent.LICENCE_ENDED,
-    "LicenseSurrendered": LegalEvent.LICENCE_ENDED,
-}
+from ipledger.sdk.history import anchor_of, history_of
+from ipledger.sdk.results import AnchorInfo, History, RequestInfo, RightInfo
 
 
 class RegisterReads(ClientBase):
@@ -81,23 +76,7 @@ class RegisterReads(ClientBase):
                 raise UsageError(f"no right {format_right_id(right_id)} on this register; check the id or office/type/number")
         licenses = tuple(self.license_events(right_id)) if "LicenseRegistry" in self.contracts else ()
         times = self.block_times({e.block for e in events} | {e.block for e in licenses})
-        title: list[TitleEntry] = []
-        for e in events:
-            if e.name == "RightFiled":
-                title.append(TitleEntry(holder=e.args["holder"], since_block=e.block, since_time=times[e.block],
-                                        how="filing", tx_hash=e.tx_hash))
-            elif e.name == "AssignmentRecorded":
-                title.append(TitleEntry(holder=e.args["to"], since_block=e.block, since_time=times[e.block],
-                                        how="assignment", deed_hash=e.args["deedHash"],
-                                        recorded_by=e.args["recordedBy"], tx_hash=e.tx_hash))
-        coded = sorted(events + list(licenses), key=lambda e: (e.block, e.log_index))
-        return History(
-            right_id=right_id, title=tuple(title),
-            status_events=tuple(e for e in events if e.name == "StatusChanged"),
-            anchors=tuple(_anchor(e.args, e.block, times[e.block]) for e in events if e.name == "DocumentAnchored"),
-            events=tuple(events), licenses=licenses,
-            legal_events=tuple(x for x in (_legal_event(e, times[e.block]) for e in coded) if x is not None),
-        )
+        return history_of(right_id, events, licenses, times)
 
     # ------------------------------------------------------------ anchors (events only)
 
@@ -131,7 +110,7 @@ class RegisterReads(ClientBase):
         for lg in logs:
             decoded = codec.decode_log(lg.topics, lg.data)
             if decoded is not None:
-                out.append(_anchor(decoded.args, lg.block, times[lg.block]))
+                out.append(anchor_of(decoded.args, lg.block, times[lg.block]))
         return out
 
     # ------------------------------------------------------------ requests and codes
@@ -171,34 +150,3 @@ class RegisterReads(ClientBase):
     def national_codes(self, office: str) -> dict[LegalEvent, str]:
         """Every legal event's national code at ``office`` (one call per event: 19)."""
         return {kind: self.national_code(office, kind) for kind in LegalEvent}
-
-
-def _anchor(args: dict[str, Any], block: int, time: int) -> AnchorInfo:
-    """An anchor from the arguments of its ``DocumentAnchored`` event (decoded by the SDK or by ``ContractCodec``)."""
-    doc, tag = args["documentHash"], args["tag"]
-    return AnchorInfo(right_id=int(args["rightId"]), document_hash=doc if isinstance(doc, str) else types.hex32(doc),
-                      tag=types.untag(tag), anchored_by=types.checksum(args["anchoredBy"]), role=AnchorRole(args["role"]),
-                      block=block, anchored_at=time)
-
-
-def _legal_event(e: Event, time: int) -> LegalEventEntry | None:
-    """The legal event an event records, with its ST.27 key event code and national code (None: not a legal one)."""
-    if "keyEventCode" not in e.args:
-        return None
-    if e.name == "StatusChanged":
-        kind = legal_event_of(Status(e.args["to"]))
-        detail = f"{Status(e.args['from']).name.lower()} → {Status(e.args['to']).name.lower()}"
-    else:
-        code = e.args["keyEventCode"]
-        kind = _CODED.get(e.name) or next((k for k, c in KEY_EVENT_CODES.items() if c == code), LegalEvent.FILED)
-        detail = e.name
-        if "from" in e.args and "to" in e.args:  # a party change: from one holder to another
-            detail = f"{e.args['from']} → {e.args['to']}"
-        elif "licenseId" in e.args:
-            detail = f"licence #{e.args['licenseId']} ({e.name.removeprefix('License').lower()})"
-        if e.name == "FilingDateCorrected":
-            detail = f"filing date {types.format_date(int(e.args['oldDate']))} → {types.format_date(int(e.args['newDate']))}"
-    national = e.args.get("nationalCode", "")
-    return LegalEventEntry(kind=kind, key_event_code=str(e.args["keyEventCode"]),
-                           national_code=national_code_text(national) if national else "", block=e.block, time=time,
-                           event=e.name, detail=detail)
