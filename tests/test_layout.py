@@ -27,8 +27,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ipledger.chain", "ipledger.accounts"),
     ("ipledger.tx",),
     ("ipledger.deploy",),
+    ("ipledger.index",),  # below the SDK, which reads events from it (shared/DESIGN.md §3 has it above: proposed)
     ("ipledger.sdk",),
-    ("ipledger.bulk", "ipledger.index", "ipledger.serve"),
+    ("ipledger.bulk", "ipledger.serve"),
     ("ipledger.cli", "ipledger.integrations"),
 )
 

@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import make_world
 from helpers import ROOT, run_cli
+
 from ipledger.config import Config
 from ipledger.domain import IPType
 from ipledger.index import Store, queries
 from ipledger.index.local import LocalIndex, Unusable, sdk_value
 from ipledger.sdk import IPLedger, LicenseTerms
+from ipledger.types import right_ref
 
 pytestmark = pytest.mark.nodes
 DAY = 86_400
@@ -237,3 +238,38 @@ def test_the_fast_path_imports_neither_web3_nor_sqlalchemy() -> None:
             "{'web3', 'sqlalchemy', 'eth_abi', 'eth_utils', 'eth_account'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_sdk_reads_events_from_the_index_and_the_blocks_after_it_from_the_chain(story: dict[str, Any],
+                                                                                   config: Config) -> None:
+    run = run_cli("index", "--network", story["url"], "--no-progress", env=story["env"])
+    assert run.returncode == 0, run.stderr
+    ipl = IPLedger.connect(story["url"], 0, config=config)
+    try:
+        rid = right_ref(story["refs"]["licensed"])
+        asked: list[int] = []
+        inner = ipl.w3.provider.make_request
+
+        def counting(method: Any, params: Any) -> Any:
+            if method == "eth_getLogs":
+                asked.append(int(params[0]["fromBlock"], 16))
+            return inner(method, params)
+
+        ipl.w3.provider.make_request = counting  # type: ignore[method-assign]
+        index = ipl.local_index()
+        assert index is not None
+        cursor = index.freshness.cursor
+        index.close()
+        with_index = ipl.history(rid), ipl.right(rid)
+        assert all(start > cursor for start in asked)  # nothing the index holds is asked of the chain
+        story["world"].alice.anchor(rid, "0x" + "44" * 32, "evidence")  # after the cursor: from the chain
+        ipl.read_index = False
+        asked.clear()
+        without = ipl.history(rid), ipl.right(rid)
+        assert min(asked) == ipl.deployment.first_block
+        ipl.read_index = True
+        again = ipl.history(rid)
+        assert again == without[0] and again.anchors[-1].document_hash == "0x" + "44" * 32
+        assert with_index[1] == without[1] and with_index[0].events == without[0].events[:len(with_index[0].events)]
+    finally:
+        ipl.close()

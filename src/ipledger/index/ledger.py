@@ -7,16 +7,30 @@ network's settings (its ``max_log_span`` and ``confirmations`` from brownie-conf
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
+from ipledger.config import Config
+from ipledger.errors import UsageError
 from ipledger.index.follower import Decoder, SyncResult, sync
 from ipledger.index.local import default_location
 from ipledger.index.store import Store
 
-if TYPE_CHECKING:
-    from ipledger.sdk import IPLedger
+
+class IPLedger(Protocol):
+    """What the index needs of an SDK connection (``ipledger.sdk.IPLedger``, a layer above the index)."""
+
+    @property
+    def config(self) -> Config | None: ...
+    @property
+    def contracts(self) -> Mapping[str, Any]: ...
+    @property
+    def deployment(self) -> Any: ...
+    @property
+    def chain(self) -> Any: ...
+    @property
+    def w3(self) -> Any: ...
 
 
 def decoder_for(ipl: IPLedger) -> Decoder:
@@ -27,8 +41,11 @@ def decoder_for(ipl: IPLedger) -> Decoder:
 def open_for(ipl: IPLedger, db: str | Path | Store | None = None) -> Store:
     """The index database of ``ipl``'s deployment (made on first use), bound to it. ``db`` may be a store
     already opened (a command opens a given ``--db`` before it connects to the chain, to fail fast)."""
-    store = db if isinstance(db, Store) else Store(
-        db if db is not None else default_location(ipl.config, ipl.deployment.chain_id))
+    if db is None:
+        if ipl.config is None:
+            raise UsageError("this connection has no project configuration: give the index's --db")
+        db = default_location(ipl.config, ipl.deployment.chain_id)
+    store = db if isinstance(db, Store) else Store(db)
     try:
         store.bind(ipl.deployment.chain_id, {n: c.address for n, c in ipl.contracts.items()},
                    ipl.deployment.first_block)

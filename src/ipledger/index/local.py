@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ipledger.config import Config
+from ipledger.config import Config, NetworkSettings
 from ipledger.errors import IPLedgerError
 
 RPC_TIMEOUT = 5.0  # seconds for the freshness check; a slower node is read the usual way
@@ -116,25 +116,37 @@ def sdk_value(kind: str, value: Any) -> Any:
 class LocalIndex:
     """A read-only view of one deployment's SQLite index."""
 
-    def __init__(self, path: Path, build_dir: Path, freshness: Freshness) -> None:
+    def __init__(self, path: Path, build_dir: Path, freshness: Freshness, contracts: Mapping[str, str]) -> None:
         self.path = path
         self.freshness = freshness
+        self.contracts = dict(contracts)  # name → address (lower case) of the deployment it is bound to
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         self._db.row_factory = sqlite3.Row
         self.types: dict[str, dict[str, dict[str, str]]] = {}
         self.topic1: dict[str, dict[str, str | None]] = {}
         for name in READ_CONTRACTS:
+            if name not in self.contracts:
+                continue
             artifact = build_dir / "contracts" / f"{name}.json"
-            if artifact.is_file():
+            try:
                 abi = json.loads(artifact.read_text())["abi"]
-                self.types[name], self.topic1[name] = _event_types(abi), _first_indexed(abi)
+            except (OSError, ValueError, KeyError):
+                self._db.close()
+                raise Unusable(f"no ABI of {name} at {artifact}: run `ipledger compile`") from None
+            self.types[name], self.topic1[name] = _event_types(abi), _first_indexed(abi)
 
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, config: Config, network: str | None) -> LocalIndex:
-        """The fresh index of ``network``'s deployment; ``Unusable`` (one line, why) when there is none."""
-        settings = config.network(network)
+    def open(cls, config: Config, network: str | None, *, fresh: bool = True) -> LocalIndex:
+        """The fresh index of ``network``'s deployment; ``Unusable`` (one line, why) when there is none. With
+        ``fresh=False`` an index behind the head is opened too (its reader asks the chain for the blocks after
+        ``freshness.cursor``)."""
+        return cls.open_settings(config, config.network(network), fresh=fresh)
+
+    @classmethod
+    def open_settings(cls, config: Config, settings: NetworkSettings, *, fresh: bool = True) -> LocalIndex:
+        """``open`` for a network's settings (an SDK connection's ``chain.settings``)."""
         if settings.backend != "rpc":
             raise Unusable(f"network '{settings.name}' starts a node per command: it has no index")
         url = settings.resolved_host()
@@ -173,10 +185,10 @@ class LocalIndex:
         if not block or str(block.get("hash")).lower() != cursor_hash.lower():
             raise Unusable(f"block {cursor} of the index is no longer the chain's (a reorganisation): run "
                            "`ipledger index`")
-        if head - settings.confirmations > cursor:
+        if fresh and head - settings.confirmations > cursor:
             raise Unusable(f"the index is at block {cursor}, the chain at {head}: run `ipledger index` (or keep "
                            "`ipledger index --follow` running)")
-        return cls(path, config.build_dir, Freshness(cursor, cursor_hash, head, settings.confirmations))
+        return cls(path, config.build_dir, Freshness(cursor, cursor_hash, head, settings.confirmations), indexed)
 
     def close(self) -> None:
         self._db.close()

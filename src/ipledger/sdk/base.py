@@ -54,6 +54,8 @@ class ClientBase:
         self.artifacts = artifacts
         self.account = account
         self.config = config
+        self.read_index = True  # reads of events use the deployment's index when one serves (``local_index``)
+        self._index_times: dict[int, int] = {}  # block times the index gave alongside events
         self._owns_chain = owns_chain
         self.decoder = ErrorDecoder()
         for art in artifacts.artifacts.values():
@@ -210,42 +212,78 @@ class ClientBase:
 
     # ------------------------------------------------------------ events
 
-    def logs(self, addresses: list[str], topics: list[Any], what: str) -> list[dict[str, Any]]:
-        """Every log of ``addresses`` matching ``topics`` since the deployment, in web3's form, read in spans of
-        the network's ``max_log_span`` blocks (halved when the node refuses; ``ipledger.rpc.get_logs``)."""
+    def logs(self, addresses: list[str], topics: list[Any], what: str, *, from_block: int | None = None
+             ) -> list[dict[str, Any]]:
+        """Every log of ``addresses`` matching ``topics`` since the deployment (or ``from_block``), in web3's form,
+        read in spans of the network's ``max_log_span`` blocks (halved when the node refuses; ``rpc.get_logs``)."""
         from hexbytes import HexBytes
 
         with translated(self.decoder, what):
             head = int(self.w3.eth.block_number)
-            raw = rpc.get_logs(self.w3, addresses, topics, self.deployment.first_block, head,
-                               span=self.chain.settings.max_log_span)
+            first = self.deployment.first_block if from_block is None else from_block
+            raw = rpc.get_logs(self.w3, addresses, topics, first, head, span=self.chain.settings.max_log_span) \
+                if first <= head else []
         return [{"address": to_checksum_address(r.address), "topics": [HexBytes(t) for t in r.topics],
                  "data": HexBytes(r.data), "blockNumber": r.block, "logIndex": r.index,
                  "transactionHash": HexBytes(r.tx_hash), "blockHash": HexBytes(r.block_hash),
                  "transactionIndex": r.tx_index} for r in raw]
 
-    def right_events(self, right_id: int, names: set[str] | None = None) -> list[Event]:
-        """The register's events of a right (its security interests' included), oldest first."""
-        topic = right_id.to_bytes(32, "big")
-        addresses = [self.contracts[n].address for n in ("IPRegistry", "SecurityInterests") if n in self.contracts]
-        events = self.decode_logs(self.logs(addresses, [None, topic], "reading events"))
-        if names is not None:
-            events = [e for e in events if e.name in names]
+    def local_index(self) -> Any:
+        """The deployment's SQLite index (``ipledger index``) when it can serve reads — its cursor block still the
+        chain's, bound to this deployment — else None (``read_index = False`` turns it off). It need not be
+        fresh: the blocks after its cursor are read from the chain."""
+        if not self.read_index or self.config is None:
+            return None
+        from ipledger.index.local import LocalIndex, Unusable
+
+        try:
+            index = LocalIndex.open_settings(self.config, self.chain.settings, fresh=False)
+        except Unusable:
+            return None
+        if index.contracts != {n: c.address.lower() for n, c in self.contracts.items()}:
+            index.close()
+            return None
+        return index
+
+    def _events_of(self, right_id: int, names: tuple[str, ...], what: str) -> list[Event]:
+        """The events of ``names`` (contracts) whose topic 1 is the right: the index's up to its cursor, the
+        chain's after it (all from the chain without an index), oldest first."""
+        addresses = [self.contracts[n].address for n in names if n in self.contracts]
+        topics = [None, right_id.to_bytes(32, "big")]
+        index = self.local_index()
+        if index is None:
+            events = self.decode_logs(self.logs(addresses, topics, what))
+        else:
+            from ipledger.sdk.history import event_of
+
+            try:
+                events = [event_of(e) for e in index.events(f"0x{right_id:064x}", names)]
+                cursor = index.freshness.cursor
+                self._index_times.update(index.block_times({e.block for e in events}))
+            finally:
+                index.close()
+            events += self.decode_logs(self.logs(addresses, topics, what, from_block=cursor + 1))
         return sorted(events, key=lambda e: (e.block, e.log_index))
 
+    def right_events(self, right_id: int, names: set[str] | None = None) -> list[Event]:
+        """The register's events of a right (its security interests' included), oldest first."""
+        events = self._events_of(right_id, ("IPRegistry", "SecurityInterests"), "reading events")
+        return events if names is None else [e for e in events if e.name in names]
+
     def license_events(self, right_id: int) -> list[Event]:
-        topic = right_id.to_bytes(32, "big")
-        logs = self.logs([self.contracts["LicenseRegistry"].address], [None, topic], "reading license events")
-        return sorted(self.decode_logs(logs), key=lambda e: (e.block, e.log_index))
+        return self._events_of(right_id, ("LicenseRegistry",), "reading license events")
 
     def block_times(self, blocks: set[int]) -> dict[int, int]:
-        """The timestamps of ``blocks``: JSON-RPC batches of headers over HTTP (not one request per block)."""
+        """The timestamps of ``blocks``: those the index read alongside the events, the rest in JSON-RPC batches
+        of headers over HTTP (not one request per block)."""
+        known = {n: self._index_times[n] for n in blocks if n in self._index_times}
+        ask = sorted(set(blocks) - set(known))
         with translated(self.decoder, "reading blocks"):
-            headers = rpc.block_headers(self.w3, sorted(blocks))
-        missing = sorted(set(blocks) - set(headers))
+            headers = rpc.block_headers(self.w3, ask) if ask else {}
+        missing = sorted(set(ask) - set(headers))
         if missing:
             raise NetworkError(f"the node has no block {missing[0]} any more (a reorganisation?); try again")
-        return {n: h.timestamp for n, h in headers.items()}
+        return {**known, **{n: h.timestamp for n, h in headers.items()}}
 
     # ------------------------------------------------------------ EIP-712
 
