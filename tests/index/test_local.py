@@ -7,7 +7,8 @@ office base URI. After ``ipledger index`` the index answers ``show``/``history``
 what the chain answers (``--from chain``), JSON and tables, except the block it names and the token URI a contract
 renders; a stale index (a block after it) is not used by ``auto`` and refused by ``--from index`` in one line; no
 index, another deployment's index or a reorganised one are refused the same way. The stdlib reader agrees with the
-SQLAlchemy queries on the same file.
+SQLAlchemy queries on the same file; the SDK reads events from the index up to its cursor and the chain after it;
+``ipledger search`` finds rights by holder, office, status, dates and hash as the chain has them.
 """
 
 from __future__ import annotations
@@ -273,3 +274,49 @@ def test_the_sdk_reads_events_from_the_index_and_the_blocks_after_it_from_the_ch
         assert with_index[1] == without[1] and with_index[0].events == without[0].events[:len(with_index[0].events)]
     finally:
         ipl.close()
+
+
+def _refs(answer: dict[str, Any]) -> set[str]:
+    return {r["ref"] for r in answer["rights"]}
+
+
+def test_search_finds_rights_by_holder_office_status_date_and_hash(story: dict[str, Any]) -> None:
+    run = run_cli("index", "--network", story["url"], "--no-progress", env=story["env"])
+    assert run.returncode == 0, run.stderr
+    w, ipl = story["world"], story["ipl"]
+    everything = _json(story, "search", "rights", "--limit", "500")
+    assert everything["valid_at"]["block"] is not None
+    refs = _refs(everything)
+    assert set(story["refs"].values()) <= refs
+    # each answer is what the chain says of the same rights
+    for who in (w.alice, w.bob, w.carol, w.dave):
+        want = {ref for ref in refs if ipl.right(right_ref(ref)).holder == who.address}
+        assert _refs(_json(story, "search", "rights", "--holder", who.address.lower())) == want
+    assert _refs(_json(story, "search", "rights", "--office", "RU")) == {"RU/TM/LOC-2", "RU/TM/LOC-3"}
+    registered = _refs(_json(story, "search", "rights", "--office", "EM", "--status", "registered"))
+    assert registered == {ref for ref in refs if ref.startswith("EM/")
+                          and ipl.right(right_ref(ref)).status.name == "REGISTERED"}
+    hashed = _refs(_json(story, "search", "rights", "--content-hash", "0x" + "ab" * 32))
+    assert {"EM/TM/LOC-1", "RU/TM/LOC-3", "EM/TM/LOC-4"} <= hashed and "RU/TM/LOC-2" not in hashed
+    assert _refs(_json(story, "search", "rights", "--filed-to", "2000-01-01")) == set()
+    assert _refs(_json(story, "search", "rights", "--filed-from", "2000-01-01", "--number", "LOC-5")) == \
+        {"EM/TM/LOC-5"}
+    page = _json(story, "search", "rights", "--limit", "2", "--offset", "1")["rights"]
+    assert [r["ref"] for r in page] == [r["ref"] for r in everything["rights"][1:3]]
+    table = _cli(story, "search", "rights", "--office", "RU")
+    assert table.returncode == 0 and "LOC-2" in table.stdout and "from the index at block" in table.stdout
+
+
+def test_search_hash_is_proof_of_existence(story: dict[str, Any], tmp_path: Path) -> None:
+    hits = _json(story, "search", "hash", "--hash", "0x" + "11" * 32)["hits"]
+    assert [h["name"] for h in hits] == ["DocumentAnchored"] and hits[0]["timestamp"] > 0
+    document = tmp_path / "nothing.txt"
+    document.write_text("never anchored")
+    assert _json(story, "search", "hash", "--document", str(document))["hits"] == []
+
+
+def test_search_without_an_index_names_the_fix_and_makes_none(story: dict[str, Any], tmp_path: Path) -> None:
+    done = run_cli("search", "rights", "--network", story["url"],
+                   env={**story["env"], "IPLEDGER_INDEX_DIR": str(tmp_path / "none")})
+    assert done.returncode == 2 and "no index at" in done.stderr and "ipledger index" in done.stderr
+    assert not (tmp_path / "none").exists()

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from ipledger.cli import (accounts, assignments, bulk, council, index, licenses, offices, pledges, profiles, requests,
-                          rights, serve, setup)
+                          rights, search, serve, setup)
 from ipledger.cli.output import handled, one_line, usage_in_one_line
 from ipledger.cli.upgrade import upgrade_group
 
@@ -65,7 +65,7 @@ COMMANDS: tuple[click.Command, ...] = (
     profiles.profile,
     licenses.license_group, licenses.check,
     bulk.import_cmd, bulk.export_cmd,
-    index.index_cmd, serve.serve_cmd,
+    index.index_cmd, search.search_group, serve.serve_cmd,
     accounts.accounts,
     upgrade_group,
 )

@@ -13,8 +13,7 @@ import click
 from ipledger.errors import UsageError
 
 
-def _only_index(root: Path) -> Path:
-    folder = root / ".ipledger" / "index"
+def _only_index(folder: Path) -> Path:
     found = sorted(folder.glob("*.sqlite")) if folder.is_dir() else []
     if len(found) != 1:
         known = ", ".join(p.name for p in found) or "none"
@@ -37,13 +36,14 @@ def serve_cmd(db: str | None, host: str, port: int, tx_url: str | None) -> None:
                ipledger serve --db postgresql://ipl@db.example/ipledger --host 0.0.0.0 --port 8080
     """
     from ipledger.config import load_config
+    from ipledger.index.local import index_folder
     from ipledger.index.store import Store
     from ipledger.serve import run
 
     if tx_url is not None and "{}" not in tx_url:
         raise UsageError(f"--tx-url {tx_url!r} has no {{}} for the transaction hash; e.g. "
                          "https://sepolia.etherscan.io/tx/{}")
-    target = db if db is not None else str(_only_index(load_config().root))
+    target = db if db is not None else str(_only_index(index_folder(load_config())))
     store = Store(target)
     try:
         click.echo(f"serving the index at {store.engine.url.render_as_string(hide_password=True)} on "

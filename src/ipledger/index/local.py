@@ -34,11 +34,23 @@ IN_LIST = 500  # block numbers per IN (...) list
 READ_CONTRACTS = ("IPRegistry", "SecurityInterests", "LicenseRegistry")  # the ABIs a right's events need
 
 
-def default_location(config: Config, chain_id: int) -> Path:
-    """Where the index of chain ``chain_id`` lives unless ``--db`` says otherwise: ``.ipledger/index/`` of the
-    project, or ``$IPLEDGER_INDEX_DIR``."""
+def index_folder(config: Config) -> Path:
+    """Where indexes live unless ``--db`` says otherwise: ``.ipledger/index/`` of the project, or
+    ``$IPLEDGER_INDEX_DIR``."""
     folder = os.environ.get("IPLEDGER_INDEX_DIR")
-    return (Path(folder) if folder else config.root / ".ipledger" / "index") / f"{chain_id}.sqlite"
+    return Path(folder) if folder else config.root / ".ipledger" / "index"
+
+
+def default_location(config: Config, chain_id: int) -> Path:
+    """The index of chain ``chain_id`` (one file per chain: ``<chain-id>.sqlite``)."""
+    return index_folder(config) / f"{chain_id}.sqlite"
+
+
+def chain_id_of(settings: NetworkSettings) -> int:
+    """The network's chain id: brownie-config.yaml's, else the node's (``eth_chainId``, a network given as URL)."""
+    if settings.chain_id is not None:
+        return settings.chain_id
+    return int(_rpc(settings.resolved_host(), [("eth_chainId", [])])[0], 16)
 
 
 class Unusable(IPLedgerError):
@@ -150,9 +162,7 @@ class LocalIndex:
         if settings.backend != "rpc":
             raise Unusable(f"network '{settings.name}' starts a node per command: it has no index")
         url = settings.resolved_host()
-        chain_id = settings.chain_id
-        if chain_id is None:  # a network given as a URL: ask the node which chain it is
-            chain_id = int(_rpc(url, [("eth_chainId", [])])[0], 16)
+        chain_id = chain_id_of(settings)
         path = default_location(config, chain_id)
         if not path.is_file():
             raise Unusable(f"no index at {path}: run `ipledger index --network {settings.name}`")
