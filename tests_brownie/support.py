@@ -98,6 +98,28 @@ def sign_acceptance(registry: Any, signer: Any, right: int, deed_hash: bytes, de
     return eip712.sign(registry, "AcceptAssignment", message, signer_of(signer))
 
 
+ASSIGN_TITLE = [{"name": "rightId", "type": "uint256"}, {"name": "holder", "type": "address"},
+                {"name": "assignee", "type": "address"}, {"name": "deedHash", "type": "bytes32"},
+                {"name": "sequence", "type": "uint256"}, {"name": "deadline", "type": "uint256"}]
+
+
+def assign_title_message(registry: Any, right: int, assignee: Any, deed_hash: bytes, deadline: int) -> dict[str, Any]:
+    """The ``AssignTitle`` message of a one-transaction assignment: bound to the right's holder and its assignment
+    sequence number now."""
+    record = registry.rightOf(right).dict()
+    return {"rightId": right, "holder": str(record["holder"]), "assignee": str(assignee), "deedHash": deed_hash,
+            "sequence": int(record["assignmentSequence"]), "deadline": deadline}
+
+
+def sign_assign_title(registry: Any, signer: Any, message: dict[str, Any]) -> bytes:
+    """``signer``'s EIP-712 ``AssignTitle`` of ``message`` (the assignee's, and the holder's when relayed)."""
+    from eth_account import Account
+
+    signed = Account.sign_typed_data(signer_of(signer).key, eip712.domain(registry), {"AssignTitle": ASSIGN_TITLE},
+                                     message)
+    return bytes(signed.signature)
+
+
 def consent_message(interests: Any, registry: Any, pledge_id: int, deadline: int) -> dict[str, Any]:
     """The ``ConsentToAssignment`` message of the pledge's creditor to the right's pending assignment, now."""
     pledge = interests.pledgeOf(pledge_id).dict()

@@ -8,8 +8,8 @@ from typing import Any
 
 import brownie
 import pytest
-from support import (ZERO32, acceptance_message, call, consent_message, council_vote, custom_error, now,
-                     sign_acceptance, sign_consent)
+from support import (ZERO32, acceptance_message, assign_title_message, call, consent_message, council_vote,
+                     custom_error, now, sign_acceptance, sign_assign_title, sign_consent)
 
 from helpers import eip712
 
@@ -325,3 +325,42 @@ def test_security_interests_wired_once(registry: Any, interests: Any, council: A
         council_vote(council, call(registry, "setSecurityInterests", interests))
     with brownie.reverts(custom_error("AccessManagedUnauthorized", em_admin)):
         registry.setSecurityInterests(interests, {"from": em_admin})
+
+
+def test_assign_in_one_transaction_with_the_assignee_signature_moves_title(registry: Any, alice: Any, bob: Any,
+                                                                          stranger: Any, ru_right: int) -> None:
+    message = assign_title_message(registry, ru_right, bob, DEED, now() + 3600)
+    signature = sign_assign_title(registry, bob, message)
+    with brownie.reverts(custom_error("NotHolder", ru_right, stranger)):
+        registry.assign(ru_right, bob, DEED, message["sequence"], message["deadline"], signature, {"from": stranger})
+
+    tx = registry.assign(ru_right, bob, DEED, message["sequence"], message["deadline"], signature, {"from": alice})
+
+    assert registry.ownerOf(ru_right) == bob
+    assert tx.events["AssignmentRecorded"]["to"] == bob
+    with brownie.reverts(custom_error("NotHolder", ru_right, alice)):  # the signature is spent with the title
+        registry.assign(ru_right, bob, DEED, message["sequence"], message["deadline"], signature, {"from": alice})
+
+
+def test_assign_in_one_transaction_where_recordal_is_required_reverts(registry: Any, alice: Any, bob: Any,
+                                                                      em_right: int) -> None:
+    message = assign_title_message(registry, em_right, bob, DEED, now() + 3600)
+    signature = sign_assign_title(registry, bob, message)
+    with brownie.reverts(custom_error("RecordalRequired", b"EM")):
+        registry.assign(em_right, bob, DEED, message["sequence"], message["deadline"], signature, {"from": alice})
+
+
+def test_record_assignment_by_signatures_relayed_by_the_registrar_moves_title(registry: Any, registrar: Any,
+                                                                             alice: Any, bob: Any, carol: Any,
+                                                                             em_right: int) -> None:
+    message = assign_title_message(registry, em_right, bob, DEED, now() + 3600)
+    holder_sig, assignee_sig = sign_assign_title(registry, alice, message), sign_assign_title(registry, bob, message)
+    args = (em_right, bob, DEED, message["sequence"], message["deadline"])
+    with brownie.reverts(custom_error("InvalidSignature", alice, carol)):
+        registry.recordAssignmentBySig(*args, sign_assign_title(registry, carol, message), assignee_sig,
+                                       {"from": registrar})
+
+    tx = registry.recordAssignmentBySig(*args, holder_sig, assignee_sig, {"from": registrar})
+
+    assert registry.ownerOf(em_right) == bob
+    assert tx.events["AssignmentRecorded"]["recordedBy"] == registrar

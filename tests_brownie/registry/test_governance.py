@@ -161,6 +161,17 @@ def test_guardian_pauses_every_register_and_council_vote_unpauses(registry: Any,
     registry.file(filing("EM", "1", alice), {"from": registrar})
 
 
+@pytest.mark.parametrize("register", ["registry", "interests", "parties", "licenses"])
+def test_unpause_by_the_guardian_or_an_office_admin_reverts_access_managed_unauthorized(
+        suite: Any, guardian: Any, em_admin: Any, register: str) -> None:
+    contract = getattr(suite, register)
+    contract.pause({"from": guardian})
+    for caller in (guardian, em_admin):
+        with brownie.reverts(custom_error("AccessManagedUnauthorized", caller)):
+            contract.unpause({"from": caller})
+    assert contract.paused() is True
+
+
 @pytest.mark.parametrize("who", ["em_admin", "deployer", "stranger"])
 def test_pause_by_anyone_but_the_guardian_reverts_access_managed_unauthorized(registry: Any, roles: dict[str, Any],
                                                                               who: str) -> None:

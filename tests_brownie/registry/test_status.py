@@ -7,9 +7,9 @@ from typing import Any
 
 import brownie
 import pytest
-from support import YEAR, ZERO32, custom_error, event_code, now
+from support import YEAR, ZERO32, custom_error, event_code, filing, now
 
-from ipledger.domain import EVENT_CODES, HOLDER_MOVES, TRANSITIONS, Status
+from ipledger.domain import EVENT_CODES, HOLDER_MOVES, TRANSITIONS, IPType, Status, right_id
 
 # How to bring a fresh filing to each status: the registrar's moves after filing.
 PATHS: dict[Status, tuple[Status, ...]] = {
@@ -25,13 +25,16 @@ PATHS: dict[Status, tuple[Status, ...]] = {
 TARGETS = [s for s in Status if s not in (Status.NONE, Status.REGISTERED, Status.RENEWED)]
 
 
-@pytest.fixture
-def right_at(registry: Any, registrar: Any, file_tm: Callable[..., int]) -> Callable[[Status], int]:
-    """A fresh EM trade mark of Alice's, moved to ``status`` by the EM registrar."""
-
-    def make(status: Status) -> int:
-        rid = file_tm()
-        for step in PATHS[status]:
+@pytest.fixture(scope="module")
+def rights_at(registry: Any, registrar: Any, alice: Any) -> dict[Status, int]:
+    """One EM trade mark of Alice's at each status of ``PATHS``, filed and moved by the EM registrar once for the
+    module (every test starts from this state and changes its own copy)."""
+    made = {}
+    for n, (status, steps) in enumerate(PATHS.items()):
+        number = f"01823{n:04d}"
+        registry.file(filing("EM", number, alice), {"from": registrar})
+        rid = right_id("EM", IPType.TRADE_MARK, number)
+        for step in steps:
             if step == Status.REGISTERED:
                 t = now()
                 registry.register(rid, "R-1", t, t + 10 * YEAR, ZERO32, {"from": registrar})
@@ -39,10 +42,20 @@ def right_at(registry: Any, registrar: Any, file_tm: Callable[..., int]) -> Call
                 registry.renew(rid, now() + 20 * YEAR, ZERO32, {"from": registrar})
             else:
                 registry.changeStatus(rid, step, 0, ZERO32, {"from": registrar})
+        made[status] = rid
+    return made
+
+
+@pytest.fixture
+def right_at(registry: Any, rights_at: dict[Status, int]) -> Callable[[Status], int]:
+    """The module's EM trade mark at ``status``."""
+
+    def at(status: Status) -> int:
+        rid = rights_at[status]
         assert registry.holderAndStatus(rid)[1] == status
         return rid
 
-    return make
+    return at
 
 
 @pytest.mark.parametrize("to", TARGETS, ids=lambda s: s.name.lower())
@@ -151,3 +164,16 @@ def test_renew_extends_expiry_and_emits_right_renewed(registry: Any, registrar: 
     assert registry.rightOf(rid).dict()["expiryDate"] == new_expiry
     assert tx.events["RightRenewed"]["expiryDate"] == new_expiry
     assert registry.holderAndStatus(rid)[1] == Status.RENEWED
+
+
+def test_change_status_batch_by_registrar_moves_each_right_and_refuses_an_empty_batch(
+        registry: Any, registrar: Any, file_tm: Callable[..., int]) -> None:
+    first, second = file_tm("1"), file_tm("2")
+
+    tx = registry.changeStatusBatch([(first, Status.PUBLISHED, 0, ZERO32), (second, Status.REFUSED, 0, ZERO32)],
+                                    {"from": registrar})
+
+    assert [e["to"] for e in tx.events["StatusChanged"]] == [Status.PUBLISHED, Status.REFUSED]
+    assert [registry.holderAndStatus(r)[1] for r in (first, second)] == [Status.PUBLISHED, Status.REFUSED]
+    with brownie.reverts(custom_error("EmptyBatch")):
+        registry.changeStatusBatch([], {"from": registrar})
