@@ -2,8 +2,9 @@
 
 Plain data: rights (holder, status, pending assignment with its id, the ranked pledges and their consents),
 licenses (tree, scope, state) and the
-governance settings (registrars, recordal, pause), plus the rules the contracts apply that do not depend on
-who calls: when a license is live or active, which licenses may not coexist, and what ``isLicensed`` answers.
+governance settings (the council's offices and their admins, registrars, recordal, pause, the registry's version),
+plus the rules the contracts apply that do not depend on who calls: when a license is live or active, which
+licenses may not coexist, what ``isLicensed`` answers, and how many for-votes pass a proposal.
 Parties are the world's role indexes (helpers.world). The state machine predicts each action's outcome from
 this model, sends it, and then updates the model.
 """
@@ -13,12 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from typing import Any
 
-from helpers import REGISTRAR, RU_REGISTRAR
+from helpers import GOVERNOR, REGISTRAR, RU_ADMIN, RU_REGISTRAR, US_ADMIN
 from ipledger.domain import ENDED, RequestState, Status
 from ipledger.domain.licensing import LicenseKind, LicenseState
 
 
 MAX_PLEDGES_PER_RIGHT = 8  # SecurityInterests.MAX_PLEDGES_PER_RIGHT
+OFFICE_POOL = ("EM", "RU", "US", "AU")  # the dev council's three offices and one the council may admit
+
+
+def votes_needed(offices: int) -> int:
+    """OfficeCouncil.quorum at the default threshold: ceil(2/3 x the offices seated at the snapshot), at least 1."""
+    return max(-(-2 * offices // 3), 1)
 
 
 @dataclass
@@ -109,9 +116,15 @@ class Model:
 
     rights: dict[int, RightM] = dc_field(default_factory=dict)
     licenses: dict[int, LicenseM] = dc_field(default_factory=dict)
-    registrars: dict[str, set[int]] = dc_field(default_factory=lambda: {"EM": {REGISTRAR}, "RU": {RU_REGISTRAR}})
-    recordal: dict[str, bool] = dc_field(default_factory=lambda: {"EM": True, "RU": False})
+    # the seated offices and their admins (dev-account indexes, up to 12); the registry knows the same offices
+    offices: dict[str, int] = dc_field(default_factory=lambda: {"EM": GOVERNOR, "RU": RU_ADMIN, "US": US_ADMIN})
+    registrars: dict[str, set[int]] = dc_field(
+        default_factory=lambda: {"EM": {REGISTRAR}, "RU": {RU_REGISTRAR}, "US": set(), "AU": set()})
+    # an office's recordal setting (it outlives the office's removal: it still describes its rights)
+    recordal: dict[str, bool] = dc_field(default_factory=lambda: {"EM": True, "RU": False, "US": False})
     paused: bool = False
+    upgraded: bool = False  # IPRegistry's proxy runs IPRegistryNext
+    note: int = 0  # IPRegistryNext's new field
     license_count: int = 0
     pledge_count: int = 0
     requests: dict[int, RequestM] = dc_field(default_factory=dict)  # application requests by id (from 1)

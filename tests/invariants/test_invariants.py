@@ -8,7 +8,9 @@ and illegal), several pledges per right (record / consent, also by relayed signa
 a court order), assignments (request / accept / relayed acceptance, which its signer may first revoke / record /
 cancel / reject), license
 offers, acceptances, sublicenses, withdrawals, terminations, surrenders and transfers, pausing and registrar
-grants, by random actors including unauthorised ones. Every action is first predicted by the model (success,
+grants, and the council's votes (recordal, unpausing, admitting / removing an office, replacing an office's admin,
+upgrading IPRegistry to the test-only IPRegistryNext in the middle of a sequence: tests/invariants/council_rules.py),
+by random actors including unauthorised ones. Every action is first predicted by the model (success,
 or the name of the Solidity error the contract must revert with, in the contract's order of checks), then sent;
 after every step the invariants below are checked against the chain.
 
@@ -20,7 +22,10 @@ Invariants (each assertion is counted; the totals are printed and written to bui
   * no license is active under an ended parent or on an ended right (chain reads alone);
   * each license's state, activity, licensee and licensor agree with the model;
   * ``isLicensed`` agrees with the model for sampled (party, territory, field) at the current block time;
-  * every refused action (unauthorised ones included) reverted with the predicted error name and changed nothing.
+  * every refused action (unauthorised ones included) reverted with the predicted error name and changed nothing;
+  * the council seats the model's offices and admins, the registry knows the same offices, admins, recordal settings
+    and registrars, a vote passes at exactly ceil(2/3 x offices at its snapshot) for-votes, and the registry's proxy
+    runs the model's version (after the upgrade, every invariant above holds on IPRegistryNext, and its field too).
 
 The module's world (tests/conftest.py) is deployed once; each sequence starts from an eth-tester snapshot of a
 small base state and is reverted in ``teardown``. Transactions are sent with a fixed gas limit so that refusals are
@@ -50,13 +55,15 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from helpers import ALICE, BOB, CAROL, DAVE, GOVERNOR, GUARDIAN, REGISTRAR, RU_ADMIN, RU_REGISTRAR, World, eip712
+from council_rules import ACCOUNTS, CouncilRules
+from helpers import ALICE, BOB, CAROL, DAVE, GUARDIAN, World, eip712
 from ipledger import domain, types
 from ipledger.abi import canonical_type
 from ipledger.domain import ENDED, HOLDER_MOVES, TRANSITIONS, RequestState, Status
 from ipledger.domain.licensing import LicenseKind, LicenseState, field_hash
 from ipledger.errors import ContractRevert
-from ipledger.sdk import LicenseTerms
+from ipledger.sdk import LicenseTerms, upgrades
+from ipledger.sdk.council import Council
 from ledger_model import MAX_PLEDGES_PER_RIGHT, AssignmentM, LicenseM, Model, PledgeM, RequestM, RightM, overlaps
 
 # ---------------------------------------------------------------- profiles
@@ -86,7 +93,8 @@ GHOST_LICENSE = 999
 MAX_TIME_TRAVELS = 1
 AUTH_ERRORS = frozenset({"NotApplicant", "NotHolder", "NotRegistrar", "StatusMoveNotAllowed", "NotAssignee", "NotCreditor",
                          "NotLicensor", "NotLicensee", "NotHolderOrRegistrar", "AccessManagedUnauthorized", "NotOfficeAdmin",
-                         "InvalidSignature"})
+                         "InvalidSignature", "GovernorOnlyExecutor", "GovernorInsufficientProposerVotes",
+                         "CouncilNoSeat"})
 STATS: Counter[str] = Counter()
 REFUSALS: Counter[str] = Counter()
 TIMES: defaultdict[str, float] = defaultdict(float)
@@ -123,6 +131,8 @@ class Base:
     model: Model
     snapshot: Any
     now: int
+    first_implementation: str  # IPRegistry's, as deployed
+    next_implementation: str  # IPRegistryNext's, deployed (inert) for the upgrade rule
 
 
 @pytest.fixture(scope="module")
@@ -167,15 +177,22 @@ def base(module_world: World) -> Base:
     model.pledge_count = pid
     for lic in model.licenses.values():  # every offer has a deadline (the SDK's default: 30 days)
         lic.deadline = w.ipl.license(lic.lid).deadline
+    # the next version of the registry, deployed (inert) for the upgrade rule; upgrades-core's check of its layout
+    # against IPRegistry is tests/build/test_upgrade_safety.py's and tests/contracts/upgrade/'s (2 s of node here)
+    first = upgrades.current_implementation(w.ipl, "IPRegistry")
+    following = upgrades.deploy_implementation(w.ipl, "IPRegistryNext")
+    for i in range(ACCOUNTS):  # every dev account's sender, so that all of them get the fixed gas limit
+        w.as_(i)
     for sender in list(w.ipl._senders.values()):
         sender.send = functools.partial(type(sender).send, sender, gas=GAS)  # type: ignore[method-assign]
-    return Base(world=w, model=model, snapshot=w.tester.take_snapshot(), now=w.now())
+    return Base(world=w, model=model, snapshot=w.tester.take_snapshot(), now=w.now(),
+                first_implementation=first, next_implementation=following)
 
 
 # ---------------------------------------------------------------- the machine
 
 
-class LedgerMachine(RuleBasedStateMachine):
+class LedgerMachine(CouncilRules, RuleBasedStateMachine):
     """One random sequence of actions on a fresh copy of the base state."""
 
     base: Base  # set by the test
@@ -188,7 +205,11 @@ class LedgerMachine(RuleBasedStateMachine):
         self.model: Model = copy.deepcopy(b.model)
         self.clients = [self.w.as_(i) for i in range(ACTORS)]
         self.addr = [c.address for c in self.clients]
-        self.admins = {i: self.w.as_(i) for i in (GOVERNOR, RU_ADMIN, GUARDIAN)}  # EM's and RU's admins, the guardian
+        self.accounts = [self.w.as_(i) for i in range(ACCOUNTS)]  # the actors, office admins, guardian, others
+        self.councils: dict[int, Council] = {}
+        self.first_implementation, self.next_implementation = b.first_implementation, b.next_implementation
+        self.proposals = 0
+        self.governance_changed = STATS["sequences"] == 0  # the council's invariant on the base state, once
         self.read = _reader(self.w)
         self.contract_addresses = [to_canonical_address(c.address) for c in self.w.ipl.contracts.values()]
         self.near = b.now + 2 * YEAR
@@ -205,6 +226,19 @@ class LedgerMachine(RuleBasedStateMachine):
         self.w.ipl.reset_nonces()
 
     # ------------------------------------------------------------ helpers
+
+    def count(self, what: str) -> None:
+        STATS[what] += 1
+
+    def client(self, index: int) -> Any:
+        """Dev account ``index``'s client (0..12)."""
+        return self.accounts[index]
+
+    def council_of(self, index: int) -> Council:
+        """The council as dev account ``index``."""
+        if index not in self.councils:
+            self.councils[index] = self.accounts[index].council
+        return self.councils[index]
 
     def check(self, ok: bool, message: str) -> None:
         STATS["invariant checks"] += 1
@@ -238,6 +272,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.steps += 1
         self.changed = False
         STATS["actions"] += 1
+        if self.model.upgraded:
+            STATS["actions on IPRegistryNext"] += 1
         t0 = time.perf_counter()
         before = self.fingerprint()
         try:
@@ -270,42 +306,38 @@ class LedgerMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------ governance
 
     @rule(caller=st.integers(0, ACTORS - 1), action=st.sampled_from(("recordal", "grant", "pause", "unpause")),
-          office=st.sampled_from(("EM", "RU")), flag=st.booleans(), account=st.integers(0, ACTORS - 1),
+          office=st.sampled_from(("EM", "RU", "AU")), flag=st.booleans(), account=st.integers(0, ACTORS - 1),
           authorised=st.booleans())
     def govern(self, caller: int, action: str, office: str, flag: bool, account: int, authorised: bool) -> None:
         """Governance (issue #13): the council's vote sets recordal and unpauses, the guardian pauses, each office's
-        admin grants its registrars; anyone else calling directly is refused."""
+        admin grants its registrars; anyone else calling directly is refused. A passed vote's execution is refused
+        as the register refuses the call (paused, an office the council removed or never admitted, not paused)."""
         m = self.model
-        admin_of = {"EM": GOVERNOR, "RU": RU_ADMIN}
+        admin = m.offices.get(office)  # None: no such office (never admitted, or removed)
+        council = self.council_of(GUARDIAN)  # builds the actions only
         expected: str | None
         if authorised:
             if action == "grant":
-                c = self.admins[admin_of[office]]
-                expected = ("EnforcedPause" if m.paused
+                c = self.client(caller if admin is None else admin)
+                expected = ("EnforcedPause" if m.paused else "NotOfficeAdmin" if admin is None
                             else "RegistrarExists" if account in m.registrars[office] else None)
                 call: Callable[[], Any] = functools.partial(c.grant_registrar, office, self.addr[account])
             elif action == "pause":
                 expected = "EnforcedPause" if m.paused else None
-                call = self.admins[GUARDIAN].pause
+                call = self.client(GUARDIAN).pause
             elif action == "recordal":
-                if m.paused:
-                    return  # the vote's execution would revert inside the timelock: nothing to learn here
-                expected = None
-                call = functools.partial(self.w.vote, self.w.governor.council.set_recordal(office, flag))
+                expected = "EnforcedPause" if m.paused else "UnknownOffice" if admin is None else None
+                call = self.passed([council.set_recordal(office, flag)], f"recordal of {office}: {flag}")
             else:
-                if not m.paused:
-                    return
-                expected = None
-                call = functools.partial(self.w.vote, self.w.governor.council.unpause())
+                expected = None if m.paused else "ExpectedPause"
+                call = self.passed(council.unpause(), "unpause")
             who = "the council" if action in ("recordal", "unpause") else "its role"
         else:
             c = self.clients[caller]
             # The authority answers before the pause; the pause before the office-admin check.
             if action == "grant":
-                expected = ("EnforcedPause" if m.paused else None if caller == admin_of[office]
-                            else "RegistrarExists" if False else "NotOfficeAdmin")
-                if expected is None and account in m.registrars[office]:
-                    expected = "RegistrarExists"
+                expected = ("EnforcedPause" if m.paused else "NotOfficeAdmin" if caller != admin
+                            else "RegistrarExists" if account in m.registrars[office] else None)
             else:
                 expected = "AccessManagedUnauthorized"
             call = {"recordal": functools.partial(c.set_recordal_required, office, flag),
@@ -313,6 +345,7 @@ class LedgerMachine(RuleBasedStateMachine):
                     "pause": c.pause, "unpause": c.unpause}[action]
             who = str(caller)
         if self.act(expected, call, f"{action} ({office}, {flag}, {account}) by {who}"):
+            self.governance_changed = action in ("recordal", "grant")  # the pause is checked by every action
             if action == "recordal":
                 m.recordal[office] = flag
             elif action == "grant":
@@ -324,7 +357,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule()
     def unpause_by_vote(self) -> None:
         """Pausing blocks almost everything: the council also votes to unpause often."""
-        if self.act(None, functools.partial(self.w.vote, self.w.governor.council.unpause()), "unpause by vote"):
+        if self.act(None, self.passed(self.council_of(GUARDIAN).unpause(), "unpause"), "unpause by vote"):
             self.model.paused = False
 
     @precondition(lambda self: self.travels < MAX_TIME_TRAVELS)
@@ -346,7 +379,7 @@ class LedgerMachine(RuleBasedStateMachine):
         rid = domain.right_id(office, "TM", number)
         if m.paused:
             expected: str | None = "EnforcedPause"
-        elif office not in m.recordal or caller not in m.registrars[office]:
+        elif office not in m.offices or caller not in m.registrars[office]:
             expected = "NotRegistrar"  # only the office accords numbers and dates (an unknown one has no registrars)
         elif rid in m.rights:
             expected = "RightExists"
@@ -363,7 +396,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def request_application(self, caller: int, office: str) -> None:
         """Anyone asks an office for a number; the request occupies none (no right appears)."""
         m = self.model
-        expected = "EnforcedPause" if m.paused else "UnknownOffice" if office not in m.recordal else None
+        expected = "EnforcedPause" if m.paused else "UnknownOffice" if office not in m.offices else None
         res = self.act(expected, lambda: self.clients[caller].request_application(office, "TM"),
                        f"apply at {office} by {caller}")
         if res:
@@ -383,7 +416,7 @@ class LedgerMachine(RuleBasedStateMachine):
         qid = pending[pick % len(pending)] if pending and pick != 9 else len(m.requests) + 1  # 9: never made
         q = m.requests.get(qid)
         if authorised and q is not None:
-            caller = q.applicant if action == "withdraw" else (REGISTRAR if q.office == "EM" else RU_REGISTRAR)
+            caller = q.applicant if action == "withdraw" else min(m.registrars[q.office], default=caller)
         rid = domain.right_id(q.office if q else "EM", "TM", number)
         if m.paused:
             expected: str | None = "EnforcedPause"
@@ -420,7 +453,7 @@ class LedgerMachine(RuleBasedStateMachine):
             options = sorted(TRANSITIONS[r.status])
             to = options[status % len(options)]
         if r is not None and authorised:
-            caller = r.holder if to in HOLDER_MOVES and status % 2 else min(m.registrars[r.office])
+            caller = r.holder if to in HOLDER_MOVES and status % 2 else min(m.registrars[r.office], default=caller)
         client = self.clients[caller]
         now = self.now()
         is_registrar = r is not None and caller in m.registrars[r.office]
@@ -583,7 +616,7 @@ class LedgerMachine(RuleBasedStateMachine):
                               if authorised else None)
         r = m.rights.get(rid)
         if r is not None and authorised:
-            caller = min(m.registrars[r.office])
+            caller = min(m.registrars[r.office], default=caller)
         a = r.assignment if r is not None else None
         expected: str | None
         if m.paused:
@@ -613,7 +646,7 @@ class LedgerMachine(RuleBasedStateMachine):
         rid = self.pick_right(right, (lambda r: r.assignment is not None) if authorised else None)
         r = m.rights.get(rid)
         if r is not None and authorised:
-            caller = min(m.registrars[r.office]) if by_office else r.holder
+            caller = min(m.registrars[r.office], default=caller) if by_office else r.holder
         expected: str | None
         if m.paused:
             expected = "EnforcedPause"
@@ -686,7 +719,7 @@ class LedgerMachine(RuleBasedStateMachine):
         p = r.pledges[pick % len(r.pledges)] if r is not None and r.pledges else None
         pid = p.pid if p is not None else m.pledge_count + 1  # no such pledge (or a released one)
         if p is not None and authorised:
-            caller = min(m.registrars[r.office]) if action == "court release" else p.creditor
+            caller = min(m.registrars[r.office], default=caller) if action == "court release" else p.creditor
         a = r.assignment if r is not None else None
         aid = a.aid if a is not None else max(r.last_aid if r is not None else 0, 1)
         signed = action == "consent by signature" and p is not None and a is not None
@@ -944,9 +977,14 @@ class LedgerMachine(RuleBasedStateMachine):
         self.licenses_are_consistent(statuses)
         t2 = time.perf_counter()
         self.is_licensed_agrees()
+        t3 = time.perf_counter()
+        if self.governance_changed:  # offices, admins, registrars, threshold, version (the base's: test start)
+            self.council_matches_the_model()
+            self.governance_changed = False
         TIMES["rights"] += t1 - t0
         TIMES["licenses"] += t2 - t1
-        TIMES["isLicensed"] += time.perf_counter() - t2
+        TIMES["isLicensed"] += t3 - t2
+        TIMES["council"] += time.perf_counter() - t3
 
     def rights_match_the_model(self) -> dict[int, Status]:
         reg = self.w.ipl.registry
@@ -1094,3 +1132,6 @@ def test_register_and_licenses_keep_their_invariants(base: Base) -> None:
         _write_stats(time.monotonic() - started)
     assert STATS["sequences"] >= PROFILE.max_examples
     assert STATS["unauthorised calls refused"] > 0 and STATS["succeeded as predicted"] > 0
+    # the council's part ran: an office admitted, removed or re-seated, the registry upgraded mid-sequence
+    assert STATS["offices admitted"] + STATS["offices removed"] + STATS["admins replaced"] > 0
+    assert STATS["upgrades"] > 0 and STATS["actions on IPRegistryNext"] > 0
