@@ -1,4 +1,4 @@
-"""What the index derives from its events: the current record of each right, and every hash with its block.
+"""What the index derives from its events: the current record of each right and licence, and every hash.
 
 Each projection is a fold over events in chain order, applied inside the same transaction as the span that
 brings the events (``apply_span``), so it is never ahead of or behind the event store; after a rewind the
@@ -9,6 +9,7 @@ Rights: filed by ``RightFiled``; holder from ERC-721 ``Transfer`` (mint and ever
 ``AssignmentRecorded``; status from ``StatusChanged``; dates from ``RightRegistered``, ``RightRenewed`` and
 ``FilingDateCorrected``; metadata from ``MetadataChanged``. Hashes: every event argument named ``...Hash``
 holding 32 non-zero bytes (content, document, deed, metadata, terms …), for proof-of-existence lookups.
+Licences and their interned terms: ``index/licences.py``, folded in the same passes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ipledger.index import schema
+from ipledger.index import licences, schema
 
 _HASH = re.compile(r"0x[0-9a-f]{64}")
 _ZERO = "0x" + "00" * 32
@@ -113,21 +114,25 @@ def apply_span(conn: Any, events: Sequence[Mapping[str, Any]], times: Mapping[in
     rows = [h for e in events for h in hashes_of(e)]
     if rows:
         conn.execute(schema.hashes.insert(), rows)
+    licences.apply(conn, events, times)
 
 
 def refold(conn: Any, right_ids: Iterable[str]) -> None:
-    """Rebuilds the records of ``right_ids`` from the events left in the store (after a rewind)."""
+    """Rebuilds the records of ``right_ids`` and of their licences from the events left in the store (after a
+    rewind), and drops the terms whose event was rewound."""
     from sqlalchemy import select
 
     ids = sorted(set(right_ids))
     existing = set(_load(conn, ids))
     e, b = schema.events, schema.blocks
     rows: dict[str, dict[str, Any] | None] = {rid: None for rid in ids}
+    licences.forget(conn, ids)
     for start in range(0, len(ids), 500):
         part = ids[start:start + 500]
         query = (select(e, b.c.timestamp).select_from(e.outerjoin(b, b.c.number == e.c.block))
                  .where(e.c.right_id.in_(part)).order_by(e.c.block, e.c.log_index))
-        for r in conn.execute(query):
-            m = dict(r._mapping)
+        found = [dict(r._mapping) for r in conn.execute(query)]
+        for m in found:
             rows[m["right_id"]] = fold(rows[m["right_id"]], m, int(m["timestamp"] or 0))
+        licences.apply(conn, found, {m["block"]: int(m["timestamp"] or 0) for m in found})
     _save(conn, rows, existing)
