@@ -27,7 +27,8 @@ DEED = b"Deed of assignment of RU/TM/BRW1 from Alice to Bob, 2026-12-01"
 
 @pytest.fixture(scope="module")
 def site(module_world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """An RU trade mark of Alice assigned to Bob (RU needs no recordal) with the deed anchored, and an EM mark."""
+    """An RU trade mark of Alice assigned to Bob (RU needs no recordal) with the deed anchored, licensed by Bob to
+    Carol, who offers Dave a sublicence; and an EM mark."""
     import hashlib
 
     w = module_world
@@ -36,6 +37,11 @@ def site(module_world: World, tmp_path_factory: pytest.TempPathFactory) -> Itera
     w.alice.request_assignment(rid, w.bob.address, deed_hash="0x" + hashlib.sha256(DEED).hexdigest())
     w.bob.accept_assignment(rid)
     w.bob.anchor(rid, document_hash="0x" + hashlib.sha256(DEED).hexdigest(), tag="deed")
+    from ipledger.sdk import LicenseTerms
+
+    root = w.bob.offer_license(rid, w.carol.address, LicenseTerms(territories=("RU",), sublicensable=True))
+    w.carol.accept_license(root.license_id)
+    w.carol.offer_license(rid, w.dave.address, LicenseTerms(territories=("RU",)), parent_id=root.license_id)
     store = open_for(w.ipl, tmp_path_factory.mktemp("idx") / "i.sqlite")
     update(w.ipl, store)
     deed = tmp_path_factory.mktemp("files") / "deed.txt"
@@ -70,6 +76,12 @@ def test_search_open_a_right_follow_its_title_and_verify_a_document(site: dict[s
     assert page.inner_text("#st27") == "pending"
     steps = page.locator("#title li")
     assert steps.count() == 2 and w.alice.address in steps.nth(0).inner_text()
+    tree = page.locator("#licence-tree")
+    assert tree.is_visible() and tree.locator("li").count() == 2
+    assert w.carol.address in tree.locator("> li").first.inner_text()
+    sublicence = tree.locator("li li").first
+    assert sublicence.is_visible() and w.dave.address in sublicence.inner_text()
+    assert "offered" in sublicence.inner_text()
 
     page.locator("#title a.assignee").click()
     page.wait_for_selector("#holder-address")

@@ -7,8 +7,8 @@ of every block it holds events of, and of each block it stopped at, so a reorgan
 processed, number and hash). Projections (rights, licences …) are folded from ``events`` and can always be
 rebuilt from them (``projections``): ``rights`` (each right's current record), ``hashes`` (every hash an
 event names, for proof-of-existence lookups), ``terms`` (interned licence terms, from ``TermsRegistered``) and
-``licences`` (each licence's current record, ``index/licences.py``). The schema itself is made and changed only by the migrations in ``migrations/versions``
-(Alembic); tests/index checks that they produce exactly these tables.
+``licences`` (each licence's current record, ``index/licences.py``). The schema itself is made and changed only
+by the migrations in ``migrations/versions`` (Alembic); tests/index checks that they produce exactly these tables.
 """
 
 from __future__ import annotations

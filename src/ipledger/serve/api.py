@@ -13,6 +13,8 @@ from fastapi import APIRouter, Query, Request
 
 from ipledger import types
 from ipledger.domain import St27State, Status, format_right_id, st27_state
+from ipledger.domain.licensing import LicenseState
+from ipledger.errors import InvalidInput
 from ipledger.index import queries
 from ipledger.index.store import Store
 
@@ -39,6 +41,15 @@ def with_state(right: dict[str, Any]) -> dict[str, Any]:
     status = right["status"]
     state = st27_state(Status(status)) if status in Status._value2member_map_ else St27State.UNKNOWN
     return {**right, "st27_state": state.name.lower().replace("_", " ")}
+
+
+def licence_state(value: str) -> int:
+    """A stored licence state by name (``offered``, ``active``, ``withdrawn``, ``terminated``, ``surrendered``)."""
+    names = [s.name.lower() for s in LicenseState if s != LicenseState.NONE]
+    text = value.strip().lower()
+    if text not in names:
+        raise InvalidInput(f"state '{value[:40]}' is not a licence state; use one of {', '.join(names)}")
+    return int(LicenseState[text.upper()])
 
 
 router = APIRouter(prefix="/api")
@@ -75,6 +86,15 @@ def right_history(request: Request, ref: str) -> dict[str, Any]:
     return {"valid_at": queries.valid_at(store), "right_id": rid, "events": queries.history(store, rid)}
 
 
+@router.get("/rights/{ref:path}/licences", summary="A right's licence tree: root licences and their sublicences")
+def right_licences(request: Request, ref: str) -> dict[str, Any]:
+    store = store_of(request)
+    rid = right_id_of(ref)
+    if queries.right(store, rid) is None:
+        raise NotFound(f"the index holds no right {ref}")
+    return queries.licence_tree(store, rid)
+
+
 @router.get("/rights/{ref:path}", summary="One right's record")
 def get_right(request: Request, ref: str) -> dict[str, Any]:
     store = store_of(request)
@@ -92,6 +112,21 @@ def holder_rights(request: Request, address: str, limit: int = Query(100, ge=1, 
     holder = types.address(address, "holder")
     rights = queries.search(store, queries.Filters(holder=holder), limit=limit, offset=offset)
     return {"valid_at": queries.valid_at(store), "holder": holder, "rights": [with_state(r) for r in rights]}
+
+
+@router.get("/licences", summary="Licences by licensee, right and stored state, by licence id, in pages")
+def search_licences(request: Request,
+                    licensee: str | None = Query(None, description="the current licensee, 0x address"),
+                    right: str | None = Query(None, description="0x id, decimal id or OFFICE/TYPE/NUMBER"),
+                    state: str | None = Query(None, description="offered, active, withdrawn, terminated or "
+                                                                "surrendered (the stored state)"),
+                    limit: int = Query(50, ge=1, le=queries.MAX_PAGE), offset: int = Query(0, ge=0, le=10_000_000),
+                    after: int = Query(0, ge=0, description="the previous page's `next`")) -> dict[str, Any]:
+    store = store_of(request)
+    f = queries.LicenceFilters(licensee=types.address(licensee, "licensee") if licensee else None,
+                               right_id=right_id_of(right) if right else None,
+                               state=licence_state(state) if state else None)
+    return queries.licences(store, f, limit=limit, offset=offset, after=after)
 
 
 @router.get("/offices/{code}", summary="An office's rights by status and its latest events")

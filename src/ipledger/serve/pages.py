@@ -1,7 +1,8 @@
 """The explorer's web pages (Jinja2 templates, autoescaped) and the ERC-721 metadata endpoint.
 
 Search (office, type, number, holder, status), a right's page (record, ST.27 state, chain of title, status
-timeline, licences, anchors, every event with its transaction), a holder's page, an office's page, and document
+timeline, licence tree and licence events, anchors, every event with its transaction), a holder's page (the rights
+it holds and the licences it is licensee of), an office's page, and document
 verification: the browser hashes a chosen file with WebCrypto SHA-256 (the file never leaves the machine) and
 asks ``/api/hashes/<hash>`` for every filing and anchor with that hash.
 """
@@ -66,14 +67,18 @@ def right_page(request: Request, ref: str) -> HTMLResponse:
     timeline = [e for e in events if e["name"] == "StatusChanged"]
     licences = [e for e in events if e["name"].startswith(LICENCE_PREFIXES)]
     anchors = [e for e in events if e["name"] == "DocumentAnchored"]
+    tree = queries.licence_tree(api.store_of(request), record["right_id"])
     return _page(request, "right.html", right=record, events=events, title=title, timeline=timeline,
-                 licences=licences, anchors=anchors, status_name=_status_name, role_name=_role_name)
+                 licences=licences, tree=tree, anchors=anchors, status_name=_status_name, role_name=_role_name)
 
 
 @router.get("/holder/{address}", response_class=HTMLResponse, include_in_schema=False)
 def holder_page(request: Request, address: str) -> HTMLResponse:
     answer = api.holder_rights(request, address, limit=queries.MAX_PAGE, offset=0)
-    return _page(request, "holder.html", holder=answer["holder"], rights=answer["rights"])
+    held = queries.licences(api.store_of(request), queries.LicenceFilters(licensee=answer["holder"]),
+                            limit=queries.MAX_PAGE)
+    return _page(request, "holder.html", holder=answer["holder"], rights=answer["rights"],
+                 licences=held["licences"], more_licences=held["next"] is not None)
 
 
 @router.get("/office/{code}", response_class=HTMLResponse, include_in_schema=False)
