@@ -2,8 +2,9 @@
 
 A real deployment on the embedded chain with a licence tree — an offer accepted, a sublicence accepted by a
 relayed signature, a sub-sublicence, a grant by the licensee's signature then transferred, a licence surrendered,
-an offer withdrawn and one left open — indexed, then compared licence by licence with ``license_tree`` and
-``licenses_of`` (which read ``licenseOf`` and the events from the chain). A reorganisation (the embedded chain's
+an offer withdrawn and one left open, a licence that expires — indexed, then compared licence by licence with ``license_tree`` and
+``licenses_of`` (which read ``licenseOf`` and the events from the chain), again after the right is assigned (the
+new holder is the root licences' licensor), time passes and a root licence ends with its subtree. A reorganisation (the embedded chain's
 snapshot and revert, then another branch at the same heights) is undone and the projection is right again.
 """
 
@@ -57,7 +58,7 @@ def assert_matches_chain(w: World, store: Store, rid: int) -> dict[str, Any]:
 
 def build_tree(w: World) -> dict[str, Any]:
     """The licence tree of one registered right of Alice; returns the right and the licence ids by role."""
-    rid = w.file_registered("LIC1")
+    rid = w.file_registered("LIC1", office="RU")  # RU records assignments without a registrar
     root = w.alice.offer_license(rid, w.bob.address, SOFTWARE).license_id
     w.bob.accept_license(root)
     sub = w.bob.offer_license(rid, w.carol.address, LicenseTerms(
@@ -77,8 +78,10 @@ def build_tree(w: World) -> dict[str, Any]:
     withdrawn = w.alice.offer_license(rid, w.dave.address, LicenseTerms(territories=("PT",))).license_id
     w.alice.withdraw_offer(withdrawn)
     pending = w.alice.offer_license(rid, w.stranger.address, LicenseTerms(territories=("AT",))).license_id
+    short = w.alice.offer_license(rid, w.carol.address, LicenseTerms(territories=("NL",), end=w.now() + 86_400))
+    w.carol.accept_license(short.license_id)
     return {"rid": rid, "root": root, "sub": sub, "leaf": leaf, "granted": granted, "spain": spain,
-            "withdrawn": withdrawn, "pending": pending}
+            "withdrawn": withdrawn, "pending": pending, "short": short.license_id}
 
 
 def test_licence_projection_equals_what_the_sdk_reads_from_the_chain(world: World, index_db: str) -> None:
@@ -89,27 +92,39 @@ def test_licence_projection_equals_what_the_sdk_reads_from_the_chain(world: Worl
         tree = assert_matches_chain(world, store, ids["rid"])
         flat = {n["licence_id"]: n for n in _flatten(tree["licences"])}
         assert [n["licence_id"] for n in tree["licences"]] == [ids[k] for k in ("root", "granted", "spain",
-                                                                                "withdrawn", "pending")]
+                                                                                "withdrawn", "pending", "short")]
         assert [c["licence_id"] for c in flat[ids["root"]]["children"]] == [ids["sub"]]
         assert {k: flat[ids[k]]["standing"] for k in ids if k != "rid"} == {
             "root": "active", "sub": "active", "leaf": "active", "granted": "active", "spain": "surrendered",
-            "withdrawn": "withdrawn", "pending": "offered"}
+            "withdrawn": "withdrawn", "pending": "offered", "short": "active"}
         assert flat[ids["sub"]]["by_signature"] and flat[ids["granted"]]["by_signature"]
         assert not flat[ids["leaf"]]["by_signature"] and flat[ids["granted"]]["deadline"] == 0
         assert flat[ids["granted"]]["offered_by"] == world.alice.address  # the licensee moved, the offer did not
         assert flat[ids["granted"]]["licensee"] == world.stranger.address
         assert flat[ids["spain"]]["ended_block"] is not None and flat[ids["pending"]]["accepted_block"] is None
-        assert flat[ids["root"]]["terms_uri"] == "ipfs://root" and flat[ids["leaf"]]["right_ref"] == "EM/TM/LIC1"
+        assert flat[ids["root"]]["terms_uri"] == "ipfs://root" and flat[ids["leaf"]]["right_ref"] == "RU/TM/LIC1"
 
         # filters and keyed pages
         active = queries.licences(store, queries.LicenceFilters(right_id=f"0x{ids['rid']:064x}", state=2), limit=2)
         assert [x["licence_id"] for x in active["licences"]] == [ids["root"], ids["sub"]]
         rest = queries.licences(store, queries.LicenceFilters(state=2), limit=500, after=active["next"])
-        assert [x["licence_id"] for x in rest["licences"]] == [ids["leaf"], ids["granted"]] and rest["next"] is None
+        assert [x["licence_id"] for x in rest["licences"]] == [ids[k] for k in ("leaf", "granted", "short")]
+        assert rest["next"] is None
+
+        # the new holder of the right becomes the root licences' licensor; time makes a licence expire (lazily)
+        world.alice.request_assignment(ids["rid"], world.carol.address)
+        world.carol.accept_assignment(ids["rid"])
+        world.tester.time_travel(world.now() + 2 * 86_400)
+        world.tester.mine_blocks()
+        update(world.ipl, store)
+        tree = assert_matches_chain(world, store, ids["rid"])
+        flat = {n["licence_id"]: n for n in _flatten(tree["licences"])}
+        assert {flat[ids[k]]["licensor"] for k in ("root", "granted", "pending")} == {world.carol.address}
+        assert (flat[ids["short"]]["standing"], flat[ids["short"]]["active"]) == ("expired", False)
 
         # ending the root ends its subtree (read lazily, as the chain does); Bob's licensee moves by transfer
         world.bob.transfer_license(ids["root"], world.dave.address)
-        world.alice.terminate_license(ids["root"])
+        world.carol.terminate_license(ids["root"])
         update(world.ipl, store)
         tree = assert_matches_chain(world, store, ids["rid"])
         flat = {n["licence_id"]: n for n in _flatten(tree["licences"])}
@@ -200,7 +215,7 @@ def test_migration_0003_folds_the_licence_events_an_older_index_already_holds(wo
     engine.dispose()
     store = Store(old)  # upgrades to 0003
     try:
-        assert store.revision() == "0003" and want["count"] == 7
+        assert store.revision() == "0003" and want["count"] == 8
         assert queries.licence_tree(store, rid) == want
     finally:
         store.close()
