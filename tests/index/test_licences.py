@@ -2,10 +2,11 @@
 
 A real deployment on the embedded chain with a licence tree — an offer accepted, a sublicence accepted by a
 relayed signature, a sub-sublicence, a grant by the licensee's signature then transferred, a licence surrendered,
-an offer withdrawn and one left open, a licence that expires — indexed, then compared licence by licence with ``license_tree`` and
-``licenses_of`` (which read ``licenseOf`` and the events from the chain), again after the right is assigned (the
-new holder is the root licences' licensor), time passes and a root licence ends with its subtree. A reorganisation (the embedded chain's
-snapshot and revert, then another branch at the same heights) is undone and the projection is right again.
+an offer withdrawn and one left open, a licence that expires — indexed, then compared licence by licence with
+``license_tree`` and ``licenses_of`` (which read ``licenseOf`` and the events from the chain), again after the
+right is assigned (the new holder is the root licences' licensor), time passes and a root licence ends with its
+subtree. A reorganisation (the embedded chain's snapshot and revert, then another branch at the same heights) is
+undone and the projection is right again.
 """
 
 from __future__ import annotations
