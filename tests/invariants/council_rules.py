@@ -57,6 +57,9 @@ class CouncilRules:
     count: Callable[[str], None]
     client: Callable[[int], Any]
     council_of: Callable[[int], Council]
+    addr: list[str]  # the actors' addresses
+    govern: Callable[..., None]  # the machine's rules this mixin follows up with
+    file: Callable[..., None]
 
     # ------------------------------------------------------------ voting
 
@@ -154,6 +157,7 @@ class CouncilRules:
             return
         self.governance_changed = True
         self.count({"admit": "offices admitted", "remove": "offices removed", "replace": "admins replaced"}[action])
+        previous, registrars = seats.get(office), set(m.registrars[office])
         if action == "admit":
             seats[office] = admin
             m.recordal[office] = recordal
@@ -163,6 +167,35 @@ class CouncilRules:
             m.registrars[office] = set()  # the registry revokes its registrars with it
         else:
             seats[office] = admin
+        self._consequences(action, office, previous, registrars, caller)
+
+    def _consequences(self, action: str, office: str, previous: int | None, registrars: set[int], pick: int) -> None:
+        """What the change means at once, each step predicted by the model: a new office's admin grants a registrar,
+        who files there; a removed office's registrar may no longer file, nor its former admin grant; a replaced
+        admin may no longer grant, and the new one does."""
+        actor, number = pick % len(self.addr), ("A1", "A2", "A3")[pick % 3]
+        if action == "admit":
+            self.govern(actor, "grant", office, False, actor, True)  # by the new office's admin
+            rights = len(self.model.rights)
+            self.file(actor, office, number, None)
+            if len(self.model.rights) > rights:
+                self.count("filings at an office just admitted")
+            return
+        assert previous is not None
+        if action == "remove":
+            self.file(min(registrars, default=actor), office, number, None)
+        self._grant_by(previous, office, actor)
+        if action == "replace":
+            self.govern(actor, "grant", office, False, actor, True)  # by the new admin
+
+    def _grant_by(self, admin: int, office: str, account: int) -> None:
+        """Dev account ``admin`` grants ``account`` the office's registrar role."""
+        m = self.model
+        expected = ("EnforcedPause" if m.paused else "NotOfficeAdmin" if m.offices.get(office) != admin
+                    else "RegistrarExists" if account in m.registrars[office] else None)
+        if self.act(expected, functools.partial(self.client(admin).grant_registrar, office, self.addr[account]),
+                    f"grant ({office}, {account}) by {admin}"):
+            m.registrars[office].add(account)
 
     def _refused_outside_the_council(self, call: Call, office: str, admin: str, recordal: bool, action: str,
                                      caller: int, how: str, what: str) -> None:
