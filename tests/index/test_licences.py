@@ -52,7 +52,7 @@ def assert_matches_chain(w: World, store: Store, rid: int) -> dict[str, Any]:
     assert tree["valid_at"]["block"] == w.ipl.w3.eth.block_number
     assert index_tree(tree["licences"]) == sdk_tree(w.ipl.license_tree(rid))
     for party in (w.bob, w.carol, w.dave, w.stranger):
-        held = queries.licences(store, queries.LicenceFilters(licensee=party.address), limit=500)
+        held = queries.licences(store, licensee=party.address, limit=500)
         assert [x["licence_id"] for x in held["licences"]] == w.ipl.licenses_of(party.address)
     return tree
 
@@ -106,9 +106,9 @@ def test_licence_projection_equals_what_the_sdk_reads_from_the_chain(world: Worl
         assert flat[ids["root"]]["terms_uri"] == "ipfs://root" and flat[ids["leaf"]]["right_ref"] == "RU/TM/LIC1"
 
         # filters and keyed pages
-        active = queries.licences(store, queries.LicenceFilters(right_id=f"0x{ids['rid']:064x}", state=2), limit=2)
+        active = queries.licences(store, right_id=f"0x{ids['rid']:064x}", state=2, limit=2)
         assert [x["licence_id"] for x in active["licences"]] == [ids["root"], ids["sub"]]
-        rest = queries.licences(store, queries.LicenceFilters(state=2), limit=500, after=active["next"])
+        rest = queries.licences(store, state=2, limit=500, after=active["next"])
         assert [x["licence_id"] for x in rest["licences"]] == [ids[k] for k in ("leaf", "granted", "short")]
         assert rest["next"] is None
 

@@ -147,15 +147,6 @@ def changes(store: Store, since_block: int, *, after_log: int = -1, limit: int =
     return {"events": rows, "next": nxt}
 
 
-@dataclass(frozen=True)
-class LicenceFilters:
-    """A search of licences; every field optional, all given ones must hold."""
-
-    licensee: str | None = None  # EIP-55 address: the current licensee
-    right_id: str | None = None
-    state: int | None = None  # the stored LicenseState
-
-
 def _clock(conn: Any, store: Store) -> tuple[dict[str, Any], int]:
     """``valid_at`` and its block's time (what expiry and offer deadlines are compared with)."""
     from sqlalchemy import select
@@ -240,15 +231,15 @@ def _ancestors_active(conn: Any, rows: list[Any]) -> dict[int, bool]:
     return out
 
 
-def licences(store: Store, f: LicenceFilters | None = None, *, limit: int = 50, offset: int = 0,
-             after: int = 0) -> dict[str, Any]:
-    """Licences matching every given filter (e.g. every licence a licensee holds, any state), by licence id, one
-    page of at most ``min(limit, MAX_PAGE)``: keyed by ``after`` (the last licence id of the previous page; its
-    ``next``) or ``offset``. ``{"valid_at", "licences", "next"}``; ``next`` is None on the last page."""
-    f = f or LicenceFilters()
+def licences(store: Store, *, licensee: str | None = None, right_id: str | None = None, state: int | None = None,
+             limit: int = 50, offset: int = 0, after: int = 0) -> dict[str, Any]:
+    """Licences matching every given filter — ``licensee`` (EIP-55: the current licensee), ``right_id``, ``state``
+    (the stored ``LicenseState``) — e.g. every licence a licensee holds, by licence id, one page of at most
+    ``min(limit, MAX_PAGE)``: keyed by ``after`` (the last licence id of the previous page: its ``next``) or
+    ``offset``. ``{"valid_at", "licences", "next"}``; ``next`` is None on the last page."""
     lic = schema.licences
     query = _licence_query()
-    for column, value in (("licensee", f.licensee), ("right_id", f.right_id), ("state", f.state)):
+    for column, value in (("licensee", licensee), ("right_id", right_id), ("state", state)):
         if value is not None:
             query = query.where(lic.c[column] == value)
     size = max(1, min(limit, MAX_PAGE))

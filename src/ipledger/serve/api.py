@@ -123,10 +123,9 @@ def search_licences(request: Request,
                     limit: int = Query(50, ge=1, le=queries.MAX_PAGE), offset: int = Query(0, ge=0, le=10_000_000),
                     after: int = Query(0, ge=0, description="the previous page's `next`")) -> dict[str, Any]:
     store = store_of(request)
-    f = queries.LicenceFilters(licensee=types.address(licensee, "licensee") if licensee else None,
-                               right_id=right_id_of(right) if right else None,
-                               state=licence_state(state) if state else None)
-    return queries.licences(store, f, limit=limit, offset=offset, after=after)
+    return queries.licences(store, licensee=types.address(licensee, "licensee") if licensee else None,
+                            right_id=right_id_of(right) if right else None,
+                            state=licence_state(state) if state else None, limit=limit, offset=offset, after=after)
 
 
 @router.get("/offices/{code}", summary="An office's rights by status and its latest events")

@@ -75,8 +75,7 @@ def right_page(request: Request, ref: str) -> HTMLResponse:
 @router.get("/holder/{address}", response_class=HTMLResponse, include_in_schema=False)
 def holder_page(request: Request, address: str) -> HTMLResponse:
     answer = api.holder_rights(request, address, limit=queries.MAX_PAGE, offset=0)
-    held = queries.licences(api.store_of(request), queries.LicenceFilters(licensee=answer["holder"]),
-                            limit=queries.MAX_PAGE)
+    held = queries.licences(api.store_of(request), licensee=answer["holder"], limit=queries.MAX_PAGE)
     return _page(request, "holder.html", holder=answer["holder"], rights=answer["rights"],
                  licences=held["licences"], more_licences=held["next"] is not None)
 
