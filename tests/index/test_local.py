@@ -320,3 +320,18 @@ def test_search_without_an_index_names_the_fix_and_makes_none(story: dict[str, A
                    env={**story["env"], "IPLEDGER_INDEX_DIR": str(tmp_path / "none")})
     assert done.returncode == 2 and "no index at" in done.stderr and "ipledger index" in done.stderr
     assert not (tmp_path / "none").exists()
+
+
+def test_search_licences_by_licensee_right_and_state(story: dict[str, Any]) -> None:
+    w, ipl = story["world"], story["ipl"]
+    rid = right_ref(story["refs"]["licensed"])
+    of_right = _json(story, "search", "licences", "--right", story["refs"]["licensed"])["licences"]
+    chain = {lid: ipl.license(lid) for lid in ipl.licenses_of_right(rid)}
+    assert [x["licence_id"] for x in of_right] == sorted(chain) and len(of_right) == 3
+    for x in of_right:
+        assert x["licensee"] == chain[x["licence_id"]].licensee and x["active"] == chain[x["licence_id"]].active
+    held = _json(story, "search", "licences", "--licensee", w.carol.address)["licences"]
+    assert [(x["right_ref"], x["parent_id"] != 0) for x in held] == [("EM/TM/LOC-6", True)]
+    ended = _json(story, "search", "licences", "--state", "surrendered")["licences"]
+    assert [x["licensee"] for x in ended] == [w.dave.address]
+    assert _json(story, "search", "licences", "--licensee", w.stranger.address)["licences"] == []

@@ -54,7 +54,7 @@ NOT_READS = {
     "license terms register", "license transfer", "license withdraw", "node", "office admin accept",
     "office admin transfer", "office codes set", "office registrar grant", "office registrar revoke", "pause",
     "pledge", "profile publish", "profile verify", "record", "refuse", "register", "reject", "release",
-    "search hash", "search rights", "serve", "status", "upgrade check", "upgrade propose", "upgrade record",
+    "search hash", "search licences", "search rights", "serve", "status", "upgrade check", "upgrade propose", "upgrade record",
     "upgrade remember", "withdraw-request",
 }
 

@@ -16,7 +16,18 @@ from typing import Any
 import click
 
 from ipledger.cli.context import Session, default_network, json_option
-from ipledger.cli.params import Address, ApplicationNumber, Date, Hash32, IPTypeName, Office, StatusName, digest
+from ipledger.cli.params import (
+    Address,
+    ApplicationNumber,
+    Date,
+    Hash32,
+    IPTypeName,
+    Office,
+    RightRef,
+    StatusName,
+    digest,
+)
+from ipledger.domain.licensing import LicenseState
 from ipledger.errors import UsageError
 
 PAGE = click.IntRange(1, 500)  # ipledger.index.queries.MAX_PAGE
@@ -146,3 +157,30 @@ def hash_cmd(session: Session, db: str | None, network: str, limit: int, offset:
         rows, valid = queries.by_hash(store, "0x" + value.hex())[offset:offset + limit], _valid(store)
     _print(session, "hits", rows, valid, f"0x{value.hex()}", ("time (UTC)", "event", "field", "right", "tx"),
            lambda x: (r.when(int(x["timestamp"] or 0)), x["name"], x["field"], x["right_id"] or "-", x["tx_hash"]))
+
+
+@search_group.command("licences")
+@click.option("--licensee", type=Address("licensee"), help="Licences this account holds (as licensee).")
+@click.option("--right", "right", type=RightRef(), help="Licences of this right (0x id or OFFICE/TYPE/NUMBER).")
+@click.option("--state", type=click.Choice([s.name.lower() for s in LicenseState if s.value]),
+              help="The stored state.")
+@index_options
+def licences_cmd(session: Session, db: str | None, network: str, limit: int, offset: int, licensee: str | None,
+                 right: int | None, state: str | None) -> None:
+    """Licences by licensee, right or state, oldest first (whether each is in force now: `standing`).
+
+    \b
+    Example:  ipledger search licences --licensee 0x90F79bf6EB2c4f870365E785982E1f101E93b906 --state active
+    """
+    from ipledger import types
+    from ipledger.index import queries
+
+    with opened(db, network) as store:
+        answer = queries.licences(store, licensee=types.checksum(licensee) if licensee else None,
+                                  right_id=None if right is None else f"0x{right:064x}",
+                                  state=None if state is None else int(LicenseState[state.upper()]),
+                                  limit=limit, offset=offset)
+    _print(session, "licences", answer["licences"], answer["valid_at"], "Licences",
+           ("licence", "right", "licensee", "kind", "standing"),
+           lambda x: (x["licence_id"], x["right_ref"] or x["right_id"], x["licensee"], x["kind_name"].lower(),
+                      x["standing"]))
