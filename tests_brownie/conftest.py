@@ -27,9 +27,9 @@ from typing import Any
 
 import pytest
 from brownie import Contract
-from support import SELECTION, YEAR, ZERO32, filing, now, record_calls
+from support import SELECTION, filing, record_calls, register_right
 
-from ipledger.domain import IPType, Status, right_id
+from ipledger.domain import IPType, right_id
 
 def _unwrap_rpc_warnings() -> None:
     """Takes brownie's ``@internal`` wrapper off ``Rpc.snapshot``/``revert``/``sleep``/``mine``.
@@ -245,16 +245,11 @@ def file_tm(registry: Any, alice: Any, registrar: Any, ru_registrar: Any) -> Cal
 
 
 @pytest.fixture
-def registered_tm(registry: Any, file_tm: Callable[..., int], registrar: Any,
-                  ru_registrar: Any) -> Callable[..., int]:
+def registered_tm(registry: Any, alice: Any, registrar: Any, ru_registrar: Any) -> Callable[..., int]:
     """Files a trade mark and moves it to Registered (publish, then register)."""
 
     def make(number: str = "018234567", holder: Any = None, office: str = "EM") -> int:
-        rid = file_tm(number, holder, office)
-        officer = registrar if office == "EM" else ru_registrar
-        registry.changeStatus(rid, Status.PUBLISHED, 0, ZERO32, {"from": officer})
-        t = now()
-        registry.register(rid, f"R-{number}", t, t + 10 * YEAR, ZERO32, {"from": officer})
-        return rid
+        return register_right(registry, registrar if office == "EM" else ru_registrar, office, number,
+                              holder or alice)
 
     return make

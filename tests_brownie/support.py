@@ -72,6 +72,19 @@ def now() -> int:
     return int(web3.eth.get_block("latest")["timestamp"])
 
 
+def register_right(registry: Any, officer: Any, office: str, number: str, holder: Any) -> int:
+    """The office's registrar files a trade mark for ``holder``, publishes and registers it (ten years); returns its
+    right id."""
+    from ipledger.domain import Status, right_id
+
+    registry.file(filing(office, number, holder), {"from": officer})
+    rid = right_id(office, IPType.TRADE_MARK, number)
+    registry.changeStatus(rid, int(Status.PUBLISHED), 0, ZERO32, {"from": officer})
+    t = now()
+    registry.register(rid, f"R-{number}", t, t + 10 * YEAR, ZERO32, {"from": officer})
+    return rid
+
+
 def event_code(value: str) -> str:
     """A ``bytes3`` event code from an event (``0x413130``) as text (``A10``)."""
     return bytes.fromhex(str(value)[2:]).decode()
@@ -189,15 +202,15 @@ def council_vote(council: Any, *calls: tuple[str, str]) -> Any:
     """The council passes ``calls``: proposed by EM's admin, voted for by the seated admins until the proposal
     succeeds (the super-quorum ends the vote early), queued in the timelock (no delay on a dev chain) and executed;
     returns the execution's transaction (its events are those of the calls' targets)."""
-    proposal_id, args, _ = propose(council, *calls)
-    for admin in seated_admins(council):  # bounded: one vote per seat
+    admins = seated_admins(council)
+    proposal_id, args, _ = propose(council, *calls, proposer=admins[0])
+    for admin in admins:  # bounded: one vote per seat
         if council.state(proposal_id) not in (PENDING, ACTIVE):
             break
         council.castVote(proposal_id, FOR, {"from": admin})
     assert council.state(proposal_id) == SUCCEEDED, f"proposal {proposal_id} did not pass"
-    first = seated_admins(council)[0]
-    council.queue(*args, {"from": first})
-    tx = council.execute(*args, {"from": first})
+    council.queue(*args, {"from": admins[0]})
+    tx = council.execute(*args, {"from": admins[0]})
     assert council.state(proposal_id) == EXECUTED
     return tx
 

@@ -10,8 +10,8 @@ from typing import Any
 import brownie
 import pytest
 from eth_utils import keccak
-from support import (ZERO32, custom_error, eip712, license_acceptance_message, now, sign_license_acceptance,
-                     signer_of)
+from support import (ZERO32, custom_error, eip712, license_acceptance_message, now, register_right,
+                     sign_license_acceptance, signer_of)
 
 from ipledger.domain import Status
 
@@ -30,10 +30,10 @@ def terms(kind: int = NON_EXCLUSIVE, territories: tuple[bytes, ...] = (b"EM",), 
             keccak(text="licence agreement"))
 
 
-@pytest.fixture
-def right(registered_tm: Callable[..., int]) -> int:
-    """Alice's registered EM trade mark."""
-    return registered_tm()
+@pytest.fixture(scope="module")
+def right(registry: Any, registrar: Any, alice: Any) -> int:
+    """Alice's registered EM trade mark, made once for the module."""
+    return register_right(registry, registrar, "EM", "018234567", alice)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from typing import Any
 import brownie
 import pytest
 from support import (ZERO32, acceptance_message, assign_title_message, call, consent_message, council_vote,
-                     custom_error, now, sign_acceptance, sign_assign_title, sign_consent)
+                     custom_error, now, register_right, sign_acceptance, sign_assign_title, sign_consent)
 
 from helpers import eip712
 
@@ -20,16 +20,16 @@ REQUESTED, ACCEPTED = 1, 2  # IIPRegistry.AssignmentState
 COURT_ORDER = b"\xc0" * 32
 
 
-@pytest.fixture
-def em_right(registered_tm: Callable[..., int], interests: Any) -> int:
-    """Alice's registered EM trade mark (EM requires recordal)."""
-    return registered_tm("018234567")
+@pytest.fixture(scope="module")
+def em_right(registry: Any, registrar: Any, alice: Any) -> int:
+    """Alice's registered EM trade mark (EM requires recordal), made once for the module."""
+    return register_right(registry, registrar, "EM", "018234567", alice)
 
 
-@pytest.fixture
-def ru_right(registered_tm: Callable[..., int], interests: Any) -> int:
-    """Alice's registered RU trade mark (no recordal: acceptance moves title)."""
-    return registered_tm("2024700001", office="RU")
+@pytest.fixture(scope="module")
+def ru_right(registry: Any, ru_registrar: Any, alice: Any) -> int:
+    """Alice's registered RU trade mark (no recordal: acceptance moves title), made once for the module."""
+    return register_right(registry, ru_registrar, "RU", "2024700001", alice)
 
 
 def test_assignment_with_recordal_moves_title_only_when_recorded(registry: Any, registrar: Any, alice: Any,
