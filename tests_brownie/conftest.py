@@ -31,6 +31,7 @@ from support import SELECTION, filing, record_calls, register_right
 
 from ipledger.domain import IPType, right_id
 
+
 def _unwrap_rpc_warnings() -> None:
     """Takes brownie's ``@internal`` wrapper off ``Rpc.snapshot``/``revert``/``sleep``/``mine``.
 

@@ -9,8 +9,7 @@ from typing import Any
 
 import brownie
 import pytest
-from support import (ACTIVE, AGAINST, FOR, SUCCEEDED, call, council_vote, custom_error, filing, propose,
-                     sign_ballot)
+from support import ACTIVE, AGAINST, FOR, SUCCEEDED, call, council_vote, custom_error, filing, propose, sign_ballot
 
 from ipledger.domain import IPType, right_id
 
@@ -114,7 +113,8 @@ def test_cancel_by_a_stranger_or_after_voting_started_reverts(council: Any, prop
 
 
 @pytest.mark.parametrize("function,args", [
-    ("admitOffice", (b"FR", "stranger", False)), ("removeOffice", (b"US",)), ("replaceOfficeAdmin", (b"US", "stranger")),
+    ("admitOffice", (b"FR", "stranger", False)), ("removeOffice", (b"US",)),
+    ("replaceOfficeAdmin", (b"US", "stranger")),
     ("setThreshold", (3, 4)), ("setVotingDelay", (5,)), ("setVotingPeriod", (100,)), ("updateTimelock", ("stranger",)),
     ("relay", ("stranger", 0, b"")),
 ])

@@ -10,8 +10,16 @@ from typing import Any
 import brownie
 import pytest
 from eth_utils import keccak
-from support import (ZERO32, custom_error, eip712, license_acceptance_message, now, register_right,
-                     sign_license_acceptance, signer_of)
+from support import (
+    ZERO32,
+    custom_error,
+    eip712,
+    license_acceptance_message,
+    now,
+    register_right,
+    sign_license_acceptance,
+    signer_of,
+)
 
 from ipledger.domain import Status
 
@@ -45,7 +53,7 @@ def offer(licenses: Any, right: int, alice: Any) -> Callable[..., int]:
                label: str = FIELD) -> int:
         tx = licenses.offerLicenseWithTerms(right, parent, licensee, t or terms(), now() + 30 * DAY, label,
                                             "ipfs://agreement", {"from": by or alice})
-        return int(tx.return_value)
+        return int(tx.events["LicenseOffered"]["licenseId"])  # the event, not tx.return_value: no trace needed
 
     return offer_
 
@@ -269,7 +277,8 @@ def test_revoked_acceptance_signature_reverts_revoked_signature(licenses: Any, c
 def test_accept_after_offer_deadline_reverts_offer_expired(licenses: Any, right: int, alice: Any, carol: Any,
                                                            chain: Any) -> None:
     deadline = now() + 100
-    lid = licenses.offerLicenseWithTerms(right, 0, carol, terms(), deadline, FIELD, "", {"from": alice}).return_value
+    offered = licenses.offerLicenseWithTerms(right, 0, carol, terms(), deadline, FIELD, "", {"from": alice})
+    lid = offered.events["LicenseOffered"]["licenseId"]
     chain.sleep(200)
     chain.mine()
     with brownie.reverts(revert_pattern=rf"OfferExpired: {lid}, {deadline}, \d+"):

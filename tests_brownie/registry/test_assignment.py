@@ -8,10 +8,21 @@ from typing import Any
 
 import brownie
 import pytest
-from support import (ZERO32, acceptance_message, assign_title_message, call, consent_message, council_vote,
-                     custom_error, now, register_right, sign_acceptance, sign_assign_title, sign_consent)
-
 from helpers import eip712
+from support import (
+    ZERO32,
+    acceptance_message,
+    assign_title_message,
+    call,
+    consent_message,
+    council_vote,
+    custom_error,
+    now,
+    register_right,
+    sign_acceptance,
+    sign_assign_title,
+    sign_consent,
+)
 
 from ipledger.domain import Status
 

@@ -1,5 +1,5 @@
-"""IPRegistry: offices (admitted by the council's vote), filing by the office, application requests, corrections, national codes, and the locked
-title token."""
+"""IPRegistry: offices (admitted by the council's vote), filing by the office, application requests, corrections,
+national codes, and the locked title token."""
 
 from __future__ import annotations
 
@@ -9,11 +9,19 @@ from typing import Any
 
 import brownie
 import pytest
-from support import ZERO32, call, council_vote, custom_error, event_code, filing, now
 from eth_utils import keccak
+from support import ZERO32, call, council_vote, custom_error, event_code, filing, now
 
-from ipledger.domain import (EVENT_CODES, IPType, LegalEvent, RequestState, St27State, Status, national_code_text,
-                             right_id)
+from ipledger.domain import (
+    EVENT_CODES,
+    IPType,
+    LegalEvent,
+    RequestState,
+    St27State,
+    Status,
+    national_code_text,
+    right_id,
+)
 
 
 def relay(council: Any, registry: Any, function: str, *args: Any) -> tuple[str, str]:

@@ -1,9 +1,9 @@
 """brownie and a register behind its proxy: the proxy's address with the implementation's ABI.
 
-UpgradeProbe (contracts/mocks/, a Governed register) behind a RegisterProxy, its authority a RegisterAuthority
-whose admin is the deployer account (this module's own authority, not the suite's): brownie calls the implementation's functions at the proxy's address, a
-stranger's upgrade reverts with the authority's error, the admin's upgrade to UpgradeProbeNext keeps the state
-and adds the new functions at the same address.
+UpgradeProbe (contracts/mocks/, a Governed register) behind a RegisterProxy, its authority a RegisterAuthority of
+this module's own whose admin is the deployer account (not the suite's council): brownie calls the implementation's
+functions at the proxy's address, a stranger's upgrade reverts with the authority's error, the admin's upgrade to
+UpgradeProbeNext keeps the state and adds the new functions at the same address.
 """
 
 from __future__ import annotations
