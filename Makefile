@@ -119,11 +119,7 @@ brownie-run: brownie-networks
 	  ( $(call brownie,run "$$script" --network $(BROWNIE_NETWORK)) ) || exit $$?; \
 	done
 
-# KNOWN GAP (issue #13, to fix first): tests_brownie/{registry,licensing,parties} and test_abi_coverage.py still
-# deploy the v1 constructors and act as the old governor; until they deploy through ipledger.integrations.brownie
-# (proxies, the dev council), CI runs the v2 part of the suite: tests_brownie/upgrade (proxy address with the
-# implementation ABI, initialize refused, a stranger's upgrade reverting, an upgrade keeping state) and the scripts.
-BROWNIE_CI_TESTS ?= tests_brownie/upgrade
+BROWNIE_CI_TESTS ?= tests_brownie
 
 brownie-ci: setup
 	$(MAKE) --no-print-directory brownie-compile
