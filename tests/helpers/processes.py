@@ -6,7 +6,10 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 IPLEDGER = Path(sys.executable).with_name("ipledger")
@@ -50,3 +53,27 @@ def processes_with_env(marker: str) -> set[int]:
         except OSError:
             continue
     return found
+
+
+@contextmanager
+def persisted_on_anvil(config: Any, base: Path) -> Iterator[tuple[Any, dict[str, str]]]:
+    """A deployment on a launched anvil whose record and index live under ``base``: ``(ipl, env)``, where ``env``
+    (``IPLEDGER_DEPLOYMENTS_DIR``, ``IPLEDGER_INDEX_DIR``, also set in this process meanwhile) points a CLI
+    process at them. The node is stopped and the environment restored afterwards, also on failure."""
+    from ipledger.sdk import IPLedger
+
+    env = {"IPLEDGER_DEPLOYMENTS_DIR": str(base / "deployments"), "IPLEDGER_INDEX_DIR": str(base / "index")}
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        ipl = IPLedger.connect("anvil", 0, config=config, deploy=True, persist=True)
+        try:
+            yield ipl, env
+        finally:
+            ipl.close()
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v

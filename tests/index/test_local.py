@@ -14,7 +14,6 @@ SQLAlchemy queries on the same file; the SDK reads events from the index up to i
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 from conftest import make_world
 from helpers import ROOT, run_cli
+from helpers.processes import persisted_on_anvil
 
 from ipledger.config import Config
 from ipledger.domain import IPType
@@ -37,12 +37,7 @@ DAY = 86_400
 @pytest.fixture(scope="module")
 def story(config: Config, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The register on anvil with its rights (refs by name), the env that points the CLI at it, the URL."""
-    base = tmp_path_factory.mktemp("local-index")
-    env = {"IPLEDGER_DEPLOYMENTS_DIR": str(base / "deployments"), "IPLEDGER_INDEX_DIR": str(base / "index")}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    ipl = IPLedger.connect("anvil", 0, config=config, deploy=True, persist=True)
-    try:
+    with persisted_on_anvil(config, tmp_path_factory.mktemp("local-index")) as (ipl, env):
         w = make_world(ipl)
         refs: dict[str, str] = {}
         # registered, anchored, metadata changed, assigned by request → acceptance → recordal (EM)
@@ -88,14 +83,7 @@ def story(config: Config, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         url = str(ipl.chain.url)
         done = run_cli("index", "--network", url, "--no-progress", "--json", env=env)
         assert done.returncode == 0, done.stderr
-        yield {"ipl": ipl, "world": w, "refs": refs, "env": env, "url": url, "base": base}
-    finally:
-        ipl.close()
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        yield {"ipl": ipl, "world": w, "refs": refs, "env": env, "url": url}
 
 
 def _cli(story: dict[str, Any], *args: str) -> Any:

@@ -12,7 +12,6 @@ command must be named a read (and then run here) or a write/local command.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,11 @@ import click
 import pytest
 from conftest import make_world
 from helpers import run_cli
+from helpers.processes import persisted_on_anvil
 from helpers.rangeproxy import RangeLimitedProxy
 
 from ipledger.config import Config
-from ipledger.sdk import IPLedger, LicenseTerms
+from ipledger.sdk import LicenseTerms
 
 pytestmark = pytest.mark.nodes
 LIMIT = 100
@@ -79,12 +79,7 @@ def test_every_command_is_classified() -> None:
 
 @pytest.fixture(scope="module")
 def long_register(config: Config, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    base = tmp_path_factory.mktemp("behind-a-limit")
-    env = {"IPLEDGER_DEPLOYMENTS_DIR": str(base / "deployments"), "IPLEDGER_INDEX_DIR": str(base / "index")}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    ipl = IPLedger.connect("anvil", 0, config=config, deploy=True, persist=True)
-    try:
+    with persisted_on_anvil(config, tmp_path_factory.mktemp("behind-a-limit")) as (ipl, env):
         w = make_world(ipl)
 
         def gap() -> None:
@@ -108,14 +103,7 @@ def long_register(config: Config, tmp_path_factory: pytest.TempPathFactory) -> I
         gap()
         values = {"ref": "EM/TM/LIMIT-1", "licensee": w.bob.address, "terms": str(terms),
                   "request": str(request), "proposal": str(proposal), "party": w.dave.address}
-        yield {"ipl": ipl, "env": env, "values": values, "base": base}
-    finally:
-        ipl.close()
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        yield {"ipl": ipl, "env": env, "values": values}
 
 
 def _argv(spec: tuple[str, ...], values: dict[str, str], where: Path) -> list[str]:
