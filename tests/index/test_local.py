@@ -91,8 +91,14 @@ def _cli(story: dict[str, Any], *args: str) -> Any:
 
 
 def _json(story: dict[str, Any], *args: str) -> dict[str, Any]:
-    done = _cli(story, *args, "--json")
-    assert done.returncode == 0, done.stderr
+    """The command's JSON answer, run in process (the installed command's code without its start-up: the
+    process-level tests below run it as a user does)."""
+    from click.testing import CliRunner
+
+    from ipledger.cli import cli
+
+    done = CliRunner().invoke(cli, [*args, "--network", story["url"], "--json"], env=story["env"])
+    assert done.exit_code == 0, f"{args}: {done.output} {done.exception!r}"
     return json.loads(done.stdout)
 
 
