@@ -1,6 +1,7 @@
 """The register index and the explorer, measured (issue #14): indexing, API latency, size, memory, CLI reads.
 
-    .venv/bin/python benchmarks/index.py                                    # the issue's figures (~25 min)
+    .venv/bin/python benchmarks/index.py                                    # the issue's figures (35-45 min)
+    .venv/bin/python benchmarks/index.py --chain-read-seconds 300           # chain reads stopped at 300 s
     .venv/bin/python benchmarks/index.py --rights 500 --events 1500 --index-rights 2000 --duration 2   # smoke
 
 One run, on one anvil started by ``ipledger.chain.connect`` (automine, its default arguments), the suite
