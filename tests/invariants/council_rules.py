@@ -12,8 +12,11 @@ Every vote is proposed by a seated office's admin and gets exactly the for-votes
 active one vote short and succeed at the last one. It is then queued, and its execution is the action predicted
 (``act``): success, or the error the timelock bubbles up from the register (``EnforcedPause``, ``UnknownOffice``,
 ``InvalidInitialization``) or from the council (``CouncilOfficeExists``, ``CouncilAdminHoldsSeat``, ...).
-``council_matches_the_model`` compares the council's seats, the registry's offices, admins, recordal settings and
-registrars, the pass threshold and the registry's implementation with the model.
+Each passed change is followed at once by its consequences, predicted by the model too: a new office's admin
+grants a registrar who files there; a removed office's former registrar may no longer file, nor its former admin
+grant; a replaced admin may no longer grant, and the new one does. ``council_matches_the_model`` compares the
+council's seats, the registry's offices, admins, recordal settings and registrars, the pass threshold and the
+registry's implementation with the model.
 """
 
 from __future__ import annotations
@@ -122,8 +125,8 @@ class CouncilRules:
         """The council replaces an office's admin: the seat and the office's admin power move to the new one."""
         self.office_action("replace", office, admin, False, by_council, caller, how)
 
-    def office_action(self, action: str, office: int, admin: int, recordal: bool, by_council: bool, caller: int,
-                      how: str) -> None:
+    def office_action(self, action: str, office_pick: int, admin_pick: int, recordal: bool, by_council: bool,
+                      caller: int, how: str) -> None:
         """The council admits, removes or re-seats an office by a passed vote; anyone else's attempt is refused.
         In the contracts' order: the council's checks, then the registry's (admitting is paused with the rest;
         removing and re-seating are not: they take power away). Picks 0..8 choose what may succeed (an unseated
@@ -132,9 +135,9 @@ class CouncilRules:
         seats = m.offices
         unseated = [o for o in OFFICE_POOL if o not in seats]
         free = [a for a in ADMIN_POOL if a not in seats.values()]
-        office = self._pick(office, unseated if action == "admit" else sorted(seats),
-                            sorted(seats) if action == "admit" else unseated)
-        admin = self._pick(admin, free, sorted(seats.values()))
+        office: str = self._pick(office_pick, unseated if action == "admit" else sorted(seats),
+                                 sorted(seats) if action == "admit" else unseated)
+        admin: int = self._pick(admin_pick, free, sorted(seats.values()))
         expected: str | None
         if action == "admit":
             expected = ("CouncilOfficeExists" if office in seats else "CouncilAdminHoldsSeat" if admin in seats.values()
