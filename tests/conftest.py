@@ -78,7 +78,7 @@ def world(module_world: World) -> Iterator[World]:
 
 @pytest.fixture(scope="module")
 def module_rig(config: Config, artifacts: CompileResult) -> Iterator[Rig]:
-    """A governed deployment with the registry stand-in (helpers.council), for tests/contracts/governance/."""
+    """A governed deployment, the suite as deployed (helpers.council), for tests/contracts/governance/."""
     rig = make_rig(config, artifacts)
     try:
         yield rig

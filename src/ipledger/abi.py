@@ -145,7 +145,7 @@ class ContractCodec:
                 args[name] = next(values)
             else:
                 raw = bytes(next(indexed))
-                args[name] = _tuple_decoder((topic_type,))(ContextFramesBytesIO(raw))[0] if topic_type else raw
+                args[name] = _decoded((topic_type,), raw)[0] if topic_type else raw
         return DecodedLog(plan.name, args)
 
 
@@ -173,7 +173,15 @@ class _LogPlan:
 
     def data_decoder(self, data: bytes) -> tuple[Any, ...]:
         """The non-indexed values, decoded by eth-abi's decoder for this event's types (built once and cached)."""
-        return tuple(_tuple_decoder(self.data_types)(ContextFramesBytesIO(data)))
+        return _decoded(self.data_types, data)
+
+
+@lru_cache(maxsize=8192)
+def _decoded(types: tuple[str, ...], data: bytes) -> tuple[Any, ...]:
+    """``data`` decoded as ``types`` by eth-abi, remembered: a register's logs repeat themselves (the same right id
+    in every topic of its events, the same status move and codes for every right of a batch), and the values are
+    immutable (ints, bytes, str, bool and tuples of them)."""
+    return tuple(_tuple_decoder(types)(ContextFramesBytesIO(data)))
 
 
 @lru_cache(maxsize=256)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ipledger.abi import ContractCodec
@@ -52,6 +53,15 @@ def plain(value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=65_536)
+def _checksum(address: str) -> str:
+    """EIP-55 of ``address``, remembered: a register names the same holders and registrars over and over, and
+    each checksum is a keccak (~80 µs)."""
+    from eth_utils import to_checksum_address
+
+    return to_checksum_address(address)
+
+
 class Decoder:
     """Logs of the deployment's contracts decoded by address and topic0."""
 
@@ -78,9 +88,7 @@ class Decoder:
         decoded = codec.decode_log(log.topics, log.data)
         if decoded is None:
             return None
-        from eth_utils import to_checksum_address
-
-        args = {k: to_checksum_address(v) if (name, decoded.name, k) in self._addresses else plain(v)
+        args = {k: _checksum(v) if (name, decoded.name, k) in self._addresses else plain(v)
                 for k, v in decoded.args.items()}
         right = decoded.args.get("rightId")
         if right is None and name == "IPRegistry" and decoded.name == "Transfer":
