@@ -33,8 +33,14 @@ node_modules/.installed: package.json package-lock.json
 demo: setup
 	$(BIN)/ipledger demo
 
+# The suite runs on PYTEST_WORKERS processes (pytest-xdist; a test file stays on one worker, so its module
+# fixtures are built once); PYTEST_WORKERS=0 runs it in this process. The contracts are compiled first, once.
+PYTEST_WORKERS ?= 2
+XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist loadfile)
+
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(BIN)/ipledger compile >/dev/null
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: setup
 	$(PY) -m pytest -m "not nodes and not slow" $(PYTEST_ARGS)

@@ -34,6 +34,21 @@ from ipledger.build.compiler import CompileResult, compile_project
 from ipledger.config import Config, load_config
 from ipledger.sdk import IPLedger
 
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The same environment in every process of a run (pytest-xdist workers included): tables as wide as in
+    ``run_cli`` (rich reads ``$COLUMNS`` when stdout is no terminal), and the indexes the CLI would look for under
+    ``.ipledger/index/`` in a folder of the run's own, so neither a developer's indexes nor another test's are
+    ever read (a test that wants one sets ``IPLEDGER_INDEX_DIR`` itself)."""
+    import os
+    import tempfile
+
+    os.environ["COLUMNS"] = "160"
+    if "IPLEDGER_INDEX_DIR" not in os.environ:
+        os.environ["IPLEDGER_INDEX_DIR"] = tempfile.mkdtemp(prefix="ipledger-test-index-")
+
+
 __all__ = ["ALICE", "BOB", "CAROL", "DAVE", "EVE", "GOVERNOR", "MALLORY", "REGISTRAR", "RU_REGISTRAR", "STRANGER",
            "World", "assert_revert", "make_world"]
 

@@ -30,7 +30,7 @@ from ipledger.domain import IPType, Status
 from ipledger.errors import ContractRevert
 from ipledger.sdk import IPLedger, LicenseTerms, upgrades
 
-pytestmark = pytest.mark.slow  # about a minute: 1,000 rights imported, read twice
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]  # minutes under load: 1,000 rights, read twice
 
 RIGHTS = 1_000
 DAY = 86_400
