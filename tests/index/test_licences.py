@@ -214,9 +214,9 @@ def test_migration_0003_folds_the_licence_events_an_older_index_already_holds(wo
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0002")  # as an index made before 0003: every event, no licence tables
     engine.dispose()
-    store = Store(old)  # upgrades to 0003
+    store = Store(old)  # upgrades to the newest revision
     try:
-        assert store.revision() == "0003" and want["count"] == 8
+        assert store.revision() == Store.newest_revision() and want["count"] == 8
         assert queries.licence_tree(store, rid) == want
     finally:
         store.close()

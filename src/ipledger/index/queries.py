@@ -91,7 +91,7 @@ def search(store: Store, f: Filters, *, limit: int = 50, offset: int = 0) -> lis
         query = query.where(r.c.filing_date >= f.filed_from)
     if f.filed_to is not None:
         query = query.where(r.c.filing_date <= f.filed_to)
-    query = query.order_by(r.c.filed_block.desc(), r.c.right_id).limit(max(1, min(limit, MAX_PAGE))).offset(offset)
+    query = query.order_by(r.c.filed_block.desc(), r.c.right_id.desc()).limit(max(1, min(limit, MAX_PAGE))).offset(offset)
     with store.engine.connect() as conn:
         return [right_view(row) for row in conn.execute(query)]
 

@@ -72,7 +72,7 @@ rights = Table(
     Column("filed_at", BigInteger, nullable=False),
     Column("filed_tx", String(66), nullable=False),
     Column("updated_block", BigInteger, nullable=False),
-    Index("ix_rights_holder", "holder"),
+    Index("ix_rights_holder_filed", "holder", "filed_block", "right_id"),  # a holder's pages (migration 0004)
     Index("ix_rights_office", "office", "ip_type", "status"),
     Index("ix_rights_filing_date", "filing_date"),
     Index("ix_rights_number", "number"),

@@ -80,6 +80,16 @@ class Store:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
+    @staticmethod
+    def newest_revision() -> str:
+        """The newest migration (what ``migrate`` brings a schema to)."""
+        from alembic.config import Config as AlembicConfig
+        from alembic.script import ScriptDirectory
+
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        return str(ScriptDirectory.from_config(cfg).get_current_head())
+
     def revision(self) -> str | None:
         """The schema's current migration."""
         from alembic.runtime.migration import MigrationContext
