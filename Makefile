@@ -54,6 +54,7 @@ fuzz: setup
 bench: setup
 	$(PY) benchmarks/gas.py
 	$(PY) benchmarks/bulk.py
+	$(PY) benchmarks/index.py
 
 slither: setup
 	$(PY) -m pytest tests/system/test_slither.py -q
