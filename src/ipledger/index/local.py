@@ -22,6 +22,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,14 @@ def _first_indexed(abi: Iterable[Mapping[str, Any]]) -> dict[str, str | None]:
             for item in abi if item.get("type") == "event"}
 
 
+@lru_cache(maxsize=16)
+def _event_shapes(artifact: Path, mtime_ns: int) -> tuple[dict[str, dict[str, str]], dict[str, str | None]]:
+    """The event argument types and topic-1 names of a compiled artifact, parsed once per version of the file
+    (the SDK opens the index for every read of a right's events; the artifacts are hundreds of kilobytes)."""
+    abi = json.loads(artifact.read_text())["abi"]
+    return _event_types(abi), _first_indexed(abi)
+
+
 def sdk_value(kind: str, value: Any) -> Any:
     """An argument as the index stores it (``ipledger.index.follower.plain``) → as the SDK gives it (``jsonable``):
     the two differ in 8-byte national codes (text here, hex there) and integers past 2**53 (decimal text here)."""
@@ -128,11 +137,13 @@ def sdk_value(kind: str, value: Any) -> Any:
 class LocalIndex:
     """A read-only view of one deployment's SQLite index."""
 
-    def __init__(self, path: Path, build_dir: Path, freshness: Freshness, contracts: Mapping[str, str]) -> None:
+    def __init__(self, db: sqlite3.Connection, path: Path, build_dir: Path, freshness: Freshness,
+                 contracts: Mapping[str, str]) -> None:
+        """``db``: the file opened read-only (this reader closes it); ``Unusable`` when an ABI it needs is missing."""
         self.path = path
         self.freshness = freshness
         self.contracts = dict(contracts)  # name → address (lower case) of the deployment it is bound to
-        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        self._db = db
         self._db.row_factory = sqlite3.Row
         self.types: dict[str, dict[str, dict[str, str]]] = {}
         self.topic1: dict[str, dict[str, str | None]] = {}
@@ -141,11 +152,10 @@ class LocalIndex:
                 continue
             artifact = build_dir / "contracts" / f"{name}.json"
             try:
-                abi = json.loads(artifact.read_text())["abi"]
+                self.types[name], self.topic1[name] = _event_shapes(artifact, artifact.stat().st_mtime_ns)
             except (OSError, ValueError, KeyError):
                 self._db.close()
                 raise Unusable(f"no ABI of {name} at {artifact}: run `ipledger compile`") from None
-            self.types[name], self.topic1[name] = _event_types(abi), _first_indexed(abi)
 
     # ------------------------------------------------------------ opening
 
@@ -161,7 +171,6 @@ class LocalIndex:
         """``open`` for a network's settings (an SDK connection's ``chain.settings``)."""
         if settings.backend != "rpc":
             raise Unusable(f"network '{settings.name}' starts a node per command: it has no index")
-        url = settings.resolved_host()
         chain_id = chain_id_of(settings)
         path = default_location(config, chain_id)
         if not path.is_file():
@@ -173,10 +182,20 @@ class LocalIndex:
             raise Unusable(f"no readable deployment record at {record_path}") from None
         try:
             db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            finally:
-                db.close()
+        except sqlite3.Error as exc:
+            raise Unusable(f"the index at {path} cannot be read ({exc})") from None
+        try:
+            return cls._checked(db, path, config, settings, chain_id, record, record_path, fresh)
+        except BaseException:
+            db.close()
+            raise
+
+    @classmethod
+    def _checked(cls, db: sqlite3.Connection, path: Path, config: Config, settings: NetworkSettings, chain_id: int,
+                 record: Mapping[str, Any], record_path: Path, fresh: bool) -> LocalIndex:
+        """The reader of the opened ``db`` once it is bound to the recorded deployment and fresh enough."""
+        try:
+            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         except sqlite3.Error as exc:
             raise Unusable(f"the index at {path} cannot be read ({exc})") from None
         recorded = {n: str(c.get("address", "")).lower() for n, c in record.get("contracts", {}).items()}
@@ -187,8 +206,8 @@ class LocalIndex:
         if "cursor_block" not in meta:
             raise Unusable(f"the index at {path} has processed no block yet: run `ipledger index`")
         cursor, cursor_hash = int(meta["cursor_block"]), meta["cursor_hash"]
-        node_chain, head_hex, block = _rpc(url, [("eth_chainId", []), ("eth_blockNumber", []),
-                                                 ("eth_getBlockByNumber", [hex(cursor), False])])
+        node_chain, head_hex, block = _rpc(settings.resolved_host(), [
+            ("eth_chainId", []), ("eth_blockNumber", []), ("eth_getBlockByNumber", [hex(cursor), False])])
         if int(node_chain, 16) != chain_id:
             raise Unusable(f"the node of network '{settings.name}' is chain {int(node_chain, 16)}, not {chain_id}")
         head = int(head_hex, 16)
@@ -198,7 +217,7 @@ class LocalIndex:
         if fresh and head - settings.confirmations > cursor:
             raise Unusable(f"the index is at block {cursor}, the chain at {head}: run `ipledger index` (or keep "
                            "`ipledger index --follow` running)")
-        return cls(path, config.build_dir, Freshness(cursor, cursor_hash, head, settings.confirmations), indexed)
+        return cls(db, path, config.build_dir, Freshness(cursor, cursor_hash, head, settings.confirmations), indexed)
 
     def close(self) -> None:
         self._db.close()
